@@ -1,0 +1,404 @@
+"""Read `/action` text into a small command object, or refuse with a reason and the usage."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.dates import DateError, parse_date, take_date
+from bot.errors import UserError
+from bot.mentions import parse_user
+from bot.status import STATUS_WORDS, Status, parse_status
+from bot.tokens import TokenError, rest_after, split_args
+from bot.typed_text import to_plain
+from storage.action_queries import ActionFilter
+
+REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
+MAX_NOTE = 3000
+MAX_TITLE = 300
+DUE_SOON_DAYS = 14
+
+USAGE = {
+    "help": ("/action help", "/action help"),
+    "mine": ("/action mine", "/action mine"),
+    "list": (
+        "/action list [wg N] [area N] [owner @user] [overdue] [due-soon] [STATUS] [all]",
+        "/action list wg 3 overdue",
+    ),
+    "show": ("/action show REF", "/action show 1.1"),
+    "update": (
+        "/action update REF STATUS [note]",
+        "/action update 1.1 amber Waiting for the health data",
+    ),
+    "note": ("/action note REF TEXT", "/action note 1.1 Met the parent carer forum today"),
+    "done": (
+        "/action done REF [evidence]",
+        "/action done 1.1 Strategy published on the Local Offer",
+    ),
+    "add": (
+        '/action add [REF] "TITLE" wg N owner @user due DATE [area N] — or /action add for a form',
+        '/action add 3.4 "Co-produce the Local Offer page" wg 3 owner @Sam due 31/03/2020 area 2',
+    ),
+    "assign": ("/action assign REF @user", "/action assign 1.1 @Sam"),
+    "due": ("/action due REF DATE [reason]", "/action due 1.1 30/04/2020 Data arrives late"),
+    "remove": ("/action remove REF", "/action remove 1.1"),
+}
+
+
+def usage(name: str) -> str:
+    return USAGE[name][0]
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class Mine:
+    pass
+
+
+@dataclass(frozen=True)
+class ListActions:
+    filter: ActionFilter
+    described: str = ""
+
+
+@dataclass(frozen=True)
+class Show:
+    ref: str
+
+
+@dataclass(frozen=True)
+class UpdateStatus:
+    ref: str
+    status: Status
+    note: str | None = None
+    evidence: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class AddNote:
+    ref: str
+    note: str
+
+
+@dataclass(frozen=True)
+class MarkDone:
+    ref: str
+    evidence: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class AddAction:
+    ref: str | None
+    title: str
+    group: int
+    owner: str
+    due: date
+    areas: tuple[int, ...] = ()
+    description: str | None = None
+    sro: str | None = None
+    start: date | None = None
+    source: str | None = None
+    success_measures: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenAdd:
+    pass
+
+
+@dataclass(frozen=True)
+class Assign:
+    ref: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class Redate:
+    ref: str
+    due: date
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Remove:
+    ref: str
+
+
+@dataclass
+class _Args:
+    """The words after the subcommand, with the raw text kept for free-text tails."""
+
+    name: str
+    raw: str
+    words: list[str] = field(default_factory=list)
+
+    def fail(self, reason: str) -> UserError:
+        return UserError(reason, usage(self.name))
+
+    def ref(self, i: int = 0) -> str:
+        if len(self.words) <= i:
+            raise self.fail("Which action? Give its reference, like 1.1.")
+        return check_ref(self.words[i], usage(self.name))
+
+    def tail(self, n: int) -> str | None:
+        """Free text after the first n words, as the person typed it."""
+        return self.free(rest_after(self.raw, n))
+
+    def free(self, raw: str) -> str | None:
+        text = to_plain(raw)
+        if len(text) > MAX_NOTE:
+            raise UserError(
+                f"That text is {len(text):,} characters; the most I can keep is {MAX_NOTE:,}. "
+                "Please shorten it — here is what you typed:",
+                usage(self.name),
+                echo=text,
+            )
+        return text or None
+
+
+def check_ref(word: str, usage_line: str | None = None) -> str:
+    if not REF_PATTERN.match(word):
+        raise UserError(
+            f"“{to_plain(word)[:40]}” is not an action reference — use letters, numbers and dots, "
+            "like 1.1, WG3.2 or A12.",
+            usage_line,
+        )
+    return word
+
+
+def parse(text: str) -> object:
+    """Parse everything after `/action`."""
+    try:
+        words = split_args(text)
+    except TokenError as error:
+        # A stray quote in a note ("a 6" pipe") is just text; only titles need closed quotes.
+        words = text.split()
+        if not words or words[0].lower() not in _FREE_TEXT:
+            raise UserError(str(error), usage("add")) from None
+    if not words or words[0].lower() in ("help", "?"):
+        return ShowHelp()
+    name = words[0].lower()
+    if name not in USAGE:
+        raise UserError(
+            f"I don't know “{to_plain(words[0])[:40]}”. Try /action help for what I can do.",
+            "/action mine | list | show | update | note | done | add | assign | due | remove",
+        )
+    args = _Args(name, rest_after(text, 1), words[1:])
+    return _PARSERS[name](args)
+
+
+def _mine(args: _Args) -> Mine:
+    if args.words:
+        raise args.fail("/action mine takes nothing after it.")
+    return Mine()
+
+
+def _show(args: _Args) -> Show:
+    ref = args.ref()
+    if len(args.words) > 1:
+        raise args.fail("/action show takes one reference.")
+    return Show(ref)
+
+
+def _update(args: _Args) -> UpdateStatus:
+    ref = args.ref()
+    if len(args.words) < 2:
+        raise args.fail(f"What is the new status of {ref}? Use one of: {STATUS_WORDS}.")
+    word, used = args.words[1], 2
+    if word.lower() == "not" and len(args.words) > 2 and args.words[2].lower() == "started":
+        word, used = "not-started", 3
+    status = parse_status(word)
+    if status is None:
+        raise args.fail(f"“{to_plain(word)[:30]}” is not a status. Use one of: {STATUS_WORDS}.")
+    return UpdateStatus(ref, status, args.tail(used))
+
+
+def _note(args: _Args) -> AddNote:
+    ref = args.ref()
+    note = args.tail(1)
+    if not note:
+        raise args.fail(
+            f"The note for {ref} is empty — write what has happened after the reference."
+        )
+    return AddNote(ref, note)
+
+
+def _done(args: _Args) -> MarkDone:
+    return MarkDone(args.ref(), args.tail(1))
+
+
+def _assign(args: _Args) -> Assign:
+    ref = args.ref()
+    if len(args.words) != 2:
+        raise args.fail(f"Who should own {ref}? Mention one person, like @Sam.")
+    return Assign(ref, _user(args, args.words[1]))
+
+
+def _due(args: _Args) -> Redate:
+    ref = args.ref()
+    try:
+        due, reason = take_date(rest_after(args.raw, 1))
+    except DateError as error:
+        raise args.fail(str(error)) from None
+    return Redate(ref, due, args.free(reason))
+
+
+def _remove(args: _Args) -> Remove:
+    ref = args.ref()
+    if len(args.words) > 1:
+        raise args.fail("/action remove takes one reference.")
+    return Remove(ref)
+
+
+def _user(args: _Args, word: str) -> str:
+    user = parse_user(word)
+    if user is None:
+        raise args.fail(f"“{to_plain(word)[:40]}” is not a Slack user — mention them, like @Sam.")
+    return user
+
+
+def _list(args: _Args) -> ListActions:
+    options: dict = {"statuses": set()}
+    words, i = args.words, 0
+    while i < len(words):
+        word = words[i].lower()
+        if word in ("wg", "area", "owner"):
+            if i + 1 >= len(words):
+                raise args.fail(f"“{word}” needs a value after it.")
+            options[word] = _list_value(args, word, words[i + 1])
+            i += 2
+            continue
+        if word == "overdue":
+            options["overdue"] = True
+        elif word in ("due-soon", "duesoon"):
+            options["due_soon"] = True
+        elif word == "all":
+            options["all"] = True
+        elif word == "mine":
+            raise args.fail("For your own actions use /action mine.")
+        elif (status := parse_status(word)) is not None:
+            options["statuses"].add(status.value)
+        else:
+            raise args.fail(f"I don't know the filter “{to_plain(words[i])[:30]}”.")
+        i += 1
+    flt = ActionFilter(
+        group=options.get("wg"),
+        area=options.get("area"),
+        owner=options.get("owner"),
+        statuses=frozenset(options["statuses"]),
+        overdue=options.get("overdue", False),
+        due_within_days=DUE_SOON_DAYS if options.get("due_soon") else None,
+        include_complete=options.get("all", False),
+    )
+    return ListActions(flt, " ".join(args.words))
+
+
+def _list_value(args: _Args, key: str, word: str) -> int | str:
+    if key == "owner":
+        return _user(args, word)
+    return _number(args, key, word)
+
+
+def _number(args: _Args, key: str, word: str) -> int:
+    if not word.isdigit() or int(word) < 1 or int(word) > 999:
+        raise args.fail(f"“{key}” needs a number, like {key} 2 — not “{to_plain(word)[:20]}”.")
+    return int(word)
+
+
+_ADD_KEYS = ("wg", "owner", "due", "area", "sro", "start", "source")
+
+
+def _add(args: _Args) -> AddAction | OpenAdd:
+    if not args.words:
+        return OpenAdd()
+    positional, i = [], 0
+    while i < len(args.words) and args.words[i].lower() not in _ADD_KEYS:
+        positional.append(args.words[i])
+        i += 1
+    if not positional:
+        raise args.fail('The title is missing — put it in "double quotes".')
+    if len(positional) > 2:
+        raise args.fail('Put the title in "double quotes" so I can tell where it ends.')
+    ref = check_ref(positional[0], usage("add")) if len(positional) == 2 else None
+    title = to_plain(positional[-1])
+    if not title or len(title) > MAX_TITLE:
+        raise args.fail(f"The title must be 1 to {MAX_TITLE} characters.")
+    values = _add_keywords(args, i)
+    for key, what in (("wg", "wg N"), ("owner", "owner @user"), ("due", "due DATE")):
+        if key not in values:
+            raise args.fail(f"Something is missing: {what}.")
+    return AddAction(
+        ref=ref,
+        title=title,
+        group=values["wg"],
+        owner=values["owner"],
+        due=values["due"],
+        areas=tuple(values.get("area", ())),
+        sro=values.get("sro"),
+        start=values.get("start"),
+        source=values.get("source"),
+    )
+
+
+def _add_keywords(args: _Args, i: int) -> dict:
+    words, values = args.words, {}
+    while i < len(words):
+        key = words[i].lower()
+        if key not in _ADD_KEYS:
+            raise args.fail(f"I don't understand “{to_plain(words[i])[:30]}” here.")
+        if i + 1 >= len(words):
+            raise args.fail(f"“{key}” needs a value after it.")
+        if key in ("due", "start"):
+            values[key], i = _date_words(args, words, i + 1)
+            continue
+        word = words[i + 1]
+        if key == "area":
+            values.setdefault("area", []).extend(_area_numbers(args, word))
+        elif key in ("owner", "sro"):
+            values[key] = _user(args, word)
+        elif key == "wg":
+            values[key] = _number(args, key, word)
+        else:
+            values[key] = to_plain(word)
+        i += 2
+    return values
+
+
+def _area_numbers(args: _Args, word: str) -> list[int]:
+    return [_number(args, "area", part) for part in re.split(r"[;,]", word) if part]
+
+
+def _date_words(args: _Args, words: list[str], i: int) -> tuple[date, int]:
+    """A date is one word (06/02/2020) or three or four (Thu 6 Feb 2020)."""
+    for size in (1, 3, 4):
+        try:
+            return parse_date(" ".join(words[i : i + size])), i + size
+        except DateError:
+            continue
+    try:
+        parse_date(words[i])
+    except DateError as error:
+        raise args.fail(str(error)) from None
+    raise args.fail("That date is not one I understand.")
+
+
+_FREE_TEXT = {"update", "note", "done", "due"}
+
+_PARSERS = {
+    "help": lambda args: ShowHelp(),
+    "mine": _mine,
+    "list": _list,
+    "show": _show,
+    "update": _update,
+    "note": _note,
+    "done": _done,
+    "add": _add,
+    "assign": _assign,
+    "due": _due,
+    "remove": _remove,
+}

@@ -1,0 +1,372 @@
+"""The action register: every `/action` command and button lands here, whatever the door."""
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot import action_commands as cmd
+from bot.action_history import describe, record
+from bot.dates import format_long
+from bot.errors import UserError
+from bot.message_text import Mention, text
+from bot.permissions import Actor, require_admin, require_update
+from bot.results import (
+    ActionCard,
+    ActionDetail,
+    ActionList,
+    DirectMessage,
+    Help,
+    Notice,
+    OpenAddForm,
+    Outcome,
+)
+from bot.status import Status
+from storage import action_queries as q
+from storage.database import Database
+from storage.models import Action
+
+MINE_LIMIT = 15
+LIST_LIMIT = 40
+HISTORY_SHOWN = 5
+WRITE_ATTEMPTS = 3
+LONDON = ZoneInfo("Europe/London")
+
+
+class ActionService:
+    def __init__(
+        self,
+        db: Database,
+        admins: frozenset[str],
+        tz: ZoneInfo = LONDON,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.db = db
+        self.admins = admins
+        self.tz = tz
+        self.now = now
+
+    def actor(self, user_id: str) -> Actor:
+        return Actor(user_id, user_id in self.admins)
+
+    def today(self) -> date:
+        return self.now().astimezone(self.tz).date()
+
+    def handle(self, user_id: str, command_text: str) -> Outcome:
+        """Parse and carry out `/action …` typed by `user_id`."""
+        return self.execute(self.actor(user_id), cmd.parse(command_text))
+
+    def execute(self, actor: Actor, command: object) -> Outcome:
+        handler = getattr(self, "_" + type(command).__name__)
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                with self.db.session() as session:
+                    return handler(session, actor, command)
+            except StaleDataError:
+                # Someone saved the same action a moment before us: read it again and reapply.
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def card(self, ref: str) -> ActionCard | None:
+        with self.db.session() as session:
+            action = q.find_action(session, ref)
+            return card(action) if action else None
+
+    # Reading
+
+    def _ShowHelp(self, session: Session, actor: Actor, command: cmd.ShowHelp) -> Outcome:
+        lines = tuple(cmd.USAGE[name] for name in cmd.USAGE if name != "help")
+        return Outcome(Help("/action — the actions of the Written Statement of Action", lines))
+
+    def _Mine(self, session: Session, actor: Actor, command: cmd.Mine) -> Outcome:
+        flt = q.ActionFilter(owner=actor.user_id)
+        rows, total = q.list_actions(session, flt, self.today(), MINE_LIMIT)
+        return Outcome(
+            ActionList(
+                heading="Your open actions",
+                actions=tuple(card(a) for a in rows),
+                total=total,
+                empty="You have no open actions. Nice work.",
+                with_buttons=True,
+                more_hint="/action list owner @you shows them all.",
+            )
+        )
+
+    def _ListActions(self, session: Session, actor: Actor, command: cmd.ListActions) -> Outcome:
+        self._check_filter(session, command.filter)
+        rows, total = q.list_actions(session, command.filter, self.today(), LIST_LIMIT)
+        heading = "Actions" if command.filter.include_complete else "Open actions"
+        if command.described:
+            heading += f" ({command.described})"
+        return Outcome(
+            ActionList(
+                heading=heading,
+                actions=tuple(card(a) for a in rows),
+                total=total,
+                empty="No actions match.",
+                more_hint="Narrow the list with wg N, owner @user or a status.",
+            )
+        )
+
+    def _check_filter(self, session: Session, flt: q.ActionFilter) -> None:
+        if flt.group is not None and q.find_group(session, flt.group) is None:
+            raise UserError(self._no_group(session, flt.group), cmd.usage("list"))
+        if flt.area is not None and not q.find_areas(session, [flt.area]):
+            raise UserError(self._no_area(session, flt.area), cmd.usage("list"))
+
+    def _Show(self, session: Session, actor: Actor, command: cmd.Show) -> Outcome:
+        action = self._find(session, command.ref, "show")
+        rows, total = q.recent_history(session, action.id, HISTORY_SHOWN)
+        return Outcome(ActionDetail(card(action), tuple(describe(r) for r in rows), total))
+
+    # Owners, leads and admins
+
+    def _UpdateStatus(self, session: Session, actor: Actor, command: cmd.UpdateStatus) -> Outcome:
+        action = self._find_open(session, command.ref, "update")
+        require_update(actor, action)
+        self._check_version(action, command.expected_version)
+        old = Status(action.status)
+        if old == command.status and not command.note and not command.evidence:
+            return Outcome(Notice(f"{action.ref} is already {old.label}. Nothing was changed."))
+        now = self.now()
+        if old != command.status:
+            record(
+                action, actor.user_id, now, "update", "status", old, command.status, command.note
+            )
+            action.status = command.status
+        elif command.note:
+            record(action, actor.user_id, now, "note", note=command.note)
+        self._set_evidence(action, actor, now, command.evidence)
+        action.last_update_at = now
+        session.flush()
+        saved = " Your note is saved." if command.note else ""
+        return Outcome(Notice(f"{action.ref} is now {command.status.label}.{saved}", card(action)))
+
+    def _AddNote(self, session: Session, actor: Actor, command: cmd.AddNote) -> Outcome:
+        action = self._find_open(session, command.ref, "note")
+        require_update(actor, action)
+        now = self.now()
+        record(action, actor.user_id, now, "note", note=command.note)
+        action.last_update_at = now
+        session.flush()
+        return Outcome(Notice(f"Your note on {action.ref} is saved.", card(action)))
+
+    def _MarkDone(self, session: Session, actor: Actor, command: cmd.MarkDone) -> Outcome:
+        action = self._find_open(session, command.ref, "done")
+        require_update(actor, action)
+        if action.status == Status.BLUE:
+            return Outcome(Notice(f"{action.ref} is already complete. Nothing was changed."))
+        self._check_version(action, command.expected_version)
+        now = self.now()
+        record(action, actor.user_id, now, "update", "status", action.status, Status.BLUE)
+        action.status = Status.BLUE
+        self._set_evidence(action, actor, now, command.evidence)
+        action.last_update_at = now
+        session.flush()
+        thanks = " The evidence is saved." if command.evidence else ""
+        return Outcome(Notice(f"{action.ref} is complete — thank you.{thanks}", card(action)))
+
+    def _set_evidence(self, action: Action, actor: Actor, now: datetime, evidence: str | None):
+        if evidence:
+            record(action, actor.user_id, now, "update", "evidence", action.evidence, evidence)
+            action.evidence = evidence
+
+    # Admins
+
+    def _OpenAdd(self, session: Session, actor: Actor, command: cmd.OpenAdd) -> Outcome:
+        require_admin(actor, "add actions")
+        return Outcome(OpenAddForm())
+
+    def _AddAction(self, session: Session, actor: Actor, command: cmd.AddAction) -> Outcome:
+        require_admin(actor, "add actions")
+        group = q.find_group(session, command.group)
+        if group is None:
+            raise UserError(self._no_group(session, command.group), cmd.usage("add"))
+        areas = q.find_areas(session, list(command.areas))
+        missing = sorted(set(command.areas) - {a.number for a in areas})
+        if missing:
+            raise UserError(self._no_area(session, missing[0]), cmd.usage("add"))
+        if command.start and command.start > command.due:
+            raise UserError("The start date is after the due date.", cmd.usage("add"))
+        ref = command.ref or self._next_ref(session)
+        if q.find_action(session, ref) is not None:
+            raise UserError(
+                f"There is already an action {ref}. Pick another reference.", cmd.usage("add")
+            )
+        now = self.now()
+        action = Action(
+            ref=ref,
+            ref_key=q.ref_key(ref),
+            title=command.title,
+            description=command.description,
+            working_group=group,
+            owner_id=command.owner,
+            sro_id=command.sro,
+            start_date=command.start,
+            original_due_date=command.due,
+            due_date=command.due,
+            status=Status.NOT_STARTED,
+            success_measures=command.success_measures,
+            source=command.source,
+            created_at=now,
+            last_update_at=now,
+        )
+        action.areas = areas
+        session.add(action)
+        record(action, actor.user_id, now, "created", note=command.title)
+        try:
+            session.flush()
+        except IntegrityError:
+            raise UserError(f"There is already an action {ref}.", cmd.usage("add")) from None
+        messages = self._tell_owner(actor, action, "You are the owner of a new action")
+        return Outcome(
+            Notice(
+                text(f"Added {action.ref}, owned by ", Mention(action.owner_id), "."), card(action)
+            ),
+            messages,
+        )
+
+    def _Assign(self, session: Session, actor: Actor, command: cmd.Assign) -> Outcome:
+        require_admin(actor, "reassign actions")
+        action = self._find_open(session, command.ref, "assign")
+        if action.owner_id == command.owner:
+            return Outcome(
+                Notice(text(f"{action.ref} is already owned by ", Mention(command.owner), "."))
+            )
+        now = self.now()
+        record(action, actor.user_id, now, "update", "owner_id", action.owner_id, command.owner)
+        action.owner_id = command.owner
+        session.flush()
+        return Outcome(
+            Notice(
+                text(f"{action.ref} is now owned by ", Mention(command.owner), "."), card(action)
+            ),
+            self._tell_owner(actor, action, "You are now the owner of an action"),
+        )
+
+    def _Redate(self, session: Session, actor: Actor, command: cmd.Redate) -> Outcome:
+        require_admin(actor, "change due dates")
+        action = self._find_open(session, command.ref, "due")
+        if action.due_date == command.due:
+            return Outcome(Notice(f"{action.ref} is already due on {format_long(command.due)}."))
+        now = self.now()
+        old = action.due_date.isoformat()
+        record(
+            action,
+            actor.user_id,
+            now,
+            "update",
+            "due_date",
+            old,
+            command.due.isoformat(),
+            command.reason,
+        )
+        action.due_date = command.due
+        action.due_revised_by = actor.user_id
+        action.due_revised_at = now
+        action.due_revised_reason = command.reason
+        session.flush()
+        return Outcome(
+            Notice(
+                f"{action.ref} is now due on {format_long(command.due)} "
+                f"(originally {format_long(action.original_due_date)}).",
+                card(action),
+            )
+        )
+
+    def _Remove(self, session: Session, actor: Actor, command: cmd.Remove) -> Outcome:
+        require_admin(actor, "remove actions")
+        action = self._find_open(session, command.ref, "remove")
+        now = self.now()
+        record(action, actor.user_id, now, "withdrawn")
+        action.withdrawn_at = now
+        session.flush()
+        return Outcome(
+            Notice(
+                f"{action.ref} is withdrawn: it stays in the history "
+                "but leaves lists and reminders."
+            )
+        )
+
+    # Helpers
+
+    def _find(self, session: Session, ref: str, usage_name: str) -> Action:
+        action = q.find_action(session, ref)
+        if action is None:
+            raise UserError(
+                f"There is no action {ref}. /action list shows the open ones.",
+                cmd.usage(usage_name),
+            )
+        return action
+
+    def _find_open(self, session: Session, ref: str, usage_name: str) -> Action:
+        action = self._find(session, ref, usage_name)
+        if action.withdrawn_at is not None:
+            raise UserError(
+                f"{action.ref} was withdrawn from the plan, so it can't be changed.",
+                cmd.usage(usage_name),
+            )
+        return action
+
+    def _check_version(self, action: Action, expected: int | None) -> None:
+        if expected is not None and expected != action.version:
+            raise UserError(
+                f"{action.ref} has changed since you opened it (it is now "
+                f"{Status(action.status).label}). Nothing was changed — "
+                f"have a look with /action show {action.ref} and try again."
+            )
+
+    def _tell_owner(self, actor: Actor, action: Action, opening: str) -> list[DirectMessage]:
+        if action.owner_id == actor.user_id:
+            return []
+        return [
+            DirectMessage(
+                action.owner_id,
+                text(f"{opening}, given to you by ", Mention(actor.user_id), ":"),
+                card(action),
+            )
+        ]
+
+    def _next_ref(self, session: Session) -> str:
+        numbers = [
+            int(m.group(1)) for r in q.auto_refs(session) if (m := re.fullmatch(r"A(\d+)", r))
+        ]
+        return f"A{max(numbers, default=0) + 1}"
+
+    def _no_group(self, session: Session, number: int) -> str:
+        known = ", ".join(f"{g.number} {g.name}" for g in q.groups(session))
+        return f"There is no working group {number}. The groups are: {known}."
+
+    def _no_area(self, session: Session, number: int) -> str:
+        count = len(q.areas(session))
+        return f"There is no area {number}; areas are numbered 1 to {count}."
+
+
+def card(action: Action) -> ActionCard:
+    return ActionCard(
+        ref=action.ref,
+        title=action.title,
+        group_number=action.working_group.number,
+        group_name=action.working_group.name,
+        owner_id=action.owner_id,
+        status=Status(action.status),
+        due=action.due_date,
+        original_due=action.original_due_date,
+        last_update_at=action.last_update_at,
+        version=action.version,
+        description=action.description,
+        sro_id=action.sro_id,
+        start=action.start_date,
+        due_revised_reason=action.due_revised_reason,
+        due_revised_by=action.due_revised_by,
+        success_measures=action.success_measures,
+        evidence=action.evidence,
+        source=action.source,
+        areas=tuple((a.number, a.title) for a in action.areas),
+        withdrawn=action.withdrawn_at is not None,
+    )

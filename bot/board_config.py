@@ -1,0 +1,156 @@
+"""The board's own configuration (`board.toml`): working groups, areas of weakness, admins."""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ConfigError
+from bot.settings import CHANNEL_ID, USER_ID
+
+DEFAULT_GROUPS = (
+    "Understanding of Need",
+    "Commissioning",
+    "Engagement and Co-production",
+    "Preparation for Adulthood",
+    "Emotional Health and Wellbeing",
+    "SEN Support",
+)
+DEFAULT_AREA_COUNT = 9
+
+
+@dataclass(frozen=True)
+class GroupConfig:
+    number: int
+    name: str
+    lead: str | None = None
+    channel: str | None = None
+
+
+@dataclass(frozen=True)
+class AreaConfig:
+    number: int
+    title: str
+
+
+@dataclass(frozen=True)
+class BoardConfig:
+    groups: tuple[GroupConfig, ...]
+    areas: tuple[AreaConfig, ...]
+    admins: frozenset[str] = field(default_factory=frozenset)
+    stale_after_days: int = 28
+
+
+def default_board() -> BoardConfig:
+    return BoardConfig(
+        groups=tuple(GroupConfig(n, name) for n, name in enumerate(DEFAULT_GROUPS, start=1)),
+        areas=tuple(AreaConfig(n, f"Area {n}") for n in range(1, DEFAULT_AREA_COUNT + 1)),
+    )
+
+
+def load_board(path: Path | None) -> BoardConfig:
+    if path is None:
+        return default_board()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}") from None
+    return parse_board(data, str(path))
+
+
+def parse_board(data: dict[str, Any], where: str = "board.toml") -> BoardConfig:
+    known = {"working_groups", "areas", "board"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{where}: unknown section {key!r} (expected {sorted(known)}).")
+    defaults = default_board()
+    board = _table(data, "board", where)
+    groups = _groups(data["working_groups"], where) if "working_groups" in data else defaults.groups
+    areas = _areas(data["areas"], where) if "areas" in data else defaults.areas
+    admins = _list_of_ids(board.get("admins", []), f"{where}: board.admins", USER_ID)
+    stale = board.get("stale_after_days", 28)
+    if not isinstance(stale, int) or isinstance(stale, bool) or stale < 1:
+        raise ConfigError(
+            f"{where}: board.stale_after_days must be a whole number of days, 1 or more."
+        )
+    return BoardConfig(groups=groups, areas=areas, admins=frozenset(admins), stale_after_days=stale)
+
+
+def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: {key} must be a table ([{key}]).")
+    return value
+
+
+def _groups(items: Any, where: str) -> tuple[GroupConfig, ...]:
+    entries = _entries(items, "working_groups", where)
+    groups = []
+    for i, entry in enumerate(entries):
+        key = f"{where}: working_groups[{i}]"
+        _only_keys(entry, {"number", "name", "lead", "channel"}, key)
+        number = _positive_int(entry.get("number"), f"{key}.number")
+        name = _text(entry.get("name"), f"{key}.name")
+        lead = _optional_id(entry.get("lead"), f"{key}.lead", USER_ID, "a Slack user ID")
+        channel = _optional_id(entry.get("channel"), f"{key}.channel", CHANNEL_ID, "a channel ID")
+        groups.append(GroupConfig(number, name, lead, channel))
+    _unique_numbers([g.number for g in groups], f"{where}: working_groups")
+    return tuple(sorted(groups, key=lambda g: g.number))
+
+
+def _areas(items: Any, where: str) -> tuple[AreaConfig, ...]:
+    entries = _entries(items, "areas", where)
+    areas = []
+    for i, entry in enumerate(entries):
+        key = f"{where}: areas[{i}]"
+        _only_keys(entry, {"number", "title"}, key)
+        number = _positive_int(entry.get("number"), f"{key}.number")
+        areas.append(AreaConfig(number, _text(entry.get("title"), f"{key}.title")))
+    _unique_numbers([a.number for a in areas], f"{where}: areas")
+    return tuple(sorted(areas, key=lambda a: a.number))
+
+
+def _entries(items: Any, name: str, where: str) -> list[dict[str, Any]]:
+    if not isinstance(items, list) or not all(isinstance(e, dict) for e in items) or not items:
+        raise ConfigError(f"{where}: {name} must be one or more [[{name}]] tables.")
+    return items
+
+
+def _only_keys(entry: dict[str, Any], allowed: set[str], key: str) -> None:
+    for name in entry:
+        if name not in allowed:
+            raise ConfigError(f"{key}: unknown key {name!r} (expected {sorted(allowed)}).")
+
+
+def _positive_int(value: Any, key: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{key} must be a whole number, 1 or more.")
+    return value
+
+
+def _text(value: Any, key: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{key} must be some text.")
+    return value.strip()
+
+
+def _optional_id(value: Any, key: str, pattern, what: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not pattern.match(value):
+        raise ConfigError(f"{key} must be {what}, not {value!r}.")
+    return value
+
+
+def _list_of_ids(value: Any, key: str, pattern) -> list[str]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{key} must be a list of Slack user IDs.")
+    return [_optional_id(v, key, pattern, "a Slack user ID") for v in value]
+
+
+def _unique_numbers(numbers: list[int], key: str) -> None:
+    seen = set()
+    for n in numbers:
+        if n in seen:
+            raise ConfigError(f"{key}: number {n} is used twice.")
+        seen.add(n)

@@ -1,0 +1,54 @@
+"""Who may do what (SPEC §2). A refusal names who may; nothing is changed."""
+
+from dataclasses import dataclass
+
+from bot.errors import NotAllowed
+from bot.message_text import Mention, text
+from storage.models import Action
+
+ADMIN_WORDS = "an admin (the board chair or project manager)"
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    is_admin: bool = False
+
+
+def may_update(actor: Actor, action: Action) -> bool:
+    return (
+        actor.is_admin
+        or actor.user_id == action.owner_id
+        or actor.user_id == action.working_group.lead_id
+    )
+
+
+def require_update(actor: Actor, action: Action) -> None:
+    if may_update(actor, action):
+        return
+    lead = action.working_group.lead_id
+    lead_part = (
+        text(
+            ", the lead of Working Group ",
+            str(action.working_group.number),
+            " (",
+            Mention(lead),
+            ")",
+        )
+        if lead
+        else text(", the lead of Working Group ", str(action.working_group.number))
+    )
+    raise NotAllowed(
+        text(
+            f"Only the owner of {action.ref} (",
+            Mention(action.owner_id),
+            ")",
+            *lead_part,
+            f" or {ADMIN_WORDS} can update it. Nothing was changed.",
+        )
+    )
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    if not actor.is_admin:
+        raise NotAllowed(f"Only {ADMIN_WORDS} can {what}. Nothing was changed.")

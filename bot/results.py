@@ -1,0 +1,100 @@
+"""What the core answers: plain data that a renderer turns into Slack blocks or terminal text."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from bot.message_text import Mention, Text
+from bot.status import Status
+
+
+@dataclass(frozen=True)
+class ActionCard:
+    """A snapshot of one action, detached from the database session."""
+
+    ref: str
+    title: str
+    group_number: int
+    group_name: str
+    owner_id: str
+    status: Status
+    due: date
+    original_due: date
+    last_update_at: datetime
+    version: int
+    description: str | None = None
+    sro_id: str | None = None
+    start: date | None = None
+    due_revised_reason: str | None = None
+    due_revised_by: str | None = None
+    success_measures: str | None = None
+    evidence: str | None = None
+    source: str | None = None
+    areas: tuple[tuple[int, str], ...] = ()
+    withdrawn: bool = False
+
+    def days_overdue(self, today: date) -> int:
+        if self.status.is_complete or self.withdrawn or self.due >= today:
+            return 0
+        return (today - self.due).days
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    actor_id: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short answer, optionally about one action (shown with its buttons)."""
+
+    text: Text
+    action: ActionCard | None = None
+
+
+@dataclass(frozen=True)
+class ActionList:
+    heading: str
+    actions: tuple[ActionCard, ...]
+    total: int
+    empty: str
+    with_buttons: bool = False
+    more_hint: str = ""
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    action: ActionCard
+    history: tuple[HistoryLine, ...]
+    history_total: int
+
+
+@dataclass(frozen=True)
+class Help:
+    title: str
+    lines: tuple[tuple[str, str], ...]  # (usage, example)
+
+
+@dataclass(frozen=True)
+class OpenAddForm:
+    """`/action add` with no arguments: the handler opens the modal."""
+
+
+@dataclass(frozen=True)
+class DirectMessage:
+    user_id: str
+    text: Text
+    action: ActionCard | None = None
+
+
+@dataclass
+class Outcome:
+    """A result plus the people to tell about it (e.g. a new owner)."""
+
+    result: object
+    messages: list[DirectMessage] = field(default_factory=list)
+
+
+def mention(user_id: str) -> Mention:
+    return Mention(user_id)

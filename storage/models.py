@@ -1,0 +1,118 @@
+"""The plan as tables: working groups, areas, actions with their history, and people."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import UTCDateTime, utcnow
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class WorkingGroup(Base):
+    __tablename__ = "working_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lead_id: Mapped[str | None] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class Area(Base):
+    __tablename__ = "areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+
+
+action_areas = Table(
+    "action_areas",
+    Base.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Person(Base):
+    """What Slack told us about a user, so exports and the CLI can show names, not IDs."""
+
+    __tablename__ = "people"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Action(Base):
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index("ix_actions_owner_status", "owner_id", "status"),
+        Index("ix_actions_group_status", "working_group_id", "status"),
+        Index("ix_actions_due", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(40))
+    # Refs are unique ignoring case ("wg3.2" is "WG3.2"); the key makes the database enforce it.
+    ref_key: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    working_group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"))
+    owner_id: Mapped[str] = mapped_column(String(32))
+    sro_id: Mapped[str | None] = mapped_column(String(32))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    original_due_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    due_revised_by: Mapped[str | None] = mapped_column(String(32))
+    due_revised_at: Mapped[datetime | None]
+    due_revised_reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="not started")
+    success_measures: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))
+    withdrawn_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last time someone reported on the action: what "stale" is measured from.
+    last_update_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    working_group: Mapped[WorkingGroup] = relationship(lazy="joined")
+    areas: Mapped[list[Area]] = relationship(secondary=action_areas, order_by=Area.number)
+    history: Mapped[list["ActionHistory"]] = relationship(
+        back_populates="action", order_by="ActionHistory.id", cascade="all, delete-orphan"
+    )
+
+    # Optimistic locking: two people saving the same action at once cannot silently overwrite.
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ActionHistory(Base):
+    __tablename__ = "action_history"
+    __table_args__ = (Index("ix_action_history_action", "action_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[str] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(String(30))
+    field: Mapped[str | None] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    action: Mapped[Action] = relationship(back_populates="history")
