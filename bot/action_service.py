@@ -72,10 +72,18 @@ class ActionService:
                     raise
         raise AssertionError("unreachable")
 
-    def card(self, ref: str) -> ActionCard | None:
+    def prepare_update(self, user_id: str, ref: str) -> ActionCard:
+        """Before opening a form: the action as it is now, if this person may change it."""
         with self.db.session() as session:
-            action = q.find_action(session, ref)
-            return card(action) if action else None
+            action = self._find_open(session, ref, "update")
+            require_update(self.actor(user_id), action)
+            return card(action)
+
+    def board_lists(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """Working groups and areas, for the pickers of the Add form."""
+        with self.db.session() as session:
+            groups = [(g.number, g.name) for g in q.groups(session)]
+            return groups, [(a.number, a.title) for a in q.areas(session)]
 
     # Reading
 
@@ -186,17 +194,21 @@ class ActionService:
         require_admin(actor, "add actions")
         group = q.find_group(session, command.group)
         if group is None:
-            raise UserError(self._no_group(session, command.group), cmd.usage("add"))
+            raise UserError(self._no_group(session, command.group), cmd.usage("add"), field="group")
         areas = q.find_areas(session, list(command.areas))
         missing = sorted(set(command.areas) - {a.number for a in areas})
         if missing:
-            raise UserError(self._no_area(session, missing[0]), cmd.usage("add"))
+            raise UserError(self._no_area(session, missing[0]), cmd.usage("add"), field="areas")
         if command.start and command.start > command.due:
-            raise UserError("The start date is after the due date.", cmd.usage("add"))
+            raise UserError(
+                "The start date is after the due date.", cmd.usage("add"), field="start"
+            )
         ref = command.ref or self._next_ref(session)
         if q.find_action(session, ref) is not None:
             raise UserError(
-                f"There is already an action {ref}. Pick another reference.", cmd.usage("add")
+                f"There is already an action {ref}. Pick another reference.",
+                cmd.usage("add"),
+                field="ref",
             )
         now = self.now()
         action = Action(
@@ -222,7 +234,9 @@ class ActionService:
         try:
             session.flush()
         except IntegrityError:
-            raise UserError(f"There is already an action {ref}.", cmd.usage("add")) from None
+            raise UserError(
+                f"There is already an action {ref}.", cmd.usage("add"), field="ref"
+            ) from None
         messages = self._tell_owner(actor, action, "You are the owner of a new action")
         return Outcome(
             Notice(

@@ -1,0 +1,53 @@
+"""Copy the board configuration's working groups and areas into the database.
+
+The configuration file is the source of truth for names, leads and channels; the database keeps
+the rows because actions point at them. So rows are inserted or updated, never deleted.
+"""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.board_config import AreaConfig, BoardConfig, GroupConfig
+from storage.database import Database
+from storage.models import Area, WorkingGroup
+
+# Two processes (web and clock) may start at once and both insert group 1; the loser's retry
+# then finds the row and updates it instead.
+ATTEMPTS = 2
+
+
+def sync_board(db: Database, board: BoardConfig) -> None:
+    """Upsert working groups and areas by number. Idempotent: a second run changes nothing."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with db.session() as session:
+                _sync_groups(session, board.groups)
+                _sync_areas(session, board.areas)
+            return
+        except IntegrityError:
+            if attempt == ATTEMPTS - 1:
+                raise
+
+
+def _sync_groups(session: Session, configs: tuple[GroupConfig, ...]) -> None:
+    existing = {g.number: g for g in session.scalars(select(WorkingGroup))}
+    for config in configs:
+        group = existing.get(config.number)
+        if group is None:
+            group = WorkingGroup(number=config.number)
+            session.add(group)
+        # Assigning an equal value is not a change to SQLAlchemy, so a re-run writes nothing.
+        group.name = config.name
+        group.lead_id = config.lead
+        group.channel_id = config.channel
+
+
+def _sync_areas(session: Session, configs: tuple[AreaConfig, ...]) -> None:
+    existing = {a.number: a for a in session.scalars(select(Area))}
+    for config in configs:
+        area = existing.get(config.number)
+        if area is None:
+            area = Area(number=config.number)
+            session.add(area)
+        area.title = config.title

@@ -1,0 +1,100 @@
+"""`sendbot`: the bot's command line (SPEC §6)."""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.errors import ConfigError
+from bot.log_setup import configure_logging
+from bot.settings import Settings, load_settings
+
+log = logging.getLogger("sendbot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sendbot", description="The SEND Improvement Board's Slack bot."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode)")
+    db = commands.add_parser("db", help="database tasks")
+    db.add_argument("task", choices=["upgrade"], help="upgrade: apply migrations")
+    importer = commands.add_parser("import", help="import actions from a CSV or XLSX file")
+    importer.add_argument("file", type=Path)
+    importer.add_argument(
+        "--skip-invalid", action="store_true", help="import the good rows even if some are bad"
+    )
+    exporter = commands.add_parser("export", help="write the plan to an .xlsx or .csv file")
+    exporter.add_argument("file", type=Path)
+    demo = commands.add_parser("demo", help="play the bot end to end with no Slack account")
+    demo.add_argument("--keep", type=Path, help="keep the demo database and files in this folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from bot.demo import run_demo
+
+            return run_demo(args.keep)
+        settings = load_settings()
+        configure_logging([settings.bot_token, settings.signing_secret, settings.app_token])
+        return _COMMANDS[args.command](settings, args)
+    except ConfigError as error:
+        print(f"sendbot: {error}", file=sys.stderr)
+        return 2
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runtime import start
+    from handlers.server import serve
+
+    settings.require_serving()
+    serve(start(settings))
+    return 0
+
+
+def _db(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    upgrade(settings.database_url)
+    print("The database is up to date.")
+    return 0
+
+
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.import_report import print_report
+    from bot.plan_import import ImportFileError, import_plan
+    from bot.runtime import start
+    from handlers.slack_directory import email_resolver
+
+    runtime = start(settings)
+    try:
+        report = import_plan(
+            runtime.db, args.file, email_resolver(settings), skip_invalid=args.skip_invalid
+        )
+    except ImportFileError as error:
+        print(f"sendbot import: {error}", file=sys.stderr)
+        return 1
+    print_report(report, args.file)
+    return 0 if report.written else 1
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.plan_export import export_plan
+    from bot.runtime import start
+
+    runtime = start(settings)
+    try:
+        count = export_plan(runtime.db, args.file)
+    except ValueError as error:
+        print(f"sendbot export: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {count} actions to {args.file}.")
+    return 0
+
+
+_COMMANDS = {"serve": _serve, "db": _db, "import": _import, "export": _export}

@@ -1,0 +1,56 @@
+"""Start-up shared by every command: settings, board file, database, services."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import inspect, text
+
+from bot.action_service import ActionService
+from bot.board_config import BoardConfig, load_board
+from bot.board_sync import sync_board
+from bot.errors import ConfigError
+from bot.settings import Settings
+from storage.database import Database
+from storage.migrate import upgrade
+
+
+@dataclass(frozen=True)
+class Runtime:
+    settings: Settings
+    board: BoardConfig
+    db: Database
+    actions: ActionService
+
+
+def start(settings: Settings) -> Runtime:
+    """Open and prepare the database, then build the services; a bad setting raises ConfigError."""
+    board = load_board(settings.board_config)
+    db = Database(settings.database_url)
+    prepare_database(db)
+    sync_board(db, board)
+    admins = settings.admins | board.admins
+    return Runtime(settings, board, db, ActionService(db, admins, tz=settings.timezone))
+
+
+def prepare_database(db: Database) -> None:
+    """SQLite is brought up to date on the spot; elsewhere `sendbot db upgrade` (the release
+    phase) owns migrations, so several web processes never race to run them."""
+    if db.engine.dialect.name == "sqlite":
+        upgrade(db.url)
+        return
+    if not db.ping():
+        raise ConfigError("DATABASE_URL is unreachable: the database did not answer.")
+    if not _is_current(db):
+        raise ConfigError("The database schema is out of date: run `sendbot db upgrade` first.")
+
+
+def _is_current(db: Database) -> bool:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config(db.url)).get_current_head()
+    with db.engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return current == head

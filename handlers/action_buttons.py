@@ -1,0 +1,173 @@
+"""Update and Mark complete: the buttons, their modals, and what a submission does."""
+
+import json
+import logging
+
+from slack_bolt import App
+
+from bot import action_commands as cmd
+from bot.errors import UserError
+from bot.message_text import plain
+from bot.status import Status, parse_status
+from handlers import action_modals as modals
+from handlers.context import BotContext
+from handlers.guard import answer, guarded, log_failure
+from handlers.render import render
+from handlers.replies import reply_function
+from handlers.slack_messenger import SlackMessenger
+
+log = logging.getLogger(__name__)
+MAX_ERROR = 150
+
+
+def register(app: App, ctx: BotContext) -> None:
+    app.action("action_update")(_button(ctx, modals.update_view))
+    app.action("action_complete")(_button(ctx, modals.complete_view))
+    app.view(modals.UPDATE)(_submission(ctx, _update_command))
+    app.view(modals.COMPLETE)(_submission(ctx, _complete_command))
+    app.view(modals.ADD)(_submission(ctx, _add_command))
+
+
+def _button(ctx: BotContext, build_view):
+    def on_press(ack, body, client) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        reply = reply_function(ctx, client, user_id, body.get("response_url"))
+        pressed = _button_value(body)
+
+        def work() -> dict | None:
+            card = ctx.actions.prepare_update(user_id, str(pressed.get("ref", "")))
+            if build_view is modals.complete_view and card.status == Status.BLUE:
+                raise UserError(f"{card.ref} is already complete. Nothing was changed.")
+            origin = {"r": body.get("response_url")}
+            view = build_view(card, origin, changed=pressed.get("v") != card.version)
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+            return None
+
+        answer(work, reply)
+
+    return on_press
+
+
+def _button_value(body: dict) -> dict:
+    try:
+        value = json.loads(body["actions"][0]["value"])
+    except (KeyError, IndexError, TypeError, json.JSONDecodeError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _submission(ctx: BotContext, build_command):
+    """Check the form, apply it, and either close it or show the reason beside the field."""
+
+    def on_submit(ack, body, view, client) -> None:
+        user_id = body["user"]["id"]
+        meta = modals.metadata(view)
+        try:
+            command = build_command(modals.values(view), meta)
+            outcome = ctx.actions.execute(ctx.actions.actor(user_id), command)
+        except UserError as error:
+            ack(response_action="errors", errors={_field(error, view): _inline(error.reason)})
+            return
+        except Exception:
+            # The form stays open, so nothing they typed is lost.
+            error_id = log_failure()
+            message = f"Sorry — that did not save (error id {error_id}). Please try again."
+            ack(response_action="errors", errors={_first_input(view): message})
+            return
+        ack()
+        today = ctx.actions.today()
+        reply = reply_function(ctx, client, user_id, meta.get("r"))
+        answer(lambda: render(outcome.result, today), reply)
+        guarded(lambda: SlackMessenger(client, ctx.actions.today).deliver(outcome.messages))
+
+    return on_submit
+
+
+def _field(error: UserError, view: dict) -> str:
+    blocks = {b.get("block_id") for b in view.get("blocks", [])}
+    return error.field if error.field in blocks else _first_input(view)
+
+
+def _first_input(view: dict) -> str:
+    for block in view.get("blocks", []):
+        if block.get("type") == "input":
+            return block["block_id"]
+    return "value"
+
+
+def _inline(reason) -> str:
+    text = plain(reason)
+    return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"
+
+
+def _ref(meta: dict) -> str:
+    ref = meta.get("ref")
+    if not isinstance(ref, str):
+        raise UserError("This form is out of date. Close it and press the button again.")
+    return cmd.check_ref(ref)
+
+
+def _version(meta: dict) -> int | None:
+    version = meta.get("v")
+    return version if isinstance(version, int) else None
+
+
+def _text(values: dict, key: str) -> str | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > cmd.MAX_NOTE:
+        raise UserError(f"Please keep this under {cmd.MAX_NOTE:,} characters.", field=key)
+    return value
+
+
+def _update_command(values: dict, meta: dict) -> cmd.UpdateStatus:
+    status = parse_status(str(values.get("status") or ""))
+    if status is None:
+        raise UserError("Choose a status.", field="status")
+    return cmd.UpdateStatus(
+        _ref(meta), status, _text(values, "note"), _text(values, "evidence"), _version(meta)
+    )
+
+
+def _complete_command(values: dict, meta: dict) -> cmd.MarkDone:
+    evidence = _text(values, "evidence")
+    if not evidence:
+        raise UserError(
+            "Please describe the evidence that this action is complete.", field="evidence"
+        )
+    return cmd.MarkDone(_ref(meta), evidence, _version(meta))
+
+
+def _add_command(values: dict, meta: dict) -> cmd.AddAction:
+    ref = values.get("ref")
+    if ref is not None:
+        try:
+            ref = cmd.check_ref(str(ref))
+        except UserError as error:
+            raise UserError(error.reason, field="ref") from None
+    title = _text(values, "title")
+    if not title or len(title) > cmd.MAX_TITLE:
+        raise UserError(f"Give a title of 1 to {cmd.MAX_TITLE} characters.", field="title")
+    group = str(values.get("group") or "")
+    if not group.isdigit():
+        raise UserError("Choose a working group.", field="group")
+    if not values.get("owner"):
+        raise UserError("Choose the owner.", field="owner")
+    if not values.get("due"):
+        raise UserError("Choose the due date.", field="due")
+    areas = values.get("areas") or []
+    return cmd.AddAction(
+        ref=ref,
+        title=title,
+        group=int(group),
+        owner=str(values["owner"]),
+        due=values["due"],
+        areas=tuple(int(a) for a in areas if str(a).isdigit()),
+        description=_text(values, "description"),
+        sro=values.get("sro"),
+        start=values.get("start"),
+        source=_text(values, "source"),
+        success_measures=_text(values, "success"),
+    )

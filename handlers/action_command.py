@@ -1,0 +1,32 @@
+"""`/action`: acknowledge at once, then answer through the response URL."""
+
+from slack_bolt import App
+
+from bot.results import OpenAddForm
+from handlers import action_modals
+from handlers.context import BotContext
+from handlers.guard import answer
+from handlers.render import render
+from handlers.slack_messenger import SlackMessenger
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.command("/action")
+    def action_command(ack, body, respond, client) -> None:
+        ack()
+        typed = body.get("text", "")
+
+        def work() -> dict | None:
+            outcome = ctx.actions.handle(body["user_id"], typed)
+            if isinstance(outcome.result, OpenAddForm):
+                groups, areas = ctx.actions.board_lists()
+                client.views_open(
+                    trigger_id=body["trigger_id"], view=action_modals.add_view(groups, areas)
+                )
+                return None
+            SlackMessenger(client, ctx.actions.today).deliver(outcome.messages)
+            return render(outcome.result, ctx.actions.today())
+
+        answer(
+            work, lambda message: respond(response_type="ephemeral", **message), f"/action {typed}"
+        )

@@ -1,0 +1,41 @@
+"""Wire the Bolt app: one `register` per listener module, nothing else."""
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+
+from handlers import action_buttons, action_command, coming_soon, home
+from handlers.context import BotContext
+
+
+def web_client(token: str, api_url: str) -> WebClient:
+    """A Web API client that waits out 429s (Retry-After) and retries dropped connections."""
+    return WebClient(
+        token=token,
+        base_url=api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=5),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
+    settings = ctx.settings
+    settings.require_serving()
+    app = App(
+        client=client or web_client(settings.bot_token, settings.api_url),
+        signing_secret=settings.signing_secret or "socket-mode-needs-no-signing-secret",
+        # The token is checked by the first real call; a slow Slack must not stop start-up.
+        token_verification_enabled=False,
+        process_before_response=False,
+    )
+    action_command.register(app, ctx)
+    action_buttons.register(app, ctx)
+    home.register(app, ctx)
+    coming_soon.register(app)
+    return app

@@ -1,0 +1,14 @@
+"""What every listener needs, built once at start-up and passed in (no globals)."""
+
+from dataclasses import dataclass
+
+from bot.action_service import ActionService
+from bot.settings import Settings
+from storage.database import Database
+
+
+@dataclass(frozen=True)
+class BotContext:
+    settings: Settings
+    db: Database
+    actions: ActionService

@@ -1,0 +1,32 @@
+"""App Home: the person's own open actions, with the same buttons as everywhere else."""
+
+import logging
+
+from slack_bolt import App
+
+from bot import action_commands as cmd
+from handlers.context import BotContext
+from handlers.guard import guarded
+from handlers.render import context, render
+
+log = logging.getLogger(__name__)
+MAX_HOME_BLOCKS = 100
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event, client) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user_id = event["user"]
+        view = guarded(lambda: home_view(ctx, user_id))
+        if view is None or "type" not in view:
+            return
+        client.views_publish(user_id=user_id, view=view)
+
+
+def home_view(ctx: BotContext, user_id: str) -> dict:
+    outcome = ctx.actions.execute(ctx.actions.actor(user_id), cmd.Mine())
+    blocks = render(outcome.result, ctx.actions.today())["blocks"]
+    blocks.append(context("Type `/action help` in any channel to see everything I can do."))
+    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}

@@ -1,0 +1,239 @@
+"""Block Kit rendering: the one place where user text is escaped and limits are respected."""
+
+import json
+from datetime import date
+
+from bot.dates import describe_due, format_compact, format_compact_year, format_long
+from bot.errors import UserError
+from bot.message_text import Text, as_text
+from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
+from bot.status import Status
+
+MAX_BLOCKS = 50
+MAX_SECTION = 3000
+MAX_HEADER = 150
+MAX_BUTTON_CARDS = 15
+
+STATUS_ICON = {
+    Status.NOT_STARTED: ":white_circle:",
+    Status.RED: ":red_circle:",
+    Status.AMBER: ":large_orange_circle:",
+    Status.GREEN: ":large_green_circle:",
+    Status.BLUE: ":large_blue_circle:",
+}
+
+
+def escape(value: str) -> str:
+    """Slack's three control characters; after this no user text can mention or link."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mrkdwn(value: str | Text) -> str:
+    return "".join(
+        escape(p) if isinstance(p, str) else f"<@{escape(p.user_id)}>" for p in as_text(value)
+    )
+
+
+def cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def section(markdown: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(markdown, MAX_SECTION)}}
+
+
+def context(markdown: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(markdown, MAX_SECTION)}]}
+
+
+def header(title: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": cut(title, MAX_HEADER)}}
+
+
+def message(fallback: str, blocks: list[dict]) -> dict:
+    """A message body. `fallback` is mrkdwn (already escaped): notifications and screen readers
+    read it."""
+    return {"text": cut(fallback, MAX_SECTION), "blocks": blocks[:MAX_BLOCKS]}
+
+
+# Actions
+
+
+def due_words(card: ActionCard, today: date) -> str:
+    same_year = card.due.year == today.year
+    shown = format_compact(card.due) if same_year else format_compact_year(card.due)
+    if card.status.is_complete:
+        return f"due {shown}"
+    return f"due {shown} ({describe_due(card.due, today)})"
+
+
+def status_words(status: Status) -> str:
+    return f"{STATUS_ICON[status]} {status.label}"
+
+
+def action_line(card: ActionCard, today: date) -> str:
+    overdue = " :warning:" if card.days_overdue(today) else ""
+    return (
+        f"*{escape(card.ref)}* {escape(card.title)}\n"
+        f"{status_words(card.status)} · {due_words(card, today)}{overdue} · "
+        f"WG{card.group_number} · <@{card.owner_id}>"
+    )
+
+
+def action_buttons(card: ActionCard) -> dict:
+    value = json.dumps({"ref": card.ref, "v": card.version})
+    elements = [
+        {
+            "type": "button",
+            "action_id": "action_update",
+            "text": {"type": "plain_text", "text": "Update"},
+            "value": value,
+        }
+    ]
+    if not card.status.is_complete:
+        elements.append(
+            {
+                "type": "button",
+                "action_id": "action_complete",
+                "text": {"type": "plain_text", "text": "Mark complete"},
+                "style": "primary",
+                "value": value,
+            }
+        )
+    return {"type": "actions", "block_id": f"buttons:{card.ref}", "elements": elements}
+
+
+def action_cards(card: ActionCard, today: date, with_buttons: bool) -> list[dict]:
+    blocks = [section(action_line(card, today))]
+    if with_buttons and not card.withdrawn:
+        blocks.append(action_buttons(card))
+    return blocks
+
+
+def render_list(result: ActionList, today: date) -> dict:
+    if not result.actions:
+        return message(escape(result.empty), [section(escape(result.empty))])
+    blocks = [header(f"{result.heading}: {result.total}")]
+    shown = 0
+    limit = MAX_BUTTON_CARDS if result.with_buttons else MAX_BLOCKS - 3
+    for card in result.actions[:limit]:
+        blocks.extend(action_cards(card, today, result.with_buttons))
+        shown += 1
+    if result.total > shown:
+        blocks.append(context(f"…and {result.total - shown} more. {escape(result.more_hint)}"))
+    return message(f"{result.heading}: {result.total}", blocks)
+
+
+def render_detail(result: ActionDetail, today: date) -> dict:
+    card = result.action
+    blocks = [header(f"{card.ref} {card.title}"), section(_detail_text(card, today))]
+    for label, value in (
+        ("Description", card.description),
+        ("Success measures", card.success_measures),
+        ("Evidence of impact", card.evidence),
+    ):
+        if value:
+            blocks.append(section(f"*{label}*\n{escape(value)}"))
+    blocks.append(section(_history_text(result)))
+    if not card.withdrawn:
+        blocks.append(action_buttons(card))
+    return message(escape(f"{card.ref} {card.title}"), blocks)
+
+
+def _detail_text(card: ActionCard, today: date) -> str:
+    lines = [
+        f"*Status:* {status_words(card.status)}" + ("  _(withdrawn)_" if card.withdrawn else ""),
+        f"*Working group:* {card.group_number} {escape(card.group_name)}",
+        f"*Owner:* <@{card.owner_id}>",
+        f"*Due:* {format_long(card.due)} ({describe_due(card.due, today)})"
+        if not card.status.is_complete
+        else f"*Due:* {format_long(card.due)}",
+    ]
+    if card.due != card.original_due:
+        reason = f": {escape(card.due_revised_reason)}" if card.due_revised_reason else ""
+        lines.append(f"*Originally due:* {format_long(card.original_due)}{reason}")
+    if card.sro_id:
+        lines.append(f"*Senior responsible officer:* <@{card.sro_id}>")
+    if card.start:
+        lines.append(f"*Start:* {format_long(card.start)}")
+    if card.areas:
+        names = "; ".join(f"{n} {escape(t)}" for n, t in card.areas)
+        lines.append(f"*Areas of weakness:* {names}")
+    if card.source:
+        lines.append(f"*Source:* {escape(card.source)}")
+    lines.append(f"*Last update:* {format_long(card.last_update_at.date())}")
+    return "\n".join(lines)
+
+
+def _history_text(result: ActionDetail) -> str:
+    if not result.history:
+        return "*History:* nothing yet."
+    lines = [f"*Latest history* ({len(result.history)} of {result.history_total})"]
+    lines += [history_line(h) for h in result.history]
+    return "\n".join(lines)
+
+
+def history_line(line: HistoryLine) -> str:
+    return f"• {format_compact_year(line.at.date())} <@{line.actor_id}>: {mrkdwn(line.summary)}"
+
+
+def render_notice(result: Notice, today: date) -> dict:
+    blocks = [section(mrkdwn(result.text))]
+    if result.action is not None:
+        blocks.extend(action_cards(result.action, today, with_buttons=False))
+    return message(mrkdwn(result.text), blocks)
+
+
+def render_help(result: Help) -> dict:
+    lines = [f"*{escape(result.title)}*"]
+    for usage, example in result.lines:
+        lines.append(f"• `{escape(usage)}`\n   e.g. `{escape(example)}`")
+    return message(result.title, [section("\n".join(lines))])
+
+
+def render_user_error(error: UserError) -> dict:
+    blocks = [section(":information_source: " + mrkdwn(error.reason))]
+    if error.echo:
+        blocks.extend(_echo_blocks(error.echo))
+    if error.usage:
+        blocks.append(context(f"Usage: `{escape(error.usage)}`"))
+    return message(mrkdwn(error.reason), blocks)
+
+
+def _echo_blocks(typed: str) -> list[dict]:
+    """Give long typed text back in pieces that each fit a section, so none of it is lost."""
+    size = MAX_SECTION - 20
+    escaped = escape(typed)
+    return [section(f"```{escaped[i : i + size]}```") for i in range(0, len(escaped), size)][:40]
+
+
+def render_apology(error_id: str, typed: str | None = None) -> dict:
+    text = (
+        f":warning: Sorry — something went wrong on our side and nothing was changed. "
+        f"If it happens again, tell your admin the error id `{error_id}`."
+    )
+    blocks = [section(text)]
+    if typed:
+        blocks.append(context("What you typed, so you can try again:"))
+        blocks.extend(_echo_blocks(typed))
+    return message(text, blocks)
+
+
+def render_unreachable_database() -> dict:
+    text = (
+        ":warning: The bot cannot reach its database just now; nothing was changed. "
+        "Please try again in a few minutes."
+    )
+    return message(text, [section(text)])
+
+
+def render(result: object, today: date) -> dict:
+    if isinstance(result, ActionList):
+        return render_list(result, today)
+    if isinstance(result, ActionDetail):
+        return render_detail(result, today)
+    if isinstance(result, Notice):
+        return render_notice(result, today)
+    if isinstance(result, Help):
+        return render_help(result)
+    raise TypeError(f"nothing renders {type(result).__name__}")

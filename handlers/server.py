@@ -1,0 +1,34 @@
+"""`sendbot serve`: HTTP under waitress, or Socket Mode when an app token is set."""
+
+import logging
+
+from slack_bolt import App
+
+from bot.runtime import Runtime
+from handlers.app import build_app
+from handlers.context import BotContext
+from handlers.web import make_server, wsgi_app
+
+log = logging.getLogger(__name__)
+
+
+def context(runtime: Runtime) -> BotContext:
+    return BotContext(settings=runtime.settings, db=runtime.db, actions=runtime.actions)
+
+
+def serve(runtime: Runtime, host: str = "0.0.0.0") -> None:
+    ctx = context(runtime)
+    app = build_app(ctx)
+    if runtime.settings.socket_mode:
+        _serve_socket_mode(app, runtime.settings.app_token)
+        return
+    server = make_server(wsgi_app(app, runtime.db), host, runtime.settings.port)
+    log.info("serving Slack events on http://%s:%s/slack/events", host, runtime.settings.port)
+    server.run()
+
+
+def _serve_socket_mode(app: App, app_token: str) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    log.info("connecting to Slack in Socket Mode")
+    SocketModeHandler(app, app_token).start()
