@@ -2,6 +2,8 @@
 
 import threading
 
+from waitress import wasyncore
+
 from bot.runtime import Runtime
 from handlers.app import build_app
 from handlers.server import context
@@ -24,5 +26,8 @@ class LocalBot:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.server.close()
+        # Close the sockets from inside the server's own loop: closing them from this thread
+        # races with its select() call.
+        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         self.thread.join(timeout=5)
+        self.server.task_dispatcher.shutdown()

@@ -13,6 +13,7 @@ from handlers.local_server import LocalBot
 from slack_standin import SlackStandIn
 from slack_standin.signed_requests import SIGNING_SECRET, SlackSender
 from tests.support import databases
+from tests.support.chat import Chat
 
 ADMIN = "U0ADMIN01"
 OWNER = "U0OWNER01"
@@ -51,9 +52,49 @@ def database_url(request, tmp_path: Path) -> str:
     return url
 
 
+BOARD_TOML = f"""
+[board]
+admins = []
+
+[[working_groups]]
+number = 1
+name = "Understanding of Need"
+lead = "{LEAD}"
+channel = "C0WG1CHAN"
+
+[[working_groups]]
+number = 2
+name = "Commissioning"
+
+[[working_groups]]
+number = 3
+name = "Engagement and Co-production"
+
+[[working_groups]]
+number = 4
+name = "Preparation for Adulthood"
+
+[[working_groups]]
+number = 5
+name = "Emotional Health and Wellbeing"
+
+[[working_groups]]
+number = 6
+name = "SEN Support"
+"""
+
+
 @pytest.fixture
-def settings(database_url: str, standin: SlackStandIn) -> Settings:
+def board_file(tmp_path: Path) -> Path:
+    path = tmp_path / "board.toml"
+    path.write_text(BOARD_TOML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(database_url: str, standin: SlackStandIn, board_file: Path) -> Settings:
     return Settings(
+        board_config=board_file,
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
         api_url=standin.url,
@@ -78,6 +119,25 @@ def bot(runtime: Runtime) -> Iterator[LocalBot]:
 @pytest.fixture
 def slack(bot: LocalBot, standin: SlackStandIn) -> SlackSender:
     return SlackSender(bot.url, standin)
+
+
+@pytest.fixture
+def chat(slack: SlackSender, standin: SlackStandIn) -> Chat:
+    return Chat(slack, standin)
+
+
+@pytest.fixture
+def plan(runtime: Runtime, monday_morning) -> Runtime:
+    """A small plan, as the board's admin would type it (dates relative to 20 January 2020)."""
+    for line in (
+        f'1.1 "Joint strategic needs assessment for SEND" wg 1 owner {OWNER} due 31/01/2020 area 1',
+        f'1.2 "Publish the SEND data dashboard" wg 1 owner {OWNER} due 06/02/2020',
+        f'2.1 "Commission speech and language therapy" wg 2 owner {OTHER} due 31/03/2020 area 2',
+        f'3.1 "Launch the family-friendly WSoA" wg 3 owner {OWNER} due 10/01/2020 area 3',
+        f'4.1 "Transition protocol for care leavers" wg 4 owner {OTHER} due 28/02/2020',
+    ):
+        runtime.actions.handle(ADMIN, "add " + line)
+    return runtime
 
 
 @pytest.fixture

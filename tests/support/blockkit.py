@@ -1,0 +1,48 @@
+"""Every message and view the bot sends must parse with slack_sdk.models and fit Slack's limits."""
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+MAX_MESSAGE_BLOCKS = 50
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION = 3000
+
+
+def assert_valid_blocks(blocks: list[dict], limit: int) -> None:
+    assert len(blocks) <= limit, f"{len(blocks)} blocks is over Slack's limit of {limit}"
+    for block in Block.parse_all(blocks):
+        assert block is not None
+        block.validate_json()
+    for block in blocks:
+        text = block.get("text", {}).get("text", "")
+        assert len(text) <= MAX_SECTION
+
+
+def assert_valid_message(body: dict) -> None:
+    assert body.get("text"), "a message needs fallback text for notifications"
+    assert_valid_blocks(body.get("blocks", []), MAX_MESSAGE_BLOCKS)
+
+
+def assert_valid_view(view: dict) -> None:
+    View(**view).validate_json()
+    assert_valid_blocks(view.get("blocks", []), MAX_VIEW_BLOCKS)
+
+
+def flatten(body: dict) -> str:
+    """All the text a person would read in a message or view, joined by newlines."""
+    parts = [body.get("text", "")]
+    for block in body.get("blocks", []):
+        parts.extend(_texts(block))
+    return "\n".join(p for p in parts if p)
+
+
+def _texts(node) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["text"]] if isinstance(node.get("text"), str) else []
+        for value in node.values():
+            if isinstance(value, dict | list):
+                found.extend(_texts(value))
+        return found
+    if isinstance(node, list):
+        return [t for item in node for t in _texts(item)]
+    return []
