@@ -86,7 +86,7 @@ def _submission(ctx: BotContext, build_command):
 
 def _field(error: UserError, view: dict) -> str:
     blocks = {b.get("block_id") for b in view.get("blocks", [])}
-    return error.field if error.field in blocks else _first_input(view)
+    return error.field if error.field and error.field in blocks else _first_input(view)
 
 
 def _first_input(view: dict) -> str:
