@@ -66,7 +66,6 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.import_report import print_report
     from bot.plan_import import ImportFileError, import_plan
     from bot.runtime import start
     from handlers.slack_directory import email_resolver
@@ -79,7 +78,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     except ImportFileError as error:
         print(f"sendbot import: {error}", file=sys.stderr)
         return 1
-    print_report(report, args.file)
+    print("\n".join(report.lines()))
     return 0 if report.written else 1
 
 

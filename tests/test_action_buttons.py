@@ -4,10 +4,10 @@ import json
 
 import pytest
 
+from slack_standin.signed_requests import select, text_input
 from tests.conftest import ADMIN, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import assert_valid_message, assert_valid_view, flatten
-from slack_standin.signed_requests import select, text_input
 
 pytestmark = pytest.mark.usefixtures("plan")
 

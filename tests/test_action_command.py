@@ -336,7 +336,7 @@ def test_remove_withdraws_the_action_from_lists_but_keeps_its_history(chat, plan
 
 
 def test_user_text_comes_back_escaped_and_never_pings(chat, plan):
-    note = f"<!channel> see <@U0FORGED1> & <https://evil.example|click> <!here>"
+    note = "<!channel> see <@U0FORGED1> & <https://evil.example|click> <!here>"
     said_raw = chat.ask(f"note 1.1 {note}", OWNER)
     shown = chat.ask("show 1.1", OWNER)
     for answer in (said_raw, shown):

@@ -1,0 +1,266 @@
+"""Write the plan to a spreadsheet (`sendbot export`, `/summary export`).
+
+Each sheet is built as a plain Table first, then written as XLSX or CSV, so a new sheet is one
+function: the risk register will be a `risks_table` added to XLSX_TABLES. The CSV holds only the
+Actions table, written so that `import_plan` reads it back with nothing changed.
+"""
+
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.plan_import import protect_formula
+from bot.status import Status
+from storage.database import Database
+from storage.models import Action, ActionHistory, Person
+
+LONDON = ZoneInfo("Europe/London")
+DATE_FORMAT = "DD/MM/YYYY"  # Excel's number format for date cells
+CSV_DATE = "%d/%m/%Y"  # what import_plan reads back
+
+Cell = str | int | date | None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    width: int  # in Excel's character widths
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[list[Cell]]
+
+
+TableBuilder = Callable[[Session, ZoneInfo], Table]
+
+
+class ExportError(ValueError):
+    """The export can't be written; the message is one plain line saying why."""
+
+
+ACTION_COLUMNS = (
+    Column("ref", 10),
+    Column("title", 50),
+    Column("description", 50),
+    Column("working_group", 32),
+    Column("areas", 10),
+    Column("owner", 14),
+    Column("owner_name", 24),
+    Column("sro", 14),
+    Column("status", 18),
+    Column("start", 12),
+    Column("original_due", 13),
+    Column("due", 12),
+    Column("due_revised_reason", 30),
+    Column("success_measures", 40),
+    Column("evidence", 40),
+    Column("source", 20),
+    Column("last_update", 12),
+    Column("withdrawn", 12),
+)
+
+HISTORY_COLUMNS = (
+    Column("ref", 10),
+    Column("when", 26),
+    Column("who", 14),
+    Column("event", 10),
+    Column("field", 18),
+    Column("from", 30),
+    Column("to", 30),
+    Column("note", 50),
+)
+
+
+def export_plan(db: Database, path: Path, *, tz: ZoneInfo = LONDON) -> int:
+    """Write the plan to `path` (.xlsx or .csv); return how many actions were written.
+
+    Timestamps shown as dates (last update, withdrawn) are days in `tz`; history times are UTC.
+    """
+    writer = _WRITERS.get(path.suffix.lower())
+    if writer is None:
+        raise ExportError(
+            f"I can export to .xlsx or .csv, not “{path.suffix}”."
+            if path.suffix
+            else "Name the export file with .xlsx or .csv at the end."
+        )
+    with db.session() as session:
+        tables = [build(session, tz) for build in writer.tables]
+    _write_atomically(path, lambda target: writer.write(tables, target))
+    return len(tables[0].rows)
+
+
+# The tables
+
+
+def actions_table(session: Session, tz: ZoneInfo) -> Table:
+    query = select(Action).options(selectinload(Action.areas))
+    actions = sorted(
+        session.scalars(query), key=lambda a: (a.working_group.number, _natural(a.ref))
+    )
+    names = _names(session)
+    return Table("Actions", ACTION_COLUMNS, [_action_row(a, names, tz) for a in actions])
+
+
+def _action_row(action: Action, names: dict[str, str], tz: ZoneInfo) -> list[Cell]:
+    group = action.working_group
+    return [
+        action.ref,
+        action.title,
+        action.description,
+        f"{group.number} {group.name}",
+        "; ".join(str(area.number) for area in action.areas) or None,
+        action.owner_id,
+        names.get(action.owner_id),
+        action.sro_id,
+        Status(action.status).label,
+        action.start_date,
+        action.original_due_date,
+        action.due_date,
+        action.due_revised_reason,
+        action.success_measures,
+        action.evidence,
+        action.source,
+        _local_day(action.last_update_at, tz),
+        _local_day(action.withdrawn_at, tz),
+    ]
+
+
+def history_table(session: Session, tz: ZoneInfo) -> Table:
+    query = select(ActionHistory, Action.ref).join(Action).order_by(ActionHistory.id)
+    # sorted() is stable, so each action's history stays in the order it happened.
+    entries = sorted(session.execute(query).all(), key=lambda pair: _natural(pair[1]))
+    rows: list[list[Cell]] = [
+        [
+            ref,
+            entry.at.astimezone(UTC).isoformat(timespec="seconds"),
+            entry.actor_id,
+            entry.event,
+            entry.field,
+            entry.old_value,
+            entry.new_value,
+            entry.note,
+        ]
+        for entry, ref in entries
+    ]
+    return Table("History", HISTORY_COLUMNS, rows)
+
+
+# Add a builder here to add a sheet to the workbook (the risk register comes next).
+XLSX_TABLES: list[TableBuilder] = [actions_table, history_table]
+CSV_TABLES: list[TableBuilder] = [actions_table]
+
+
+def _names(session: Session) -> dict[str, str]:
+    people = session.scalars(select(Person).where(Person.name.is_not(None)))
+    return {person.user_id: person.name for person in people if person.name}
+
+
+def _local_day(moment: datetime | None, tz: ZoneInfo) -> date | None:
+    return moment.astimezone(tz).date() if moment else None
+
+
+def _natural(ref: str) -> tuple:
+    """Sort 1.2 before 1.10: compare runs of digits as numbers."""
+    parts = re.split(r"(\d+)", ref.upper(), flags=re.ASCII)
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+
+
+# The writers
+
+
+def _write_xlsx(tables: list[Table], path: Path) -> None:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables:
+        _fill_sheet(workbook.create_sheet(table.title), table)
+    workbook.save(path)
+
+
+def _fill_sheet(sheet: Worksheet, table: Table) -> None:
+    bold = Font(bold=True)
+    for index, column in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell.font = bold
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    for row_number, row in enumerate(table.rows, start=2):
+        for index, value in enumerate(row, start=1):
+            _set_cell(sheet, row_number, index, value)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _set_cell(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
+    if value is None:
+        return
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        # openpyxl refuses control characters, and would store “=…” as a formula: a note
+        # typed in Slack must stay text, never something Excel runs.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+        if isinstance(value, date):
+            cell.number_format = DATE_FORMAT
+
+
+def _write_csv(tables: list[Table], path: Path) -> None:
+    (table,) = tables
+    # utf-8-sig: the byte order mark makes Excel read the file as UTF-8 (names with accents).
+    with path.open("w", encoding="utf-8-sig", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow([column.name for column in table.columns])
+        writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
+
+
+def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime(CSV_DATE)
+    return protect_formula(str(value))
+
+
+@dataclass(frozen=True)
+class _Writer:
+    tables: list[TableBuilder]
+    write: Callable[[list[Table], Path], None]
+
+
+_WRITERS = {
+    ".xlsx": _Writer(XLSX_TABLES, _write_xlsx),
+    ".csv": _Writer(CSV_TABLES, _write_csv),
+}
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write beside the target, then rename, so a failed export never leaves half a file."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".export-", suffix=path.suffix)
+    except OSError as error:
+        raise ExportError(f"Can't write to {path.parent}: {error.strerror}.") from None
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except OSError as error:
+        raise ExportError(f"Can't write {path.name}: {error.strerror}.") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)

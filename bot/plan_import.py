@@ -1,0 +1,704 @@
+"""Import the action plan from a CSV or XLSX file (SPEC §7).
+
+Two passes: every row is checked first (its cells, its people, its group and areas), then the
+good rows are written in one unit of work. A file with a bad row writes nothing unless the caller
+asks to skip bad rows, because half an imported plan is harder to put right than none.
+"""
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
+from bot.action_history import record
+from bot.dates import DateError, format_long, parse_date
+from bot.mentions import parse_user
+from bot.status import STATUS_WORDS, Status, parse_status
+from storage import action_queries as q
+from storage.database import Database
+from storage.models import Action, Area, Person, WorkingGroup
+
+REQUIRED = ("ref", "title", "working_group", "owner", "due")
+OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
+# Other headings people use for the same columns; our own export writes "areas".
+ALIASES = {"areas": "area", "duedate": "due", "startdate": "start"}
+MAX_SOURCE = 200  # the width of Action.source
+MAX_USER_ID = 32  # the width of Action.owner_id
+MAX_EMAIL = 320  # the width of Person.email
+QUOTE_LIMIT = 40
+WRITE_ATTEMPTS = 3
+# Spreadsheet programs run a cell starting with one of these as a formula. Our CSV export puts
+# an apostrophe in front (as Excel itself does) and the import takes it off again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_WHAT = {"ref": "reference", "working_group": "working group", "due": "due date"}
+_EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
+_NUMBER = re.compile(r"\d{1,6}", re.ASCII)
+_GROUP_NUMBER = re.compile(r"(?:wg\s*)?(\d{1,6})", re.ASCII | re.IGNORECASE)
+_GROUP_NUMBER_AND_NAME = re.compile(r"(\d{1,6})\s*[-–:.]?\s+(.+)", re.ASCII)
+_LABELS = {status.label.casefold(): status for status in Status}
+
+EmailResolver = Callable[[str], str | None]
+
+
+class ImportFileError(ValueError):
+    """The file as a whole can't be read; the message is one plain line saying why."""
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    line: int  # the file's line (CSV) or sheet row (XLSX); the header is line 1
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    written: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The report in plain English, one line each, for the command line."""
+        out = list(self.warnings)
+        out += [f"Line {row.line}: {row.reason}" for row in self.rejected]
+        if not self.written:
+            count = _plural(len(self.rejected), "row has", "rows have")
+            out.append(
+                f"Nothing was imported because {count} problems. Fix them and import again, "
+                "or import with --skip-invalid to leave those rows out."
+            )
+            return out
+        for verb, refs in (("Created", self.created), ("Updated", self.updated)):
+            if refs:
+                out.append(f"{verb} {_plural(len(refs), 'action')}: {', '.join(refs)}")
+        if self.unchanged:
+            out.append(f"Unchanged: {_plural(len(self.unchanged), 'action')}")
+        if self.rejected:
+            out.append(f"Left out {_plural(len(self.rejected), 'row')} with problems.")
+        return out
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """The rows of a plan file: (line, {column: text}) with canonical column names."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    warnings: list[str]
+
+
+# Reading the file
+
+
+def read_rows(path: Path) -> PlanFile:
+    """Read a CSV or XLSX plan into text cells under canonical column names."""
+    reader = {".csv": _csv_cells, ".xlsx": _xlsx_cells}.get(path.suffix.lower())
+    if reader is None:
+        raise ImportFileError(
+            f"{_file(path)} is not a .csv or .xlsx file — save the plan as "
+            "“CSV UTF-8” or as an Excel workbook (.xlsx)."
+        )
+    lines = [(line, cells) for line, cells in reader(path) if any(cells)]
+    if not lines:
+        raise ImportFileError(
+            f"{_file(path)} is empty. It needs a header row: {', '.join(REQUIRED)}."
+        )
+    (_, header), body = lines[0], lines[1:]
+    columns, ignored = _columns(header)
+    warnings = []
+    if ignored:
+        names = ", ".join(f"“{_quote(name)}”" for name in ignored)
+        warnings.append(f"These columns are not imported and were ignored: {names}.")
+    if not body:
+        warnings.append("The file has a header row but no actions under it.")
+    rows = [(line, {c: _at(cells, i) for i, c in columns.items()}) for line, cells in body]
+    return PlanFile(rows, warnings)
+
+
+def _csv_cells(path: Path) -> list[tuple[int, list[str]]]:
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        # utf-8-sig also reads files that begin with a byte order mark, as Excel writes them.
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            reader = csv.reader(file)
+            for cells in reader:
+                rows.append((start, [unprotect_formula(c).strip() for c in cells]))
+                # A quoted cell may span lines; the next row starts after this one ends.
+                start = reader.line_num + 1
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            f"{_file(path)} is not UTF-8 text — in Excel choose Save As › “CSV UTF-8”."
+        ) from None
+    except csv.Error as error:
+        raise ImportFileError(f"Line {start} of the file can't be read as CSV: {error}.") from None
+    except OSError as error:
+        raise ImportFileError(f"Can't open {_file(path)}: {error.strerror}.") from None
+    return rows
+
+
+def _xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
+    unreadable = f"{_file(path)} can't be read as an Excel workbook (.xlsx)."
+    try:
+        # data_only: a formula cell gives the value Excel last worked out, not its formula.
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds of error for a damaged or misnamed file
+        raise ImportFileError(unreadable) from None
+    try:
+        sheet = workbook.worksheets[0]
+        # Read-only sheets yield a tuple for every row, blank ones too, so numbers match Excel's.
+        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
+        return [(line, [_cell_text(value) for value in values]) for line, values in rows]
+    except Exception:
+        raise ImportFileError(unreadable) from None
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    """Spreadsheet cells hold numbers and dates as well as text; read them all as text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel keeps every number as a float: group 3 arrives as 3.0
+    return str(value).strip()
+
+
+def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
+    """Map cell positions to canonical column names; list the headings we don't use."""
+    known = {_heading_key(c): c for c in REQUIRED + OPTIONAL} | ALIASES
+    columns: dict[int, str] = {}
+    ignored: list[str] = []
+    for index, heading in enumerate(header):
+        column = known.get(_heading_key(heading))
+        if column is None:
+            if heading:
+                ignored.append(heading)
+        elif column in columns.values():
+            raise ImportFileError(f"The file has two “{column}” columns. Keep one and try again.")
+        else:
+            columns[index] = column
+    missing = [c for c in REQUIRED if c not in columns.values()]
+    if missing:
+        names = _or_list([f"“{c}”" for c in missing])
+        raise ImportFileError(f"The file has no {names} column. Required: {', '.join(REQUIRED)}.")
+    return columns, ignored
+
+
+def _heading_key(heading: str) -> str:
+    return re.sub(r"[\s_]+", "", heading).casefold()
+
+
+def protect_formula(text: str) -> str:
+    """Stop a spreadsheet running text that looks like a formula (CSV injection)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def unprotect_formula(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
+
+
+# Checking cells (no database needed)
+
+
+class _CellError(Exception):
+    """One problem with one cell: the message completes “column: …”."""
+
+
+@dataclass
+class _Row:
+    line: int
+    ref: str = ""
+    values: dict[str, Any] = field(default_factory=dict)  # column → value; None = empty cell
+    failed: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+
+class _People:
+    """Turns owner and SRO cells into Slack user IDs, asking Slack about each email once."""
+
+    def __init__(self, resolve_email: EmailResolver) -> None:
+        self._resolve = resolve_email
+        self._found: dict[str, str | None] = {}
+
+    def user_id(self, text: str) -> str:
+        user = parse_user(text)
+        if user is not None and len(user) <= MAX_USER_ID:
+            return user
+        if len(text) <= MAX_EMAIL and _EMAIL.fullmatch(text):
+            email = text.lower()
+            if email not in self._found:
+                self._found[email] = self._resolve(email)
+            if self._found[email] is None:
+                raise _CellError(f"no Slack user has the email {_quote(text)}.")
+            return self._found[email]
+        raise _CellError(
+            f"“{_quote(text)}” is not a Slack user ID or an email address — "
+            "use an ID like U012AB3CD or the person's work email."
+        )
+
+    def resolved(self) -> list[tuple[str, str]]:
+        return [(user, email) for email, user in self._found.items() if user is not None]
+
+
+class _RowParser:
+    def __init__(self, people: _People) -> None:
+        self.people = people
+
+    def parse(self, line: int, cells: dict[str, str]) -> _Row:
+        row = _Row(line)
+        for column, text in cells.items():
+            try:
+                row.values[column] = self._cell(column, text)
+            except (_CellError, DateError) as error:
+                row.failed.add(column)
+                row.problems.append(f"{column}: {error}")
+        row.ref = row.values.pop("ref", None) or ""
+        return row
+
+    def _cell(self, column: str, text: str) -> Any:
+        if not text:
+            if column in REQUIRED:
+                raise _CellError(f"the {_WHAT.get(column, column)} is missing.")
+            return None
+        return getattr(self, "_" + column)(text)
+
+    def _ref(self, text: str) -> str:
+        if not REF_PATTERN.fullmatch(text):
+            raise _CellError(
+                f"“{_quote(text)}” is not an action reference — use up to 20 letters, numbers "
+                "and dots, like 1.1, WG3.2 or A12."
+            )
+        return text
+
+    def _title(self, text: str) -> str:
+        return _limited(text, MAX_TITLE, "title")
+
+    def _description(self, text: str) -> str:
+        return _limited(text, MAX_NOTE, "text")
+
+    def _success_measures(self, text: str) -> str:
+        return _limited(text, MAX_NOTE, "text")
+
+    def _source(self, text: str) -> str:
+        return _limited(text, MAX_SOURCE, "source")
+
+    def _working_group(self, text: str) -> str:
+        return text  # matched against the database's groups in the second pass
+
+    def _owner(self, text: str) -> str:
+        return self.people.user_id(text)
+
+    def _sro(self, text: str) -> str:
+        return self.people.user_id(text)
+
+    def _due(self, text: str) -> date:
+        return parse_date(text)
+
+    def _start(self, text: str) -> date:
+        return parse_date(text)
+
+    def _status(self, text: str) -> Status:
+        found = parse_status(text) or _LABELS.get(" ".join(text.split()).casefold())
+        if found is None:
+            raise _CellError(f"“{_quote(text)}” is not a status — use {STATUS_WORDS}.")
+        return found
+
+    def _area(self, text: str) -> list[int]:
+        numbers = []
+        for part in re.split(r"[;,]", text):
+            part = part.strip()
+            if part and not _NUMBER.fullmatch(part):
+                raise _CellError(
+                    f"“{_quote(text)}” is not a list of area numbers — "
+                    "write numbers separated by ;, like 1;3."
+                )
+            if part:
+                numbers.append(int(part))
+        return sorted(set(numbers))
+
+
+def _limited(text: str, limit: int, what: str) -> str:
+    if len(text) > limit:
+        raise _CellError(f"the {what} is {len(text):,} characters; the most is {limit:,}.")
+    return text
+
+
+def _parse_rows(rows: list[tuple[int, dict[str, str]]], people: _People) -> list[_Row]:
+    parser = _RowParser(people)
+    first_line: dict[str, int] = {}
+    parsed = []
+    for line, cells in rows:
+        row = parser.parse(line, cells)
+        if row.ref:
+            key = q.ref_key(row.ref)
+            if key in first_line:
+                row.problems.append(f"ref: {row.ref} already appears on line {first_line[key]}.")
+            else:
+                first_line[key] = line
+        parsed.append(row)
+    return parsed
+
+
+# Checking against the database, then writing
+
+
+@dataclass(frozen=True)
+class _Change:
+    attribute: str
+    new: Any
+    old_text: str | None
+    new_text: str | None
+
+
+@dataclass
+class _Plan:
+    line: int
+    ref: str
+    values: dict[str, Any]
+    problems: list[str]
+    action: Action | None = None
+    changes: list[_Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    groups: list[WorkingGroup]
+    areas: dict[int, Area]
+    actions: dict[str, Action]  # the existing actions the file names, by ref_key
+
+
+@dataclass(frozen=True)
+class _Writer:
+    actor_id: str
+    now: datetime
+    note: str
+
+
+def import_plan(
+    db: Database,
+    path: Path,
+    resolve_email: EmailResolver,
+    *,
+    actor_id: str = "import",
+    skip_invalid: bool = False,
+    now: datetime | None = None,
+) -> ImportReport:
+    """Create or update the actions in a plan file (SPEC §7).
+
+    A ref already in the database is updated field by field, each change with a history row.
+    A column missing from the file leaves that field alone; an empty cell clears it, except
+    status, where an empty cell keeps the status an action already has.
+
+    Raises ImportFileError when the file as a whole can't be used. Errors from resolve_email
+    (Slack unreachable) propagate: they are not the row's fault, and nothing is written yet.
+    """
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    plan_file = read_rows(path)
+    people = _People(resolve_email)
+    # Emails are looked up here, before any database transaction is open.
+    rows = _parse_rows(plan_file.rows, people)
+    writer = _Writer(actor_id, now, f"Imported from {path.name}")
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            with db.session() as session:
+                plans = _plans(session, rows)
+                report = _report(plans, plan_file.warnings)
+                if report.rejected and not skip_invalid:
+                    return report  # the checks changed nothing, so nothing is committed
+                _write(session, plans, people, writer, report)
+                return report
+        except (StaleDataError, IntegrityError):
+            # Someone changed or added one of these actions as we wrote: check everything again.
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _plans(session: Session, rows: list[_Row]) -> list[_Plan]:
+    keys = sorted({q.ref_key(row.ref) for row in rows if row.ref})
+    query = select(Action).where(Action.ref_key.in_(keys)).options(selectinload(Action.areas))
+    lookup = _Lookup(
+        groups=q.groups(session),
+        areas={area.number: area for area in q.areas(session)},
+        actions={action.ref_key: action for action in session.scalars(query)} if keys else {},
+    )
+    return [_plan(row, lookup) for row in rows]
+
+
+def _plan(row: _Row, lookup: _Lookup) -> _Plan:
+    """Check a row against the database and work out what writing it would change."""
+    plan = _Plan(row.line, row.ref, dict(row.values), list(row.problems))
+    plan.action = lookup.actions.get(q.ref_key(row.ref)) if row.ref else None
+    _resolve_group(plan, lookup.groups)
+    _resolve_areas(plan, lookup.areas)
+    _check_dates(plan, row.failed)
+    if plan.action is not None and not plan.problems:
+        plan.changes = _changes(plan.action, plan.values)
+        if plan.changes and plan.action.withdrawn_at is not None:
+            plan.problems.append(
+                f"ref: {plan.action.ref} was withdrawn from the plan, so an import can't change it."
+            )
+    return plan
+
+
+def _resolve_group(plan: _Plan, groups: list[WorkingGroup]) -> None:
+    text = plan.values.get("working_group")
+    if text is None:
+        return
+    group = _find_group(text, groups)
+    if group is None:
+        del plan.values["working_group"]
+        known = ", ".join(_group_text(g) for g in groups)
+        plan.problems.append(
+            f"working_group: there is no working group “{_quote(text)}” (groups: {known})."
+        )
+    else:
+        plan.values["working_group"] = group
+
+
+def _find_group(text: str, groups: list[WorkingGroup]) -> WorkingGroup | None:
+    """A group by number (“3”, “WG3”), by name, or as our export writes it (“3 SEN Support”)."""
+    by_number = {group.number: group for group in groups}
+    wanted = " ".join(text.split()).casefold()
+    if m := _GROUP_NUMBER.fullmatch(wanted):
+        return by_number.get(int(m[1]))
+    if m := _GROUP_NUMBER_AND_NAME.fullmatch(wanted):
+        group = by_number.get(int(m[1]))
+        return group if group and group.name.casefold() == m[2] else None
+    return next((g for g in groups if " ".join(g.name.split()).casefold() == wanted), None)
+
+
+def _resolve_areas(plan: _Plan, areas: dict[int, Area]) -> None:
+    if "area" not in plan.values:
+        return
+    numbers = plan.values["area"] or []
+    missing = [str(n) for n in numbers if n not in areas]
+    if missing:
+        del plan.values["area"]
+        known = ", ".join(str(n) for n in sorted(areas)) or "none yet"
+        plan.problems.append(f"area: there is no area {_or_list(missing)} (areas: {known}).")
+    else:
+        plan.values["area"] = [areas[n] for n in numbers]
+
+
+def _check_dates(plan: _Plan, failed: set[str]) -> None:
+    """The start may come from the file or, if the file has no start column, from the database."""
+    due = plan.values.get("due")
+    if due is None or "start" in failed:
+        return
+    if "start" in plan.values:
+        start = plan.values["start"]
+    else:
+        start = plan.action.start_date if plan.action else None
+    if start is not None and start > due:
+        plan.problems.append(
+            f"start: the start date {format_long(start)} is after the due date {format_long(due)}."
+        )
+
+
+def _changes(action: Action, values: dict[str, Any]) -> list[_Change]:
+    changes = []
+    for column, value in values.items():
+        change = _COMPARE[column](action, value)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _compare_text(attribute: str) -> Callable[[Action, str | None], _Change | None]:
+    def compare(action: Action, new: str | None) -> _Change | None:
+        old = getattr(action, attribute)
+        # Spreadsheets lose leading and trailing spaces; that is not a change.
+        if (old or "").strip() == (new or ""):
+            return None
+        return _Change(attribute, new, old, new)
+
+    return compare
+
+
+def _compare_plain(attribute: str) -> Callable[[Action, Any], _Change | None]:
+    def compare(action: Action, new: Any) -> _Change | None:
+        old = getattr(action, attribute)
+        if old == new:
+            return None
+        return _Change(attribute, new, _plain_text(old), _plain_text(new))
+
+    return compare
+
+
+def _compare_status(action: Action, new: Status | None) -> _Change | None:
+    # An empty status cell leaves an existing action's status alone.
+    if new is None or Status(action.status) == new:
+        return None
+    return _Change("status", new, str(Status(action.status)), str(new))
+
+
+def _compare_group(action: Action, new: WorkingGroup) -> _Change | None:
+    if action.working_group_id == new.id:
+        return None
+    return _Change("working_group", new, _group_text(action.working_group), _group_text(new))
+
+
+def _compare_areas(action: Action, new: list[Area] | None) -> _Change | None:
+    old_numbers = [area.number for area in action.areas]
+    new_numbers = [area.number for area in new or []]
+    if old_numbers == new_numbers:
+        return None
+    return _Change("areas", new or [], _areas_text(old_numbers), _areas_text(new_numbers))
+
+
+_COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
+    "title": _compare_text("title"),
+    "description": _compare_text("description"),
+    "success_measures": _compare_text("success_measures"),
+    "source": _compare_text("source"),
+    "working_group": _compare_group,
+    "area": _compare_areas,
+    "owner": _compare_plain("owner_id"),
+    "sro": _compare_plain("sro_id"),
+    "due": _compare_plain("due_date"),
+    "start": _compare_plain("start_date"),
+    "status": _compare_status,
+}
+
+
+def _report(plans: list[_Plan], warnings: list[str]) -> ImportReport:
+    rejected = [RejectedRow(p.line, _reason(p.problems)) for p in plans if p.problems]
+    return ImportReport(rejected=rejected, warnings=list(warnings))
+
+
+def _write(
+    session: Session, plans: list[_Plan], people: _People, writer: _Writer, report: ImportReport
+) -> None:
+    for plan in plans:
+        if plan.problems:
+            continue
+        if plan.action is None:
+            session.add(_create(plan, writer))
+            report.created.append(plan.ref)
+        elif plan.changes:
+            _apply(plan.action, plan.changes, writer)
+            report.updated.append(plan.action.ref)
+        else:
+            report.unchanged.append(plan.action.ref)
+    for user_id, email in people.resolved():
+        # merge copies only the attributes set here, so a name we already know is kept.
+        session.merge(Person(user_id=user_id, email=email, updated_at=writer.now))
+    session.flush()
+    report.written = True
+
+
+def _create(plan: _Plan, writer: _Writer) -> Action:
+    values = plan.values
+    action = Action(
+        ref=plan.ref,
+        ref_key=q.ref_key(plan.ref),
+        title=values["title"],
+        description=values.get("description"),
+        working_group=values["working_group"],
+        owner_id=values["owner"],
+        sro_id=values.get("sro"),
+        start_date=values.get("start"),
+        original_due_date=values["due"],
+        due_date=values["due"],
+        status=values.get("status") or Status.NOT_STARTED,
+        success_measures=values.get("success_measures"),
+        source=values.get("source"),
+        created_at=writer.now,
+        last_update_at=writer.now,
+    )
+    action.areas = values.get("area") or []
+    record(action, writer.actor_id, writer.now, "created", note=writer.note)
+    return action
+
+
+def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
+    for change in changes:
+        record(
+            action,
+            writer.actor_id,
+            writer.now,
+            "import",
+            change.attribute,
+            change.old_text,
+            change.new_text,
+            writer.note,
+        )
+        setattr(action, change.attribute, change.new)
+        if change.attribute == "due_date":
+            # The original due date stays; the revision says who changed it, when and why.
+            action.due_revised_by = writer.actor_id
+            action.due_revised_at = writer.now
+            action.due_revised_reason = writer.note
+        if change.attribute == "status":
+            # A new status is a progress report; other plan edits don't make an action fresh.
+            action.last_update_at = writer.now
+
+
+# Small helpers
+
+
+def _group_text(group: WorkingGroup) -> str:
+    return f"{group.number} {group.name}"
+
+
+def _areas_text(numbers: list[int]) -> str | None:
+    return "; ".join(str(n) for n in numbers) or None
+
+
+def _plain_text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _at(cells: list[str], index: int) -> str:
+    return cells[index] if index < len(cells) else ""
+
+
+def _file(path: Path) -> str:
+    return f"“{_quote(path.name)}”"
+
+
+def _quote(text: str) -> str:
+    """User text inside a message: on one line and short enough to read."""
+    shown = " ".join(text.split())
+    return shown if len(shown) <= QUOTE_LIMIT else shown[: QUOTE_LIMIT - 1].rstrip() + "…"
+
+
+def _reason(problems: list[str]) -> str:
+    """All of a row's problems (“column: what is wrong.”) on one line, in column order."""
+    order = {column: i for i, column in enumerate(REQUIRED + OPTIONAL)}
+    problems = sorted(problems, key=lambda p: order.get(p.split(":", 1)[0], len(order)))
+    return _one_line("; ".join(p.removesuffix(".") for p in problems) + ".")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _or_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
