@@ -153,7 +153,8 @@ class ActionService:
         action.last_update_at = now
         session.flush()
         saved = " Your note is saved." if command.note else ""
-        return Outcome(Notice(f"{action.ref} is now {command.status.label}.{saved}", card(action)))
+        verb = "stays" if old == command.status else "is now"
+        return Outcome(Notice(f"{action.ref} {verb} {command.status.label}.{saved}", card(action)))
 
     def _AddNote(self, session: Session, actor: Actor, command: cmd.AddNote) -> Outcome:
         action = self._find_open(session, command.ref, "note")

@@ -26,24 +26,18 @@ def may_update(actor: Actor, action: Action) -> bool:
 def require_update(actor: Actor, action: Action) -> None:
     if may_update(actor, action):
         return
-    lead = action.working_group.lead_id
-    lead_part = (
-        text(
-            ", the lead of Working Group ",
-            str(action.working_group.number),
-            " (",
-            Mention(lead),
-            ")",
-        )
-        if lead
-        else text(", the lead of Working Group ", str(action.working_group.number))
-    )
+    group = action.working_group
+    lead: tuple = ()
+    if group.lead_id is None:
+        lead = (f", the lead of Working Group {group.number}",)
+    elif group.lead_id != action.owner_id:
+        lead = (f", the lead of Working Group {group.number} (", Mention(group.lead_id), ")")
     raise NotAllowed(
         text(
             f"Only the owner of {action.ref} (",
             Mention(action.owner_id),
             ")",
-            *lead_part,
+            *lead,
             f" or {ADMIN_WORDS} can update it. Nothing was changed.",
         )
     )

@@ -7,6 +7,7 @@ from bot.dates import describe_due, format_compact, format_compact_year, format_
 from bot.errors import UserError
 from bot.message_text import Text, as_text
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
+from bot.settings import USER_ID
 from bot.status import Status
 
 MAX_BLOCKS = 50
@@ -157,7 +158,7 @@ def _detail_text(card: ActionCard, today: date) -> str:
     if card.start:
         lines.append(f"*Start:* {format_long(card.start)}")
     if card.areas:
-        names = "; ".join(f"{n} {escape(t)}" for n, t in card.areas)
+        names = "; ".join(escape(t if t == f"Area {n}" else f"{n} {t}") for n, t in card.areas)
         lines.append(f"*Areas of weakness:* {names}")
     if card.source:
         lines.append(f"*Source:* {escape(card.source)}")
@@ -174,7 +175,14 @@ def _history_text(result: ActionDetail) -> str:
 
 
 def history_line(line: HistoryLine) -> str:
-    return f"• {format_compact_year(line.at.date())} <@{line.actor_id}>: {mrkdwn(line.summary)}"
+    return f"• {format_compact_year(line.at.date())} {who(line.actor_id)}: {mrkdwn(line.summary)}"
+
+
+def who(actor_id: str) -> str:
+    """A person as a mention; the import and other non-people by name."""
+    if USER_ID.match(actor_id):
+        return f"<@{actor_id}>"
+    return "the plan import" if actor_id == "import" else escape(actor_id)
 
 
 def render_notice(result: Notice, today: date) -> dict:

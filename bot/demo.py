@@ -1,0 +1,167 @@
+"""`sendbot demo`: the real bot, over HTTP, against the Slack stand-in, with no Slack account.
+
+It imports a sample plan drawn from a real board's minutes and plays a short conversation
+through signed requests, printing each command and the bot's reply.
+"""
+
+import tempfile
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from bot.plan_import import import_plan
+from bot.runtime import start
+from bot.settings import Settings
+from handlers.local_server import LocalBot
+from handlers.slack_directory import email_resolver
+from slack_standin import SlackStandIn
+from slack_standin.readable import readable
+from slack_standin.signed_requests import SIGNING_SECRET, SlackSender, text_input
+
+# Monday 13 January 2020, 10:00: four weeks before the first DfE/NHSE monitoring visit.
+DEMO_NOW = datetime(2020, 1, 13, 10, 0, tzinfo=UTC)
+
+PEOPLE = {
+    "U0ALEX0001": ("Alex Carter", "alex.carter@council.example", "SEND improvement lead (admin)"),
+    "U0PRIYA001": ("Priya Shah", "priya.shah@council.example", "Area Service Manager – Inclusion"),
+    "U0TOM00001": ("Tom Reid", "tom.reid@nhs.example", "Designated Clinical Officer, NHS"),
+    "U0JO000001": ("Jo Evans", "jo.evans@parentforum.example", "Parent carer forum"),
+    "U0CHRIS001": ("Chris Obi", "chris.obi@council.example", "Head of Adult Social Care"),
+    "U0MARIA001": ("Maria Lopez", "maria.lopez@school.example", "SENCO network lead"),
+}
+ADMIN, PRIYA, MARIA = "U0ALEX0001", "U0PRIYA001", "U0MARIA001"
+
+BOARD = """
+[board]
+admins = ["U0ALEX0001"]
+
+[[working_groups]]
+number = 1
+name = "Understanding of Need"
+lead = "U0PRIYA001"
+
+[[working_groups]]
+number = 2
+name = "Commissioning"
+lead = "U0TOM00001"
+
+[[working_groups]]
+number = 3
+name = "Engagement and Co-production"
+lead = "U0JO000001"
+
+[[working_groups]]
+number = 4
+name = "Preparation for Adulthood"
+lead = "U0CHRIS001"
+
+[[working_groups]]
+number = 5
+name = "Emotional Health and Wellbeing"
+lead = "U0TOM00001"
+
+[[working_groups]]
+number = 6
+name = "SEN Support"
+lead = "U0MARIA001"
+"""
+
+
+class Conversation:
+    """Types commands and presses buttons as the demo's people, printing what they see."""
+
+    def __init__(self, sender: SlackSender, standin: SlackStandIn) -> None:
+        self.sender = sender
+        self.standin = standin
+        self.names = {uid: person[0] for uid, person in PEOPLE.items()}
+
+    def say(self, user: str, text: str) -> dict:
+        print(f"\n{self.names[user]} types:  {text}")
+        command, _, rest = text.partition(" ")
+        answer = self.sender.command(command, rest, user)
+        self.show(answer, f"only {self.names[user].split()[0]} sees this")
+        return answer
+
+    def show(self, body: dict, who: str) -> None:
+        print(f"  sendbot ({who}):")
+        for line in readable(body, self.names).splitlines():
+            print("  │ " + line)
+
+    def show_direct_message(self, user: str) -> None:
+        sent = self.standin.wait_for(
+            "chat.postMessage", predicate=lambda c: c.params.get("channel") == "D" + user
+        )[-1]
+        self.show(sent.params, f"a direct message to {self.names[user]}")
+
+    def complete_with_evidence(self, user: str, answer: dict, ref: str, evidence: str) -> None:
+        print(f"\n{self.names[user]} presses [Mark complete] on {ref}")
+        value = next(
+            e["value"]
+            for b in answer["blocks"]
+            for e in b.get("elements", [])
+            if e.get("action_id") == "action_complete" and f'"{ref}"' in e["value"]
+        )
+        opened = len(self.standin.calls_to("views.open"))
+        response_url = self.sender.press("action_complete", value, user)
+        view = self.standin.wait_for("views.open", count=opened + 1)[-1].params["view"]
+        print(f"  sendbot opens a form “{view['title']['text']}” and they write: {evidence}")
+        self.sender.submit(view, {"evidence": text_input(evidence)}, user)
+        self.show(self.standin.wait_for_response(response_url)[0], "reply to the button")
+
+
+def run_demo(keep: Path | None = None) -> int:
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        return _play(keep)
+    with tempfile.TemporaryDirectory(prefix="sendbot-demo-") as folder:
+        return _play(Path(folder))
+
+
+def _play(folder: Path) -> int:
+    board = folder / "board.toml"
+    board.write_text(BOARD, encoding="utf-8")
+    with SlackStandIn() as standin:
+        for user_id, (name, email, _) in PEOPLE.items():
+            standin.add_user(user_id, name, email=email, real_name=name)
+        settings = Settings(
+            bot_token="xoxb-demo-token",
+            signing_secret=SIGNING_SECRET,
+            api_url=standin.url,
+            database_url=f"sqlite:///{folder / 'demo.db'}",
+            board_config=board,
+        )
+        runtime = start(settings, now=lambda: DEMO_NOW)
+        _import_sample(runtime, settings, folder)
+        with LocalBot(runtime) as bot:
+            _converse(Conversation(SlackSender(bot.url, standin), standin))
+        runtime.db.dispose()
+    print("\nThe demo ran the real bot over HTTP against a local stand-in for Slack. Done.")
+    return 0
+
+
+def _import_sample(runtime, settings: Settings, folder: Path) -> None:
+    sample = folder / "sample_plan.csv"
+    sample.write_bytes(resources.files("bot").joinpath("sample_plan.csv").read_bytes())
+    print("SEND Improvement Bot demo — as if it were Monday 13 January 2020.")
+    print(f"\n$ sendbot import {sample.name}")
+    report = import_plan(runtime.db, sample, email_resolver(settings), now=DEMO_NOW)
+    for line in report.lines():
+        print("  " + line)
+
+
+def _converse(chat: Conversation) -> None:
+    mine = chat.say(PRIYA, "/action mine")
+    chat.say(PRIYA, "/action update 1.2 amber Survey of parent carers closes on Friday")
+    chat.complete_with_evidence(
+        PRIYA, mine, "1.1", "JSNA chapter published on 10 January; all six groups are using it"
+    )
+    chat.say(MARIA, "/action update 1.2 green")
+    chat.say(
+        ADMIN,
+        '/action add 3.4 "Invite the Scrutiny Advisory Board to each working group" '
+        "wg 3 owner <@U0JO000001|jo> due 31/01/2020 area 6",
+    )
+    chat.show_direct_message("U0JO000001")
+    chat.say(ADMIN, "/action due 4.2 30/09/2020 Adult services restructure moves the start")
+    chat.say(PRIYA, "/action show 1.2")
+    chat.say(ADMIN, "/action list wg 1")
