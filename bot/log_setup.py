@@ -28,3 +28,5 @@ def configure_logging(secrets: list[str], level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic narrates its plugin set-up at INFO on import; operators need none of it.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -1,0 +1,37 @@
+"""Run `sendbot` as a newcomer would: a separate process, settings from the environment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SETTINGS = (
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_APP_TOKEN",
+    "SLACK_API_URL",
+    "DATABASE_URL",
+    "PORT",
+    "BOARD_CONFIG",
+    "BOT_ADMINS",
+    "BOARD_CHANNEL",
+    "BOT_TIMEZONE",
+)
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env.update(settings)
+    return env
+
+
+def sendbot(*args: str, cwd: Path, timeout: float = 60, **settings: str):
+    """`python -m bot ARGS` in `cwd`; returns the CompletedProcess (text output)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env=clean_env(**settings),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

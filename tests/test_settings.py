@@ -1,0 +1,109 @@
+"""Settings (SPEC §6) and the board file: every bad value is named in one line."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.board_config import default_board, load_board, parse_board
+from bot.errors import ConfigError
+from bot.settings import load_settings
+from storage.database import normalize_url
+
+
+def test_defaults_when_nothing_is_set(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings({}, env_file=None)
+    assert settings.database_url == "sqlite:///sendbot.db"
+    assert settings.port == 3000
+    assert settings.api_url == "https://slack.com/api/"
+    assert str(settings.timezone) == "Europe/London"
+    assert settings.board_config is None and not settings.socket_mode
+
+
+def test_the_environment_wins_over_dotenv(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=4000\nBOT_ADMINS=U0AAA0001\n", encoding="utf-8")
+    settings = load_settings({"PORT": "5000"}, env_file=str(env_file))
+    assert (settings.port, settings.admins) == (5000, frozenset({"U0AAA0001"}))
+
+
+def test_an_app_token_switches_on_socket_mode_without_a_signing_secret():
+    settings = load_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, env_file=None
+    )
+    assert settings.socket_mode
+    settings.require_serving()
+
+
+def test_api_url_gets_its_trailing_slash():
+    assert load_settings({"SLACK_API_URL": "http://127.0.0.1:9/api"}, env_file=None).api_url == (
+        "http://127.0.0.1:9/api/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u:p@h/db", "postgresql+psycopg://u:p@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_heroku_postgres_urls_are_rewritten_for_psycopg3(url, expected):
+    assert normalize_url(url) == expected
+
+
+def test_secrets_never_appear_in_the_settings_repr():
+    settings = load_settings(
+        {"SLACK_BOT_TOKEN": "xoxb-secret-value", "SLACK_SIGNING_SECRET": "shh-secret"},
+        env_file=None,
+    )
+    assert "secret" not in repr(settings)
+
+
+def test_the_default_board_is_the_seeds_six_groups_and_nine_areas():
+    board = default_board()
+    assert [g.name for g in board.groups][:2] == ["Understanding of Need", "Commissioning"]
+    assert len(board.groups) == 6 and len(board.areas) == 9
+    assert board.areas[8].title == "Area 9"
+
+
+def test_a_board_file_overrides_groups_and_keeps_default_areas(tmp_path: Path):
+    path = tmp_path / "board.toml"
+    path.write_text(
+        '[[working_groups]]\nnumber = 1\nname = "Data"\nlead = "U0LEAD001"\n', encoding="utf-8"
+    )
+    board = load_board(path)
+    assert [(g.number, g.name, g.lead) for g in board.groups] == [(1, "Data", "U0LEAD001")]
+    assert len(board.areas) == 9
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"colour": 1}, "unknown section 'colour'"),
+        ({"working_groups": []}, "working_groups must be one or more"),
+        ({"working_groups": [{"number": 0, "name": "X"}]}, "working_groups[0].number"),
+        ({"working_groups": [{"number": 1}]}, "working_groups[0].name must be some text"),
+        ({"working_groups": [{"number": 1, "name": "X", "lead": "bob"}]}, "working_groups[0].lead"),
+        ({"working_groups": [{"number": 1, "name": "X", "chair": "U1"}]}, "unknown key 'chair'"),
+        (
+            {"working_groups": [{"number": 1, "name": "X"}, {"number": 1, "name": "Y"}]},
+            "number 1 is used twice",
+        ),
+        ({"areas": [{"number": 1, "title": ""}]}, "areas[0].title must be some text"),
+        ({"board": {"admins": ["nobody"]}}, "board.admins"),
+        ({"board": {"stale_after_days": 0}}, "board.stale_after_days"),
+    ],
+)
+def test_a_wrong_board_file_names_the_key(data, message):
+    with pytest.raises(ConfigError) as caught:
+        parse_board(data)
+    assert message in str(caught.value)
+
+
+def test_a_board_file_that_is_not_toml_says_so(tmp_path: Path):
+    path = tmp_path / "board.toml"
+    path.write_text("[[working_groups]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        load_board(path)
