@@ -1,6 +1,5 @@
 """Where an answer goes: the response URL Slack gave us, or else a direct message."""
 
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from slack_sdk.webhook import WebhookClient
@@ -37,6 +36,3 @@ def reply_function(ctx: BotContext, client, user_id: str, response_url: object):
 def _direct_message(client, user_id: str, body: dict) -> None:
     channel = client.conversations_open(users=user_id)["channel"]["id"]
     client.chat_postMessage(channel=channel, **body)
-
-
-Reply = Callable[[dict], None]

@@ -22,9 +22,6 @@ class SlackMessenger:
         channel = self.client.conversations_open(users=message.user_id)["channel"]["id"]
         self.client.chat_postMessage(channel=channel, **body)
 
-    def send_to_channel(self, channel_id: str, result: object) -> None:
-        self.client.chat_postMessage(channel=channel_id, **render(result, self.today()))
-
     def deliver(self, messages: list[DirectMessage]) -> None:
         """Tell each person; one failure (DMs closed, user gone) never stops the others."""
         for message in messages:

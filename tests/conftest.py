@@ -13,6 +13,7 @@ from handlers.local_server import LocalBot
 from slack_standin import SlackStandIn
 from slack_standin.signed_requests import SIGNING_SECRET, SlackSender
 from tests.support import databases
+from tests.support.blockkit import assert_valid_message, assert_valid_view
 from tests.support.chat import Chat
 
 ADMIN = "U0ADMIN01"
@@ -29,8 +30,19 @@ def standin() -> Iterator[SlackStandIn]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_standin(standin: SlackStandIn) -> None:
+def _fresh_standin(standin: SlackStandIn, request) -> Iterator[None]:
+    """Each test starts with a silent Slack, and everything the bot sent must fit Block Kit."""
     standin.reset()
+    yield
+    if "bot" not in request.fixturenames:
+        return
+    for call in list(standin.calls):
+        if call.failed:
+            continue
+        if call.method in ("chat.postMessage", "chat.postEphemeral", "response_url"):
+            assert_valid_message(call.params)
+        elif call.method.startswith("views."):
+            assert_valid_view(call.params["view"])
 
 
 @pytest.fixture(scope="session")

@@ -361,3 +361,11 @@ def test_a_5000_character_note_is_refused_but_handed_back_whole(chat, plan):
     assert "That text is 4,999 characters; the most I can keep is 3,000" in said
     assert said.count("word") >= 1000
     assert plan_state.snapshot(plan) == before
+
+
+def test_a_rate_limited_direct_message_is_sent_once_after_the_wait(chat, plan, standin):
+    standin.fail_next("chat.postMessage", status=429, retry_after=1)
+    chat.ask(f"assign 1.1 {OTHER}", ADMIN)
+    sent = standin.wait_for("chat.postMessage", count=2)
+    assert [c.failed for c in sent] == [True, False]
+    assert len(standin.delivered("chat.postMessage")) == 1
