@@ -1,9 +1,7 @@
 """The action register: every `/action` command and button lands here, whatever the door."""
 
 import re
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -11,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import action_commands as cmd
 from bot.action_history import describe, record
+from bot.clock import Clock
 from bot.dates import format_long
 from bot.errors import UserError
 from bot.message_text import Mention, text
@@ -34,7 +33,6 @@ MINE_LIMIT = 15
 LIST_LIMIT = 40
 HISTORY_SHOWN = 5
 WRITE_ATTEMPTS = 3
-LONDON = ZoneInfo("Europe/London")
 
 
 class ActionService:
@@ -42,19 +40,18 @@ class ActionService:
         self,
         db: Database,
         admins: frozenset[str],
-        tz: ZoneInfo = LONDON,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock | None = None,
     ) -> None:
         self.db = db
         self.admins = admins
-        self.tz = tz
-        self.now = now
+        self.clock = clock or Clock()
+        self.now = self.clock.now
 
     def actor(self, user_id: str) -> Actor:
         return Actor(user_id, user_id in self.admins)
 
     def today(self) -> date:
-        return self.now().astimezone(self.tz).date()
+        return self.clock.today()
 
     def handle(self, user_id: str, command_text: str) -> Outcome:
         """Parse and carry out `/action …` typed by `user_id`."""

@@ -2,6 +2,7 @@
 
 import tomllib
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +35,32 @@ class AreaConfig:
 
 
 @dataclass(frozen=True)
+class ReminderConfig:
+    """When reminders fall due (SPEC §5). Every offset can be changed in `[reminders]`."""
+
+    before_due_days: tuple[int, ...] = (14, 7)
+    before_due_working_days: int = 1
+    on_due_day: bool = True
+    overdue_every_days: int = 7
+    escalate_after_days: int = 14
+    visit_owner_working_days: tuple[int, ...] = (10, 2)
+    visit_board_days: tuple[int, ...] = (28, 7)
+    board_meeting_working_days: int = 5
+    digest_weekday: int = 0  # Monday
+    digest_time: time = time(9, 0)
+    window_opens: time = time(9, 0)
+    window_closes: time = time(17, 0)
+    sweep_minutes: int = 5
+
+
+@dataclass(frozen=True)
 class BoardConfig:
     groups: tuple[GroupConfig, ...]
     areas: tuple[AreaConfig, ...]
     admins: frozenset[str] = field(default_factory=frozenset)
     stale_after_days: int = 28
+    evidence_lead_working_days: int = 10
+    reminders: ReminderConfig = field(default_factory=ReminderConfig)
 
 
 def default_board() -> BoardConfig:
@@ -59,7 +81,7 @@ def load_board(path: Path | None) -> BoardConfig:
 
 
 def parse_board(data: dict[str, Any], where: str = "board.toml") -> BoardConfig:
-    known = {"working_groups", "areas", "board"}
+    known = {"working_groups", "areas", "board", "reminders"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}: unknown section {key!r} (expected {sorted(known)}).")

@@ -9,6 +9,8 @@ from sqlalchemy import inspect, text
 from bot.action_service import ActionService
 from bot.board_config import BoardConfig, load_board
 from bot.board_sync import sync_board
+from bot.clock import Clock
+from bot.deadline_service import DeadlineService
 from bot.errors import ConfigError
 from bot.settings import Settings
 from storage.database import Database
@@ -20,7 +22,9 @@ class Runtime:
     settings: Settings
     board: BoardConfig
     db: Database
+    clock: Clock
     actions: ActionService
+    deadlines: DeadlineService
 
 
 def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runtime:
@@ -32,8 +36,15 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
     prepare_database(db)
     sync_board(db, board)
     admins = settings.admins | board.admins
-    clock = {"now": now} if now else {}
-    return Runtime(settings, board, db, ActionService(db, admins, tz=settings.timezone, **clock))
+    clock = Clock(settings.timezone, now) if now else Clock(settings.timezone)
+    return Runtime(
+        settings,
+        board,
+        db,
+        clock,
+        ActionService(db, admins, clock),
+        DeadlineService(db, admins, board.evidence_lead_working_days, clock),
+    )
 
 
 def prepare_database(db: Database) -> None:

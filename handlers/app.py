@@ -7,7 +7,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
-from handlers import action_buttons, action_command, coming_soon, home
+from handlers import action_buttons, action_command, coming_soon, deadline_command, home
 from handlers.context import BotContext
 
 
@@ -36,6 +36,7 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
     )
     action_command.register(app, ctx)
     action_buttons.register(app, ctx)
+    deadline_command.register(app, ctx)
     home.register(app, ctx)
     coming_soon.register(app)
     return app

@@ -5,7 +5,6 @@ from slack_bolt import App
 NOT_YET = {
     "/risk": "The risk register",
     "/summary": "Board summaries",
-    "/deadline": "Monitoring deadlines",
 }
 
 

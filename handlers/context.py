@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from bot.action_service import ActionService
+from bot.deadline_service import DeadlineService
 from bot.settings import Settings
 from storage.database import Database
 
@@ -12,3 +13,4 @@ class BotContext:
     settings: Settings
     db: Database
     actions: ActionService
+    deadlines: DeadlineService

@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 from bot.dates import describe_due, format_compact, format_compact_year, format_long
+from bot.deadline_service import DeadlineList
 from bot.errors import UserError
 from bot.message_text import Text, as_text
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
@@ -244,4 +245,56 @@ def render(result: object, today: date) -> dict:
         return render_notice(result, today)
     if isinstance(result, Help):
         return render_help(result)
+    if isinstance(result, DeadlineList):
+        return render_deadlines(result)
     raise TypeError(f"nothing renders {type(result).__name__}")
+
+
+# Deadlines
+
+KIND_ICON = {
+    "visit": ":clipboard:",
+    "board": ":busts_in_silhouette:",
+    "other": ":spiral_calendar_pad:",
+}
+
+
+def countdown(day: date, today: date) -> str:
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def render_deadlines(result: DeadlineList) -> dict:
+    if not result.deadlines:
+        text = "No upcoming deadlines. An admin can add one with /deadline add."
+        return message(text, [section(text)])
+    lines = []
+    for card in result.deadlines:
+        line = (
+            f"{KIND_ICON[card.kind]} *{escape(card.title)}* (#{card.id}) — "
+            f"{format_compact_year(card.date)}, {countdown(card.date, result.today)}"
+        )
+        if card.evidence_due:
+            line += (
+                f"\n      evidence due {format_compact_year(card.evidence_due)}, "
+                f"{countdown(card.evidence_due, result.today)}"
+            )
+        lines.append(line)
+    return message("Upcoming deadlines", [header("Upcoming deadlines"), *_sections(lines)])
+
+
+def _sections(lines: list[str]) -> list[dict]:
+    """Pack lines into as few sections as fit, each within Slack's 3,000 characters."""
+    blocks, current = [], ""
+    for line in lines:
+        if current and len(current) + len(line) + 1 > MAX_SECTION:
+            blocks.append(section(current))
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        blocks.append(section(current))
+    return blocks

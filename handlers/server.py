@@ -13,7 +13,12 @@ log = logging.getLogger(__name__)
 
 
 def context(runtime: Runtime) -> BotContext:
-    return BotContext(settings=runtime.settings, db=runtime.db, actions=runtime.actions)
+    return BotContext(
+        settings=runtime.settings,
+        db=runtime.db,
+        actions=runtime.actions,
+        deadlines=runtime.deadlines,
+    )
 
 
 def serve(runtime: Runtime, host: str = "0.0.0.0") -> None:

@@ -89,6 +89,8 @@ class Action(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The last time someone reported on the action: what "stale" is measured from.
     last_update_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Reminders for this action wait until this day (the Snooze button).
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     working_group: Mapped[WorkingGroup] = relationship(lazy="joined")
@@ -116,3 +118,48 @@ class ActionHistory(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     action: Mapped[Action] = relationship(back_populates="history")
+
+
+class Deadline(Base):
+    """A dated event: a DfE/NHSE monitoring visit, a board meeting, or anything else."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (Index("ix_deadlines_date", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    date: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(300))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+    removed_by: Mapped[str | None] = mapped_column(String(32))
+
+
+class Reminder(Base):
+    """One reminder occurrence. The unique key is what makes each one go out only once."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_state", "state", "claimed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(32))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
+    # claimed → sent, or claimed → failed (a permanent Slack error, kept for the operator).
+    state: Mapped[str] = mapped_column(String(10))
+    claimed_at: Mapped[datetime]
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(200))
+
+
+class ClockLease(Base):
+    """Held by the one clock process whose sweep is running, so sweeps never overlap."""
+
+    __tablename__ = "clock_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime]

@@ -1,0 +1,153 @@
+"""`/deadline`: monitoring visits, board meetings and other dated events (SPEC §3)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.clock import Clock
+from bot.dates import DateError, format_long, take_date
+from bot.errors import UserError
+from bot.permissions import Actor, require_admin
+from bot.results import Help, Notice, Outcome
+from bot.tokens import TokenError, split_args
+from bot.typed_text import to_plain
+from bot.working_calendar import add_working_days
+from storage.database import Database
+from storage.models import Deadline
+
+KINDS = {"visit": "DfE/NHSE monitoring visit", "board": "SEND Improvement Board meeting"}
+MAX_TITLE = 300
+USAGE = {
+    "list": ("/deadline list", "/deadline list"),
+    "add visit": ("/deadline add visit DATE [title]", "/deadline add visit 6/2/2020"),
+    "add board": (
+        "/deadline add board DATE [title]",
+        "/deadline add board 14/1/2020 January board",
+    ),
+    "add": ("/deadline add DATE TITLE", "/deadline add 31/3/2020 Self-evaluation refresh due"),
+    "remove": ("/deadline remove ID", "/deadline remove 3"),
+}
+
+
+@dataclass(frozen=True)
+class DeadlineCard:
+    id: int
+    kind: str
+    date: date
+    title: str
+    evidence_due: date | None
+
+
+@dataclass(frozen=True)
+class DeadlineList:
+    deadlines: tuple[DeadlineCard, ...]
+    today: date
+
+
+class DeadlineService:
+    def __init__(
+        self,
+        db: Database,
+        admins: frozenset[str],
+        evidence_lead_working_days: int = 10,
+        clock: Clock | None = None,
+    ) -> None:
+        self.db = db
+        self.admins = admins
+        self.lead_days = evidence_lead_working_days
+        self.clock = clock or Clock()
+        self.now = self.clock.now
+        self.today = self.clock.today
+
+    def evidence_due(self, visit: date) -> date:
+        return add_working_days(visit, -self.lead_days)
+
+    def handle(self, user_id: str, text: str) -> Outcome:
+        actor = Actor(user_id, user_id in self.admins)
+        try:
+            words = split_args(text)
+        except TokenError as error:
+            raise UserError(str(error), USAGE["add"][0]) from None
+        verb = words[0].lower() if words else "list"
+        if verb == "help":
+            return Outcome(
+                Help(
+                    "/deadline — visits, board meetings and other deadlines", tuple(USAGE.values())
+                )
+            )
+        if verb == "list":
+            return Outcome(self.upcoming())
+        if verb == "add":
+            return self._add(actor, text.strip()[3:].strip())
+        if verb == "remove":
+            return self._remove(actor, words[1:])
+        raise UserError(
+            f"I don't know “{to_plain(words[0])[:30]}”.", "/deadline list | add | remove"
+        )
+
+    def upcoming(self, limit: int = 20) -> DeadlineList:
+        today = self.today()
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(Deadline)
+                .where(Deadline.removed_at.is_(None), Deadline.date >= today)
+                .order_by(Deadline.date, Deadline.id)
+                .limit(limit)
+            )
+            return DeadlineList(tuple(self.card(d) for d in rows), today)
+
+    def card(self, deadline: Deadline) -> DeadlineCard:
+        evidence = self.evidence_due(deadline.date) if deadline.kind == "visit" else None
+        return DeadlineCard(deadline.id, deadline.kind, deadline.date, deadline.title, evidence)
+
+    def _add(self, actor: Actor, rest: str) -> Outcome:
+        require_admin(actor, "add deadlines")
+        kind, usage = "other", USAGE["add"][0]
+        first = rest.split(maxsplit=1)
+        if first and first[0].lower() in KINDS:
+            kind = first[0].lower()
+            usage = USAGE[f"add {kind}"][0]
+            rest = first[1] if len(first) > 1 else ""
+        try:
+            when, title = take_date(rest)
+        except DateError as error:
+            raise UserError(str(error), usage) from None
+        title = to_plain(title.strip('"“”'))
+        if not title:
+            if kind == "other":
+                raise UserError("What is the deadline for? Add a title after the date.", usage)
+            title = KINDS[kind]
+        if len(title) > MAX_TITLE:
+            raise UserError(f"The title can be at most {MAX_TITLE} characters.", usage)
+        with self.db.session() as session:
+            deadline = Deadline(
+                kind=kind, date=when, title=title, created_by=actor.user_id, created_at=self.now()
+            )
+            session.add(deadline)
+            session.flush()
+            card = self.card(deadline)
+        return Outcome(Notice(self._added_text(card)))
+
+    def _added_text(self, card: DeadlineCard) -> str:
+        text = f"Added #{card.id}: {card.title} on {format_long(card.date)}."
+        if card.evidence_due:
+            text += f" Evidence is due by {format_long(card.evidence_due)}."
+        if card.date < self.today():
+            text += " (That date has passed: it is kept as a past deadline.)"
+        return text
+
+    def _remove(self, actor: Actor, words: list[str]) -> Outcome:
+        require_admin(actor, "remove deadlines")
+        usage = USAGE["remove"][0]
+        if len(words) != 1 or not words[0].lstrip("#").isdigit():
+            raise UserError("Which deadline? Give its number from /deadline list.", usage)
+        number = int(words[0].lstrip("#"))
+        with self.db.session() as session:
+            deadline = session.get(Deadline, number)
+            if deadline is None or deadline.removed_at is not None:
+                raise UserError(f"There is no deadline #{number}.", usage)
+            deadline.removed_at, deadline.removed_by = self.now(), actor.user_id
+            return Outcome(
+                Notice(f"Removed #{number}: {deadline.title} on {format_long(deadline.date)}.")
+            )

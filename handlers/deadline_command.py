@@ -1,0 +1,20 @@
+"""`/deadline`: acknowledge at once, then answer through the response URL."""
+
+from slack_bolt import App
+
+from handlers.context import BotContext
+from handlers.guard import answer
+from handlers.render import render
+
+
+def register(app: App, ctx: BotContext) -> None:
+    @app.command("/deadline")
+    def deadline_command(ack, body, respond) -> None:
+        ack()
+        typed = body.get("text", "")
+
+        def work() -> dict:
+            outcome = ctx.deadlines.handle(body["user_id"], typed)
+            return render(outcome.result, ctx.deadlines.today())
+
+        answer(work, lambda m: respond(response_type="ephemeral", **m), f"/deadline {typed}")

@@ -1,0 +1,70 @@
+"""`/deadline` (SPEC §3): admins manage, everyone lists; a visit shows its evidence deadline."""
+
+import pytest
+
+from tests.conftest import ADMIN, OWNER
+
+pytestmark = pytest.mark.usefixtures("plan")
+
+
+def test_a_visit_shows_its_evidence_deadline_ten_working_days_before(chat):
+    said = chat.says("add visit 6 Feb 2020", ADMIN, "/deadline")
+    assert "Added #1: DfE/NHSE monitoring visit on 6 February 2020." in said
+    assert "Evidence is due by 23 January 2020." in said
+    listed = chat.says("list", OWNER, "/deadline")
+    assert "DfE/NHSE monitoring visit* (#1) — Thu 6 Feb 2020, in 17 days" in listed
+    assert "evidence due Thu 23 Jan 2020, in 3 days" in listed
+
+
+def test_deadlines_are_listed_soonest_first_with_a_countdown(chat):
+    chat.ask("add 31/03/2020 Self-evaluation refresh", ADMIN, "/deadline")
+    chat.ask("add board 21/01/2020", ADMIN, "/deadline")
+    said = chat.says("", OWNER, "/deadline")
+    assert said.index("SEND Improvement Board meeting") < said.index("Self-evaluation refresh")
+    assert "Tue 21 Jan 2020, tomorrow" in said
+
+
+def test_past_deadlines_leave_the_list(chat):
+    chat.ask("add board 10/12/2019 December board", ADMIN, "/deadline")
+    assert "No upcoming deadlines" in chat.says("list", OWNER, "/deadline")
+
+
+def test_removing_a_deadline(chat):
+    chat.ask("add board 21/01/2020", ADMIN, "/deadline")
+    assert "Removed #1" in chat.says("remove 1", ADMIN, "/deadline")
+    assert "No upcoming deadlines" in chat.says("list", OWNER, "/deadline")
+    assert "There is no deadline #1" in chat.says("remove 1", ADMIN, "/deadline")
+
+
+@pytest.mark.parametrize("text", ["add visit 6/2/2020", "add 1/3/2020 Thing", "remove 1"])
+def test_only_admins_manage_deadlines(chat, text):
+    said = chat.says(text, OWNER, "/deadline")
+    assert "Only an admin (the board chair or project manager) can" in said
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "usage"),
+    [
+        ("add visit 31/02/2020", "There is no 31 February 2020.", "/deadline add visit DATE"),
+        ("add visit", "A date is missing", "/deadline add visit DATE"),
+        ("add 01/03/2020", "What is the deadline for?", "/deadline add DATE TITLE"),
+        ("add soon Thing", "is not a date I understand", "/deadline add DATE TITLE"),
+        ("remove x", "Which deadline?", "/deadline remove ID"),
+        ("move 1", "I don't know “move”", "/deadline list | add | remove"),
+    ],
+)
+def test_bad_deadline_input_gets_a_reason_and_the_usage(chat, text, reason, usage):
+    said = chat.says(text, ADMIN, "/deadline")
+    assert reason in said and usage in said
+    assert "No upcoming deadlines" in chat.says("list", OWNER, "/deadline")
+
+
+def test_deadline_help_lists_every_subcommand(chat):
+    said = chat.says("help", OWNER, "/deadline")
+    for usage in ("/deadline list", "/deadline add visit DATE", "/deadline remove ID"):
+        assert usage in said
+
+
+def test_deadline_titles_are_escaped(chat):
+    said = chat.ask("add 01/03/2020 <!channel> party", ADMIN, "/deadline")
+    assert "<!channel>" not in str(chat.ask("list", OWNER, "/deadline")) + str(said)
