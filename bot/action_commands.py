@@ -92,6 +92,13 @@ class MarkDone:
 
 
 @dataclass(frozen=True)
+class Snooze:
+    """The Snooze button on a reminder: no reminders for two working days."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
 class AddAction:
     ref: str | None
     title: str

@@ -53,6 +53,8 @@ def _summary(row: ActionHistory) -> Text:
     if row.field in ("due_date", "start_date", "original_due_date"):
         label = {"due_date": "Due date", "start_date": "Start date"}.get(row.field, "Due date")
         return text(f"{label} {_date(row.old_value)} → {_date(row.new_value)}", tail)
+    if row.field == "snoozed_until":
+        return text(f"Reminders snoozed until {_date(row.new_value)}")
     if row.field == "evidence":
         return text("Evidence: ", row.new_value or "")
     label = (row.field or "").replace("_", " ").capitalize()

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import action_commands as cmd
 from bot.action_history import describe, record
 from bot.clock import Clock
-from bot.dates import format_long
+from bot.dates import format_long, format_weekday_long
 from bot.errors import UserError
 from bot.message_text import Mention, text
 from bot.permissions import Actor, require_admin, require_update
@@ -25,6 +25,7 @@ from bot.results import (
     Outcome,
 )
 from bot.status import Status
+from bot.working_calendar import add_working_days
 from storage import action_queries as q
 from storage.database import Database
 from storage.models import Action
@@ -33,6 +34,7 @@ MINE_LIMIT = 15
 LIST_LIMIT = 40
 HISTORY_SHOWN = 5
 WRITE_ATTEMPTS = 3
+SNOOZE_WORKING_DAYS = 2
 
 
 class ActionService:
@@ -176,6 +178,29 @@ class ActionService:
         session.flush()
         thanks = " The evidence is saved." if command.evidence else ""
         return Outcome(Notice(f"{action.ref} is complete — thank you.{thanks}", card(action)))
+
+    def _Snooze(self, session: Session, actor: Actor, command: cmd.Snooze) -> Outcome:
+        action = self._find_open(session, command.ref, "update")
+        require_update(actor, action)
+        today = self.today()
+        if action.status == Status.BLUE:
+            return Outcome(Notice(f"{action.ref} is complete, so it has no reminders to snooze."))
+        if action.due_date <= today:
+            raise UserError(
+                f"{action.ref} is due {'today' if action.due_date == today else 'already'}, "
+                "so its reminders can't be snoozed — please update it instead."
+            )
+        until = min(add_working_days(today, SNOOZE_WORKING_DAYS), action.due_date)
+        if action.snoozed_until and action.snoozed_until >= until:
+            shown = format_weekday_long(action.snoozed_until)
+            return Outcome(Notice(f"Reminders for {action.ref} are already snoozed until {shown}."))
+        old = action.snoozed_until.isoformat() if action.snoozed_until else None
+        record(action, actor.user_id, self.now(), "snooze", "snoozed_until", old, until.isoformat())
+        action.snoozed_until = until
+        session.flush()
+        return Outcome(
+            Notice(f"Reminders for {action.ref} are snoozed until {format_weekday_long(until)}.")
+        )
 
     def _set_evidence(self, action: Action, actor: Actor, now: datetime, evidence: str | None):
         if evidence:

@@ -4,6 +4,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.errors import ConfigError
@@ -28,6 +29,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exporter = commands.add_parser("export", help="write the plan to an .xlsx or .csv file")
     exporter.add_argument("file", type=Path)
+    remind = commands.add_parser("remind", help="run one reminder sweep now")
+    remind.add_argument("--at", type=_moment, help="as if at this time (ISO, local if no zone)")
+    remind.add_argument("--dry-run", action="store_true", help="print what would be sent")
+    clock = commands.add_parser("clock", help="the scheduler: a reminder sweep every few minutes")
+    clock.add_argument(
+        "--at", type=_moment, help="start the clock as if it were this time (a rehearsal)"
+    )
+    clock.add_argument("--every", type=float, help="minutes between sweeps (default from board)")
     demo = commands.add_parser("demo", help="play the bot end to end with no Slack account")
     demo.add_argument("--keep", type=Path, help="keep the demo database and files in this folder")
     return parser
@@ -96,4 +105,61 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"serve": _serve, "db": _db, "import": _import, "export": _export}
+def _moment(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date and time like 2020-01-20T09:30"
+        ) from None
+
+
+def _sweep(settings: Settings, at: datetime | None):
+    from bot.reminder_sweep import ReminderSweep
+    from bot.runtime import start
+
+    offset = timedelta(0)
+    if at is not None:
+        at = at if at.tzinfo else at.replace(tzinfo=settings.timezone)
+        offset = at - datetime.now(UTC)
+    runtime = start(settings, now=lambda: datetime.now(UTC) + offset)
+    sweep = ReminderSweep(runtime.db, runtime.board, settings.board_channel, runtime.clock)
+    return runtime, sweep
+
+
+def _sender(settings: Settings):
+    from handlers.app import web_client
+    from handlers.slack_reminder_sender import SlackReminderSender
+
+    if not settings.bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN is missing: it is needed to send reminders.")
+    return SlackReminderSender(web_client(settings.bot_token, settings.api_url))
+
+
+def _remind(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.reminder_report import report_lines
+
+    sender = None if args.dry_run else _sender(settings)
+    _, sweep = _sweep(settings, args.at)
+    report = sweep.run(sender, dry_run=args.dry_run)
+    print("\n".join(report_lines(report)))
+    return 0
+
+
+def _clock(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.clock_process import run_clock
+
+    sender = _sender(settings)
+    runtime, sweep = _sweep(settings, args.at)
+    run_clock(sweep, sender, args.every or runtime.board.reminders.sweep_minutes)
+    return 0
+
+
+_COMMANDS = {
+    "serve": _serve,
+    "db": _db,
+    "import": _import,
+    "export": _export,
+    "remind": _remind,
+    "clock": _clock,
+}

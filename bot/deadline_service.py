@@ -30,6 +30,11 @@ USAGE = {
 }
 
 
+def evidence_due(visit: date, lead_working_days: int) -> date:
+    """Evidence for a monitoring visit is due this many working days before it."""
+    return add_working_days(visit, -lead_working_days)
+
+
 @dataclass(frozen=True)
 class DeadlineCard:
     id: int
@@ -61,7 +66,7 @@ class DeadlineService:
         self.today = self.clock.today
 
     def evidence_due(self, visit: date) -> date:
-        return add_working_days(visit, -self.lead_days)
+        return evidence_due(visit, self.lead_days)
 
     def handle(self, user_id: str, text: str) -> Outcome:
         actor = Actor(user_id, user_id in self.admins)

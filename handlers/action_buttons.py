@@ -23,6 +23,7 @@ MAX_ERROR = 150
 def register(app: App, ctx: BotContext) -> None:
     app.action("action_update")(_button(ctx, modals.update_view))
     app.action("action_complete")(_button(ctx, modals.complete_view))
+    app.action("action_snooze")(_snooze(ctx))
     app.view(modals.UPDATE)(_submission(ctx, _update_command))
     app.view(modals.COMPLETE)(_submission(ctx, _complete_command))
     app.view(modals.ADD)(_submission(ctx, _add_command))
@@ -47,6 +48,24 @@ def _button(ctx: BotContext, build_view):
         answer(work, reply)
 
     return on_press
+
+
+def _snooze(ctx: BotContext):
+    def on_snooze(ack, body, client) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        reply = reply_function(ctx, client, user_id, body.get("response_url"))
+        ref = str(_button_value(body).get("ref", ""))
+
+        def work() -> dict:
+            outcome = ctx.actions.execute(
+                ctx.actions.actor(user_id), cmd.Snooze(cmd.check_ref(ref))
+            )
+            return render(outcome.result, ctx.actions.today())
+
+        answer(work, reply)
+
+    return on_snooze
 
 
 def _button_value(body: dict) -> dict:

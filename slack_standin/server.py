@@ -11,6 +11,7 @@ import contextlib
 import itertools
 import json
 import threading
+import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class SlackStandIn:
         self._cond = threading.Condition()
         self._responses: dict[str, list[dict]] = {}
         self._failures: dict[str, deque[_Failure]] = {}
+        self._delays: dict[str, float] = {}
         self._users: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)  # never reset, so ts/view ids stay unique
         self._server: _Server | None = None
@@ -175,12 +177,18 @@ class SlackStandIn:
             failure = _Failure(status, retry_after, error, times)
             self._failures.setdefault(method, deque()).append(failure)
 
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer `method` only after `seconds`, like a slow Slack (0 makes it quick again)."""
+        with self._cond:
+            self._delays[method] = seconds
+
     def reset(self) -> None:
-        """Forget calls, responses and pending failures; users are kept."""
+        """Forget calls, responses, pending failures and delays; users are kept."""
         with self._cond:
             self.calls.clear()
             self._responses.clear()
             self._failures.clear()
+            self._delays.clear()
 
     # -- inspection ------------------------------------------------------------------------
 
@@ -235,6 +243,10 @@ class SlackStandIn:
     # -- request handling (called from server threads) ------------------------------------
 
     def _handle_api(self, method: str, params: dict, token: str | None) -> Reply:
+        with self._cond:
+            delay = self._delays.get(method, 0)
+        if delay:
+            time.sleep(delay)  # simulating Slack's own latency, outside the lock
         with self._cond:
             failure = self._take_failure(method)
             if failure is not None:

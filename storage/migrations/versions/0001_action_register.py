@@ -112,7 +112,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_action_history_action", ["action_id", "id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("action_history", schema=None) as batch_op:
         batch_op.drop_index("ix_action_history_action")

@@ -64,7 +64,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("snoozed_until", sa.Date(), nullable=True))
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.drop_column("snoozed_until")

@@ -1,0 +1,301 @@
+"""Which reminders are due at `now`: a pure function of the plan's facts and the time (SPEC §5).
+
+Every reminder belongs to a series (the before-due reminders of one action, its overdue
+reminders, …). Only the latest occurrence of a series that has fallen due is ever offered, so
+after downtime nobody gets "14 days to go" after "due tomorrow". Each occurrence has a key; the
+sweep sends a key at most once.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from bot.board_config import ReminderConfig
+from bot.dates import format_weekday_long
+from bot.status import Status
+from bot.working_calendar import DeliveryWindow, add_working_days, next_working_day
+
+VISIT_LOOKBACK_DAYS = 91  # without an earlier visit, "not updated since" means in the last quarter
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    id: int
+    ref: str
+    title: str
+    group_number: int
+    group_name: str
+    owner_id: str
+    lead_id: str | None
+    status: Status
+    due: date
+    last_update: datetime
+    snoozed_until: date | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class GroupFacts:
+    number: int
+    name: str
+    lead_id: str | None
+    channel_id: str | None
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    """A visit or board meeting; `previous` is the visit before this one, if any."""
+
+    id: int
+    kind: str
+    date: date
+    title: str
+    evidence_due: date | None = None
+    previous: date | None = None
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    counts: dict[str, int]
+    overdue: int
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the sweep loaded: only what could be due now, never the whole plan."""
+
+    actions: tuple[ActionFacts, ...] = ()
+    groups: tuple[GroupFacts, ...] = ()
+    events: tuple[EventFacts, ...] = ()
+    not_updated_since: dict[int, tuple[ActionFacts, ...]] = field(default_factory=dict)
+    counts: StatusCounts | None = None
+    board_channel: str | None = None
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder occurrence that has fallen due."""
+
+    key: str
+    kind: str
+    recipient: str
+    to_channel: bool
+    action: ActionFacts | None = None
+    words: str = ""
+    event: EventFacts | None = None
+    group: GroupFacts | None = None
+    actions: tuple[ActionFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    config: ReminderConfig
+    stale_after_days: int
+    window: DeliveryWindow
+
+    def due(self, facts: PlanFacts, now: datetime) -> list[Due]:
+        if not self.window.is_open(now):
+            return []
+        today = self.window.local_date(now)
+        found: list[Due] = []
+        for action in facts.actions:
+            found += self._action_reminders(action, now, today)
+        for event in facts.events:
+            found += self._event_reminders(event, facts, now, today)
+        found += self._digest(facts, now, today)
+        found += risk_review_reminders(facts, now)
+        return found
+
+    # Actions
+
+    def _action_reminders(self, action: ActionFacts, now: datetime, today: date) -> list[Due]:
+        if action.status is Status.BLUE:
+            return []
+        snoozed = action.snoozed_until is not None and today < action.snoozed_until
+        found = []
+        if not snoozed:
+            found += self._before_due(action, now, today)
+            found += self._stale(action, now, today)
+        found += self._overdue(action, now, today, owner_snoozed=snoozed)
+        return found
+
+    def _before_due(self, action: ActionFacts, now: datetime, today: date) -> list[Due]:
+        if today > action.due:
+            return []
+        config = self.config
+        series = [(f"{d}d", action.due - timedelta(days=d)) for d in config.before_due_days]
+        series.append(
+            (
+                f"{config.before_due_working_days}wd",
+                add_working_days(action.due, -config.before_due_working_days),
+            )
+        )
+        if config.on_due_day:
+            series.append(("0d", action.due))
+        label = self._latest(series, now)
+        if label is None:
+            return []
+        key = f"before:{action.id}:{action.due.isoformat()}:{label}"
+        return [
+            Due(key, "before_due", action.owner_id, False, action, due_words(action.due, today))
+        ]
+
+    def _overdue(
+        self, action: ActionFacts, now: datetime, today: date, owner_snoozed: bool
+    ) -> list[Due]:
+        if today <= action.due:
+            return []
+        first = next_working_day(action.due)
+        every = self.config.overdue_every_days
+        if today < first:
+            return []
+        series = [
+            (str(k), first + timedelta(days=every * k))
+            for k in range((today - first).days // every + 1)
+        ]
+        label = self._latest(series[-2:], now)
+        if label is None:
+            return []
+        occurrence = first + timedelta(days=every * int(label))
+        words = due_words(action.due, today)
+        stem = f"{action.id}:{action.due.isoformat()}:{label}"
+        found = (
+            []
+            if owner_snoozed
+            else [Due(f"overdue:{stem}", "overdue", action.owner_id, False, action, words)]
+        )
+        escalate = (occurrence - action.due).days >= self.config.escalate_after_days
+        if escalate and action.lead_id and action.lead_id != action.owner_id:
+            found.append(
+                Due(f"escalate:{stem}", "escalation", action.lead_id, False, action, words)
+            )
+        return found
+
+    def _stale(self, action: ActionFacts, now: datetime, today: date) -> list[Due]:
+        updated = self.window.local_date(action.last_update)
+        period = (today - updated).days // self.stale_after_days
+        if period < 1:
+            return []
+        occurrence = updated + timedelta(days=period * self.stale_after_days)
+        if self.window.delivery_for_day(occurrence) > now:
+            period -= 1
+            if period < 1:
+                return []
+        key = f"stale:{action.id}:{updated.isoformat()}:{period}"
+        words = f"no update for {(today - updated).days} days"
+        return [Due(key, "stale", action.owner_id, False, action, words)]
+
+    # Visits and board meetings
+
+    def _event_reminders(
+        self, event: EventFacts, facts: PlanFacts, now: datetime, today: date
+    ) -> list[Due]:
+        if event.kind == "visit":
+            return self._visit_owners(event, facts, now, today) + self._visit_board(
+                event, facts, now, today
+            )
+        if event.kind == "board":
+            return self._board_meeting(event, facts, now, today)
+        return []
+
+    def _visit_owners(
+        self, visit: EventFacts, facts: PlanFacts, now: datetime, today: date
+    ) -> list[Due]:
+        if visit.evidence_due is None or today > visit.evidence_due:
+            return []
+        series = [
+            (str(n), add_working_days(visit.evidence_due, -n))
+            for n in self.config.visit_owner_working_days
+        ]
+        label = self._latest(series, now)
+        if label is None:
+            return []
+        by_owner: dict[str, list[ActionFacts]] = {}
+        for action in facts.not_updated_since.get(visit.id, ()):
+            by_owner.setdefault(action.owner_id, []).append(action)
+        return [
+            Due(
+                f"visit-owner:{visit.id}:{label}:{owner}",
+                "visit_owner",
+                owner,
+                False,
+                event=visit,
+                actions=tuple(actions),
+            )
+            for owner, actions in by_owner.items()
+        ]
+
+    def _visit_board(
+        self, visit: EventFacts, facts: PlanFacts, now: datetime, today: date
+    ) -> list[Due]:
+        if not facts.board_channel or today > visit.date:
+            return []
+        series = [(str(d), visit.date - timedelta(days=d)) for d in self.config.visit_board_days]
+        label = self._latest(series, now)
+        if label is None:
+            return []
+        key = f"visit-board:{visit.id}:{label}"
+        stale = facts.not_updated_since.get(visit.id, ())
+        return [Due(key, "visit_readiness", facts.board_channel, True, event=visit, actions=stale)]
+
+    def _board_meeting(
+        self, meeting: EventFacts, facts: PlanFacts, now: datetime, today: date
+    ) -> list[Due]:
+        if today > meeting.date:
+            return []
+        ask_on = add_working_days(meeting.date, -self.config.board_meeting_working_days)
+        if self._latest([("ask", ask_on)], now) is None:
+            return []
+        found = []
+        for group in facts.groups:
+            recipient = group.channel_id or group.lead_id
+            if recipient:
+                found.append(
+                    Due(
+                        f"board:{meeting.id}:wg{group.number}",
+                        "board_meeting",
+                        recipient,
+                        group.channel_id is not None,
+                        event=meeting,
+                        group=group,
+                    )
+                )
+        return found
+
+    # Weekly digest
+
+    def _digest(self, facts: PlanFacts, now: datetime, today: date) -> list[Due]:
+        if not facts.board_channel or facts.counts is None:
+            return []
+        week_start = today - timedelta(days=(today.weekday() - self.config.digest_weekday) % 7)
+        moment = datetime.combine(week_start, self.config.digest_time, tzinfo=self.window.tz)
+        if self.window.earliest_delivery(moment) > now:
+            return []
+        return [Due(f"digest:{week_start.isoformat()}", "digest", facts.board_channel, True)]
+
+    def _latest(self, series: list[tuple[str, date]], now: datetime) -> str | None:
+        """The label of the latest occurrence whose delivery time has come."""
+        arrived = [
+            (day, label) for label, day in series if self.window.delivery_for_day(day) <= now
+        ]
+        return max(arrived)[1] if arrived else None
+
+
+def due_words(due: date, today: date) -> str:
+    days = (due - today).days
+    when = format_weekday_long(due)
+    if days == 0:
+        return f"due today, {when}"
+    if days == 1:
+        return f"due tomorrow, {when}"
+    if days > 1:
+        return f"due in {days} days, on {when}"
+    overdue = -days
+    return f"{overdue} day{'s' if overdue != 1 else ''} overdue (due {when})"
+
+
+def risk_review_reminders(facts: PlanFacts, now: datetime) -> list[Due]:
+    """Hook for the risk register (issue 4): a risk whose review date arrives reminds its owner.
+
+    The register does not exist yet, so there is nothing to remind about.
+    """
+    return []

@@ -1,0 +1,54 @@
+"""A sweep's outcome as plain lines, for `sendbot remind`, the clock's log and the demo."""
+
+from bot.dates import format_weekday_long
+from bot.reminder_policy import Due
+from bot.reminder_sweep import SweepReport
+
+KIND_WORDS = {
+    "before_due": "due soon",
+    "overdue": "overdue",
+    "escalation": "overdue, to the group lead",
+    "stale": "no recent update",
+    "visit_owner": "update before the visit",
+    "visit_readiness": "visit readiness",
+    "board_meeting": "highlight update for the board",
+    "digest": "weekly digest",
+}
+
+
+def report_lines(report: SweepReport, names: dict[str, str] | None = None) -> list[str]:
+    names = names or {}
+    if not report.window_open:
+        when = report.next_window.astimezone(report.at.tzinfo) if report.next_window else None
+        opens = f"{format_weekday_long(when.date())} at {when:%H:%M}" if when else "later"
+        return [f"Outside working hours: reminders wait until the window opens ({opens})."]
+    if report.another_sweep_running:
+        return ["Another reminder sweep is running; this one sent nothing."]
+    verb = "would send" if report.dry_run else "sent"
+    lines = []
+    for bundle in report.sent:
+        who = names.get(bundle.recipient, bundle.recipient)
+        for item in bundle.items:
+            lines.append(f"{verb} to {who}: {describe(item)}")
+    for bundle, reason in report.failed:
+        lines.append(f"NOT delivered to {bundle.recipient} ({reason}); recorded as failed.")
+    for bundle, reason in report.retry_later:
+        lines.append(f"NOT delivered to {bundle.recipient} ({reason}); will try again.")
+    count = sum(len(b.items) for b in report.sent)
+    lines.append(
+        f"{count} reminder{'s' if count != 1 else ''} in {len(report.sent)} message"
+        f"{'s' if len(report.sent) != 1 else ''} {verb}."
+    )
+    return lines
+
+
+def describe(item: Due) -> str:
+    kind = KIND_WORDS.get(item.kind, item.kind)
+    if item.action is not None:
+        return f"{item.action.ref} {kind} — {item.words}"
+    if item.event is not None and item.group is not None:
+        return f"{kind}, Working Group {item.group.number}, {item.event.title}"
+    if item.event is not None:
+        count = f", {len(item.actions)} action(s)" if item.actions else ""
+        return f"{kind}, {item.event.title}{count}"
+    return kind

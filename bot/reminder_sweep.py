@@ -1,0 +1,254 @@
+"""The reminder sweep: work out what is due at `now` from the database and send each once.
+
+Run by `sendbot clock` every few minutes and by `sendbot remind`. One sweep runs at a time
+(a lease in the database); every occurrence key is claimed before sending (a unique constraint),
+so a second sweep, a restart or a second clock process never sends a reminder again.
+"""
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+
+from bot.board_config import BoardConfig
+from bot.clock import Clock
+from bot.deadline_service import evidence_due
+from bot.reminder_policy import (
+    VISIT_LOOKBACK_DAYS,
+    ActionFacts,
+    Due,
+    EventFacts,
+    GroupFacts,
+    PlanFacts,
+    Policy,
+    StatusCounts,
+)
+from bot.status import Status
+from bot.working_calendar import DeliveryWindow
+from storage import reminder_queries as rq
+from storage import reminder_store as store
+from storage.database import Database
+from storage.models import Action, WorkingGroup
+
+log = logging.getLogger(__name__)
+LEASE = "reminder-sweep"
+LEASE_LENGTH = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything due for one person or channel in one sweep: one message."""
+
+    recipient: str
+    to_channel: bool
+    items: tuple[Due, ...]
+    counts: StatusCounts | None = None
+    today: date | None = None
+
+
+class DeliveryError(Exception):
+    def __init__(self, reason: str, permanent: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+
+
+class ReminderSender(Protocol):
+    def send(self, bundle: Bundle) -> None:
+        """Deliver one bundle as one message; raise DeliveryError when Slack says no."""
+
+
+@dataclass
+class SweepReport:
+    at: datetime
+    dry_run: bool = False
+    window_open: bool = True
+    next_window: datetime | None = None
+    another_sweep_running: bool = False
+    sent: list[Bundle] = field(default_factory=list)
+    failed: list[tuple[Bundle, str]] = field(default_factory=list)
+    retry_later: list[tuple[Bundle, str]] = field(default_factory=list)
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class ReminderSweep:
+    def __init__(
+        self, db: Database, board: BoardConfig, board_channel: str | None, clock: Clock
+    ) -> None:
+        self.db = db
+        self.board = board
+        self.board_channel = board_channel
+        self.clock = clock
+        config = board.reminders
+        self.window = DeliveryWindow(clock.tz, config.window_opens, config.window_closes)
+        self.policy = Policy(config, board.stale_after_days, self.window)
+        self.holder = holder_id()
+
+    def run(
+        self, sender: ReminderSender, now: datetime | None = None, dry_run: bool = False
+    ) -> SweepReport:
+        now = now or self.clock.now()
+        report = SweepReport(at=now, dry_run=dry_run)
+        if not self.window.is_open(now):
+            report.window_open = False
+            report.next_window = self.window.earliest_delivery(now)
+            return report
+        if not dry_run and not self._take_lease():
+            report.another_sweep_running = True
+            return report
+        try:
+            for bundle in self._pending_bundles(now):
+                if dry_run:
+                    report.sent.append(bundle)
+                else:
+                    self._deliver(bundle, sender, report)
+        finally:
+            if not dry_run:
+                with self.db.session() as session:
+                    store.drop_lease(session, LEASE, self.holder)
+        return report
+
+    def _take_lease(self) -> bool:
+        with self.db.session() as session:
+            return store.take_lease(session, LEASE, self.holder, _wall_now(), LEASE_LENGTH)
+
+    def _pending_bundles(self, now: datetime) -> list[Bundle]:
+        today = self.window.local_date(now)
+        with self.db.session() as session:
+            facts = self._load(session, today, now)
+            due = self.policy.due(facts, now)
+            settled = store.settled_keys(session, [d.key for d in due], _wall_now())
+        bundles: dict[tuple[str, bool], list[Due]] = {}
+        for item in due:
+            if item.key not in settled:
+                bundles.setdefault((item.recipient, item.to_channel), []).append(item)
+        return [
+            Bundle(recipient, to_channel, tuple(items), facts.counts, today)
+            for (recipient, to_channel), items in bundles.items()
+        ]
+
+    def _deliver(self, bundle: Bundle, sender: ReminderSender, report: SweepReport) -> None:
+        rows = [
+            {
+                "key": d.key,
+                "kind": d.kind,
+                "recipient": d.recipient,
+                "action_id": d.action.id if d.action else None,
+            }
+            for d in bundle.items
+        ]
+        with self.db.session() as session:
+            won = store.claim(session, rows, self.holder, _wall_now())
+        if not won:
+            return
+        bundle = Bundle(
+            bundle.recipient,
+            bundle.to_channel,
+            tuple(d for d in bundle.items if d.key in won),
+            bundle.counts,
+            bundle.today,
+        )
+        try:
+            sender.send(bundle)
+        except DeliveryError as error:
+            self._record_failure(bundle, won, error, report)
+            return
+        with self.db.session() as session:
+            store.mark_sent(session, won, _wall_now())
+        report.sent.append(bundle)
+
+    def _record_failure(self, bundle: Bundle, won: set[str], error: DeliveryError, report) -> None:
+        with self.db.session() as session:
+            if error.permanent:
+                store.mark_failed(session, won, error.reason)
+            else:
+                store.release(session, won, self.holder)
+        target = report.failed if error.permanent else report.retry_later
+        target.append((bundle, error.reason))
+        log.warning(
+            "reminder to %s not delivered (%s): %s",
+            bundle.recipient,
+            "gave up" if error.permanent else "will retry",
+            error.reason,
+        )
+
+    # Loading facts
+
+    def _load(self, session, today: date, now: datetime) -> PlanFacts:
+        config = self.board.reminders
+        horizon = max(config.before_due_days, default=0) + 7
+        rows = rq.candidate_actions(session, today, now, horizon, self.board.stale_after_days)
+        events = self._events(session, today)
+        not_updated = {
+            event.id: tuple(
+                _facts(a, g)
+                for a, g in rq.open_actions_not_updated_since(session, _since(event, self.clock))
+            )
+            for event in events
+            if event.kind == "visit"
+        }
+        counts = None
+        if self.board_channel:
+            by_status, overdue = rq.status_counts(session, today)
+            counts = StatusCounts(by_status, overdue)
+        return PlanFacts(
+            actions=tuple(_facts(a, g) for a, g in rows),
+            groups=tuple(
+                GroupFacts(g.number, g.name, g.lead_id, g.channel_id) for g in rq.groups(session)
+            ),
+            events=events,
+            not_updated_since=not_updated,
+            counts=counts,
+            board_channel=self.board_channel,
+        )
+
+    def _events(self, session, today: date) -> tuple[EventFacts, ...]:
+        events = []
+        for deadline in rq.upcoming_events(session, today):
+            if deadline.kind == "visit":
+                events.append(
+                    EventFacts(
+                        deadline.id,
+                        "visit",
+                        deadline.date,
+                        deadline.title,
+                        evidence_due(deadline.date, self.board.evidence_lead_working_days),
+                        rq.previous_visit(session, deadline.date),
+                    )
+                )
+            else:
+                events.append(EventFacts(deadline.id, deadline.kind, deadline.date, deadline.title))
+        return tuple(events)
+
+
+def _since(visit: EventFacts, clock: Clock) -> datetime:
+    start = visit.previous or visit.date - timedelta(days=VISIT_LOOKBACK_DAYS)
+    return datetime.combine(start, datetime.min.time(), tzinfo=clock.tz)
+
+
+def _facts(action: Action, group: WorkingGroup) -> ActionFacts:
+    return ActionFacts(
+        id=action.id,
+        ref=action.ref,
+        title=action.title,
+        group_number=group.number,
+        group_name=group.name,
+        owner_id=action.owner_id,
+        lead_id=group.lead_id,
+        status=Status(action.status),
+        due=action.due_date,
+        last_update=action.last_update_at,
+        snoozed_until=action.snoozed_until,
+        version=action.version,
+    )
+
+
+def _wall_now() -> datetime:
+    """Claims and leases are about real elapsed time, even when a sweep plays another date."""
+    return datetime.now(UTC)

@@ -1,0 +1,181 @@
+"""Reminder messages: plain English, the action, when it is due, and the buttons to act."""
+
+import json
+from datetime import date
+
+from bot.dates import format_long, format_weekday_long
+from bot.reminder_policy import ActionFacts, Due, StatusCounts
+from bot.reminder_sweep import Bundle
+from bot.status import Status
+from handlers.render import (
+    MAX_BLOCKS,
+    context,
+    escape,
+    header,
+    message,
+    section,
+    status_words,
+)
+
+MAX_ITEMS = 20
+KIND_ORDER = ("overdue", "escalation", "before_due", "stale", "visit_owner")
+
+
+def render_bundle(bundle: Bundle) -> dict:
+    today = bundle.today or date.today()
+    if bundle.to_channel:
+        return _channel_message(bundle, today)
+    return _personal_message(bundle, today)
+
+
+def _personal_message(bundle: Bundle, today: date) -> dict:
+    by_action: dict[int, list[Due]] = {}
+    visits: list[Due] = []
+    for item in bundle.items:
+        if item.kind == "visit_owner" or item.kind == "board_meeting":
+            visits.append(item)
+        elif item.action is not None:
+            by_action.setdefault(item.action.id, []).append(item)
+    blocks: list[dict] = []
+    count = len(by_action)
+    if count:
+        title = (
+            "1 of your actions needs attention"
+            if count == 1
+            else (f"{count} of your actions need attention")
+        )
+        blocks.append(header(title))
+        items = sorted(by_action.values(), key=lambda group: group[0].action.due)
+        for group in items[:MAX_ITEMS]:
+            blocks += _action_blocks(group, today)
+        if count > MAX_ITEMS:
+            blocks.append(context(f"…and {count - MAX_ITEMS} more. /action mine shows them all."))
+    for item in visits:
+        blocks += _event_blocks(item, today)
+    fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
+    return message(escape(fallback), blocks[:MAX_BLOCKS])
+
+
+def _action_blocks(items: list[Due], today: date) -> list[dict]:
+    action = items[0].action
+    kinds = {i.kind for i in items}
+    reasons = [i.words for i in sorted(items, key=lambda i: KIND_ORDER.index(i.kind))]
+    opening = ""
+    if "escalation" in kinds:
+        opening = (
+            f"Overdue in Working Group {action.group_number}, owned by <@{action.owner_id}>:\n"
+        )
+    updated = (today - action.last_update.date()).days
+    last = "" if "stale" in kinds else f" · last update {_ago(updated)}"
+    text = (
+        f"{opening}*{escape(action.ref)}* {escape(action.title)}\n"
+        f"Working Group {action.group_number} {escape(action.group_name)}\n"
+        f"*{_capital('; '.join(dict.fromkeys(reasons)))}* · {status_words(action.status)}{last}"
+    )
+    snooze = "before_due" in kinds or kinds == {"stale"}
+    return [section(text), _buttons(action, snooze)]
+
+
+def _buttons(action: ActionFacts, snooze: bool) -> dict:
+    value = json.dumps({"ref": action.ref, "v": action.version})
+    elements = [
+        _button("action_update", "Update", value),
+        _button("action_complete", "Mark complete", value, style="primary"),
+    ]
+    if snooze:
+        elements.append(_button("action_snooze", "Snooze 2 working days", value))
+    return {"type": "actions", "block_id": f"reminder:{action.ref}", "elements": elements}
+
+
+def _button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
+    button = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _event_blocks(item: Due, today: date) -> list[dict]:
+    event = item.event
+    if item.kind == "board_meeting":
+        return [section(_board_meeting_text(item))]
+    lines = [
+        f":clipboard: *{escape(event.title)}* is on {format_weekday_long(event.date)}. "
+        f"Evidence is due by *{format_weekday_long(event.evidence_due)}*.",
+        "These actions of yours have had no update since the last visit — please add one:",
+    ]
+    lines += [f"• *{escape(a.ref)}* {escape(a.title)}" for a in item.actions[:MAX_ITEMS]]
+    if len(item.actions) > MAX_ITEMS:
+        lines.append(f"…and {len(item.actions) - MAX_ITEMS} more (/action mine).")
+    return [section("\n".join(lines))]
+
+
+def _board_meeting_text(item: Due) -> str:
+    group, meeting = item.group, item.event
+    return (
+        f":busts_in_silhouette: *{escape(meeting.title)}* meets on "
+        f"{format_weekday_long(meeting.date)}. Please send Working Group {group.number} "
+        f"({escape(group.name)})'s highlight update before then: progress, risks and "
+        "anything the board needs to decide."
+    )
+
+
+def _channel_message(bundle: Bundle, today: date) -> dict:
+    blocks: list[dict] = []
+    for item in bundle.items:
+        if item.kind == "digest":
+            blocks += _digest_blocks(bundle.counts, today)
+        elif item.kind == "visit_readiness":
+            blocks += _readiness_blocks(item, bundle.counts, today)
+        elif item.kind == "board_meeting":
+            blocks.append(section(_board_meeting_text(item)))
+    fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
+    return message(escape(fallback), blocks[:MAX_BLOCKS])
+
+
+def _digest_blocks(counts: StatusCounts | None, today: date) -> list[dict]:
+    counts = counts or StatusCounts({}, 0)
+    parts = [f"{status_words(s)}: {counts.counts.get(s.value, 0)}" for s in Status]
+    return [
+        header(f"Weekly digest — {format_long(today)}"),
+        section("\n".join(parts) + f"\n:warning: Overdue: {counts.overdue}"),
+    ]
+
+
+def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> list[dict]:
+    visit = item.event
+    open_total = sum(n for s, n in (counts.counts if counts else {}).items() if s != "blue")
+    waiting = len(item.actions)
+    updated = open_total - waiting
+    share = f"{round(100 * updated / open_total)}%" if open_total else "—"
+    owners = sorted({a.owner_id for a in item.actions})
+    lines = [
+        f"*{escape(visit.title)}* is {_countdown(visit.date, today)}, on "
+        f"{format_weekday_long(visit.date)}. Evidence is due by "
+        f"{format_weekday_long(visit.evidence_due)}.",
+        f"{updated} of {open_total} open actions ({share}) have been updated since the last visit.",
+    ]
+    if owners:
+        shown = " ".join(f"<@{o}>" for o in owners[:30])
+        more = f" and {len(owners) - 30} more" if len(owners) > 30 else ""
+        lines.append(f"Still to update: {shown}{more}")
+    return [header("Monitoring visit readiness"), section("\n".join(lines))]
+
+
+def _countdown(day: date, today: date) -> str:
+    days = (day - today).days
+    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+
+
+def _ago(days: int) -> str:
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
