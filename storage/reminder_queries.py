@@ -27,7 +27,7 @@ def candidate_actions(
             ),
         )
     )
-    return list(session.execute(query).tuples())
+    return [(action, group) for action, group in session.execute(query)]
 
 
 def groups(session: Session) -> list[WorkingGroup]:
@@ -68,7 +68,7 @@ def open_actions_not_updated_since(
         )
         .order_by(Action.owner_id, Action.due_date)
     )
-    return list(session.execute(query).tuples())
+    return [(action, group) for action, group in session.execute(query)]
 
 
 def status_counts(session: Session, today: date) -> tuple[dict[str, int], int]:
