@@ -77,6 +77,24 @@ def holder_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def holder_is_gone(holder: str) -> bool:
+    """A holder on this host whose process no longer runs (killed, crashed) is gone.
+
+    Holders on other hosts can't be checked; their claims and leases simply expire.
+    """
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 class ReminderSweep:
     def __init__(
         self, db: Database, board: BoardConfig, board_channel: str | None, clock: Clock
@@ -116,14 +134,17 @@ class ReminderSweep:
 
     def _take_lease(self) -> bool:
         with self.db.session() as session:
-            return store.take_lease(session, LEASE, self.holder, _wall_now(), LEASE_LENGTH)
+            return store.take_lease(
+                session, LEASE, self.holder, _wall_now(), LEASE_LENGTH, holder_is_gone
+            )
 
     def _pending_bundles(self, now: datetime) -> list[Bundle]:
         today = self.window.local_date(now)
         with self.db.session() as session:
             facts = self._load(session, today, now)
             due = self.policy.due(facts, now)
-            settled = store.settled_keys(session, [d.key for d in due], _wall_now())
+            keys = [d.key for d in due]
+            settled = store.settled_keys(session, keys, _wall_now(), holder_is_gone)
         bundles: dict[tuple[str, bool], list[Due]] = {}
         for item in due:
             if item.key not in settled:
@@ -144,7 +165,7 @@ class ReminderSweep:
             for d in bundle.items
         ]
         with self.db.session() as session:
-            won = store.claim(session, rows, self.holder, _wall_now())
+            won = store.claim(session, rows, self.holder, _wall_now(), holder_is_gone)
         if not won:
             return
         bundle = Bundle(

@@ -5,6 +5,7 @@ A key is claimed before its message is sent and marked sent after. A claim that 
 is never lost; it can be sent twice only if the crash fell after Slack accepted the message.
 """
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, select, update
@@ -15,26 +16,38 @@ from storage.models import ClockLease, Reminder
 
 CLAIM_LEASE = timedelta(minutes=10)
 
+# Says whether the process named by a holder id is known to be gone (e.g. killed on this host).
+IsGone = Callable[[str], bool]
 
-def settled_keys(session: Session, keys: list[str], wall_now: datetime) -> set[str]:
+
+def _never_gone(holder: str) -> bool:
+    return False
+
+
+def settled_keys(
+    session: Session, keys: list[str], wall_now: datetime, is_gone: IsGone = _never_gone
+) -> set[str]:
     """Keys that must not be sent now: already sent or failed, or claimed by a live sweep."""
-    if not keys:
-        return set()
     live = wall_now - CLAIM_LEASE
     found: set[str] = set()
     for start in range(0, len(keys), 500):
-        chunk = keys[start : start + 500]
-        rows = session.scalars(
-            select(Reminder.key).where(
-                Reminder.key.in_(chunk),
+        rows = session.execute(
+            select(Reminder.key, Reminder.state, Reminder.claimed_by).where(
+                Reminder.key.in_(keys[start : start + 500]),
                 or_(Reminder.state != "claimed", Reminder.claimed_at >= live),
             )
         )
-        found.update(rows)
+        found.update(key for key, state, by in rows if state != "claimed" or not is_gone(by))
     return found
 
 
-def claim(session: Session, rows: list[dict], holder: str, wall_now: datetime) -> set[str]:
+def claim(
+    session: Session,
+    rows: list[dict],
+    holder: str,
+    wall_now: datetime,
+    is_gone: IsGone = _never_gone,
+) -> set[str]:
     """Claim occurrence keys; returns those this holder won (new, or abandoned by a crash)."""
     if not rows:
         return set()
@@ -42,20 +55,30 @@ def claim(session: Session, rows: list[dict], holder: str, wall_now: datetime) -
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     statement = insert(Reminder).values(values).on_conflict_do_nothing(index_elements=["key"])
     won = set(session.scalars(statement.returning(Reminder.key)))
-    abandoned = [r["key"] for r in rows if r["key"] not in won]
-    if abandoned:
+    others = [r["key"] for r in rows if r["key"] not in won]
+    if others:
+        gone = _gone_holders(session, others, is_gone)
         taken = session.scalars(
             update(Reminder)
             .where(
-                Reminder.key.in_(abandoned),
+                Reminder.key.in_(others),
                 Reminder.state == "claimed",
-                Reminder.claimed_at < wall_now - CLAIM_LEASE,
+                or_(Reminder.claimed_at < wall_now - CLAIM_LEASE, Reminder.claimed_by.in_(gone)),
             )
             .values(claimed_at=wall_now, claimed_by=holder)
             .returning(Reminder.key)
         )
         won.update(taken)
     return won
+
+
+def _gone_holders(session: Session, keys: list[str], is_gone: IsGone) -> list[str]:
+    holders = session.scalars(
+        select(Reminder.claimed_by)
+        .where(Reminder.key.in_(keys), Reminder.state == "claimed")
+        .distinct()
+    )
+    return [h for h in holders if is_gone(h)]
 
 
 def mark_sent(session: Session, keys: set[str], wall_now: datetime) -> None:
@@ -80,15 +103,26 @@ def release(session: Session, keys: set[str], holder: str) -> None:
 
 
 def take_lease(
-    session: Session, name: str, holder: str, wall_now: datetime, length: timedelta
+    session: Session,
+    name: str,
+    holder: str,
+    wall_now: datetime,
+    length: timedelta,
+    is_gone: IsGone = _never_gone,
 ) -> bool:
-    """Hold the named lease if it is free or expired; one sweep at a time across processes."""
+    """Hold the named lease if it is free, expired or its holder is gone; one sweep at a time."""
     expires = wall_now + length
+    current = session.scalar(select(ClockLease.holder).where(ClockLease.name == name))
+    gone = [current] if current and is_gone(current) else []
     taken = session.execute(
         update(ClockLease)
         .where(
             ClockLease.name == name,
-            or_(ClockLease.expires_at < wall_now, ClockLease.holder == holder),
+            or_(
+                ClockLease.expires_at < wall_now,
+                ClockLease.holder == holder,
+                ClockLease.holder.in_(gone),
+            ),
         )
         .values(holder=holder, expires_at=expires)
     ).rowcount
