@@ -8,11 +8,12 @@ from bot.dates import DateError, parse_date, take_date
 from bot.errors import UserError
 from bot.mentions import parse_user
 from bot.status import STATUS_WORDS, Status, parse_status
-from bot.tokens import TokenError, rest_after, split_args
+from bot.tokens import TokenError, parse_number, rest_after, split_args
 from bot.typed_text import to_plain
 from storage.action_queries import ActionFilter
 
-REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
+# A reference holds a number ("1.1", "WG3.2", "A12"): a title's first word is never taken for one.
+REF_PATTERN = re.compile(r"^(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
 MAX_NOTE = 3000
 MAX_TITLE = 300
 DUE_SOON_DAYS = 14
@@ -61,7 +62,6 @@ class Mine:
 @dataclass(frozen=True)
 class ListActions:
     filter: ActionFilter
-    described: str = ""
 
 
 @dataclass(frozen=True)
@@ -171,8 +171,8 @@ class _Args:
 def check_ref(word: str, usage_line: str | None = None) -> str:
     if not REF_PATTERN.match(word):
         raise UserError(
-            f"“{to_plain(word)[:40]}” is not an action reference — use letters, numbers and dots, "
-            "like 1.1, WG3.2 or A12.",
+            f"“{to_plain(word)[:40]}” is not an action reference — references are letters, "
+            "numbers and dots with at least one number, like 1.1, WG3.2 or A12.",
             usage_line,
         )
     return word
@@ -217,8 +217,10 @@ def _update(args: _Args) -> UpdateStatus:
     if len(args.words) < 2:
         raise args.fail(f"What is the new status of {ref}? Use one of: {STATUS_WORDS}.")
     word, used = args.words[1], 2
-    if word.lower() == "not" and len(args.words) > 2 and args.words[2].lower() == "started":
-        word, used = "not-started", 3
+    # People write "on track" and "not started" as often as "on-track" and "not-started".
+    two_words = "-".join(args.words[1:3])
+    if len(args.words) > 2 and parse_status(two_words) is not None:
+        word, used = two_words, 3
     status = parse_status(word)
     if status is None:
         raise args.fail(f"“{to_plain(word)[:30]}” is not a status. Use one of: {STATUS_WORDS}.")
@@ -265,7 +267,13 @@ def _remove(args: _Args) -> Remove:
 def _user(args: _Args, word: str) -> str:
     user = parse_user(word)
     if user is None:
-        raise args.fail(f"“{to_plain(word)[:40]}” is not a Slack user — mention them, like @Sam.")
+        shown = to_plain(word)[:40]
+        if shown.startswith("@"):
+            raise args.fail(
+                f"“{shown}” wasn't recognised as a Slack user — after typing @, pick the person "
+                "from the list Slack shows."
+            )
+        raise args.fail(f"“{shown}” is not a Slack user — mention them, like @Sam.")
     return user
 
 
@@ -302,7 +310,7 @@ def _list(args: _Args) -> ListActions:
         due_within_days=DUE_SOON_DAYS if options.get("due_soon") else None,
         include_complete=options.get("all", False),
     )
-    return ListActions(flt, " ".join(args.words))
+    return ListActions(flt)
 
 
 def _list_value(args: _Args, key: str, word: str) -> int | str:
@@ -312,9 +320,10 @@ def _list_value(args: _Args, key: str, word: str) -> int | str:
 
 
 def _number(args: _Args, key: str, word: str) -> int:
-    if not word.isdigit() or int(word) < 1 or int(word) > 999:
+    number = parse_number(word)
+    if number is None:
         raise args.fail(f"“{key}” needs a number, like {key} 2 — not “{to_plain(word)[:20]}”.")
-    return int(word)
+    return number
 
 
 _ADD_KEYS = ("wg", "owner", "due", "area", "sro", "start", "source")
@@ -329,7 +338,7 @@ def _add(args: _Args) -> AddAction | OpenAdd:
         i += 1
     if not positional:
         raise args.fail('The title is missing — put it in "double quotes".')
-    if len(positional) > 2:
+    if len(positional) > 2 or (len(positional) == 2 and not REF_PATTERN.match(positional[0])):
         raise args.fail('Put the title in "double quotes" so I can tell where it ends.')
     ref = check_ref(positional[0], usage("add")) if len(positional) == 2 else None
     title = to_plain(positional[-1])

@@ -1,6 +1,7 @@
 """Every change to an action becomes a history row; this module writes and reads them."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.dates import format_long
 from bot.message_text import Mention, Text, text
@@ -32,8 +33,10 @@ def record(
     )
 
 
-def describe(row: ActionHistory) -> HistoryLine:
-    return HistoryLine(at=row.at, actor_id=row.actor_id, summary=_summary(row))
+def describe(row: ActionHistory, tz: ZoneInfo) -> HistoryLine:
+    return HistoryLine(
+        on=row.at.astimezone(tz).date(), actor_id=row.actor_id, summary=_summary(row)
+    )
 
 
 def _summary(row: ActionHistory) -> Text:

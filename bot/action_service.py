@@ -2,6 +2,7 @@
 
 import re
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from bot.action_history import describe, record
 from bot.clock import Clock
 from bot.dates import format_long, format_weekday_long
 from bot.errors import UserError
-from bot.message_text import Mention, text
+from bot.message_text import Mention, Text, text
 from bot.permissions import Actor, require_admin, require_update
 from bot.results import (
     ActionCard,
@@ -76,7 +77,7 @@ class ActionService:
         with self.db.session() as session:
             action = self._find_open(session, ref, "update")
             require_update(self.actor(user_id), action)
-            return card(action)
+            return self._card(action)
 
     def board_lists(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         """Working groups and areas, for the pickers of the Add form."""
@@ -96,7 +97,7 @@ class ActionService:
         return Outcome(
             ActionList(
                 heading="Your open actions",
-                actions=tuple(card(a) for a in rows),
+                actions=tuple(self._card(a) for a in rows),
                 total=total,
                 empty="You have no open actions. Nice work.",
                 with_buttons=True,
@@ -108,12 +109,11 @@ class ActionService:
         self._check_filter(session, command.filter)
         rows, total = q.list_actions(session, command.filter, self.today(), LIST_LIMIT)
         heading = "Actions" if command.filter.include_complete else "Open actions"
-        if command.described:
-            heading += f" ({command.described})"
         return Outcome(
             ActionList(
                 heading=heading,
-                actions=tuple(card(a) for a in rows),
+                filters=describe_filter(command.filter),
+                actions=tuple(self._card(a) for a in rows),
                 total=total,
                 empty="No actions match.",
                 more_hint="Narrow the list with wg N, owner @user or a status.",
@@ -129,7 +129,9 @@ class ActionService:
     def _Show(self, session: Session, actor: Actor, command: cmd.Show) -> Outcome:
         action = self._find(session, command.ref, "show")
         rows, total = q.recent_history(session, action.id, HISTORY_SHOWN)
-        return Outcome(ActionDetail(card(action), tuple(describe(r) for r in rows), total))
+        return Outcome(
+            ActionDetail(self._card(action), tuple(describe(r, self.clock.tz) for r in rows), total)
+        )
 
     # Owners, leads and admins
 
@@ -153,7 +155,9 @@ class ActionService:
         session.flush()
         saved = " Your note is saved." if command.note else ""
         verb = "stays" if old == command.status else "is now"
-        return Outcome(Notice(f"{action.ref} {verb} {command.status.label}.{saved}", card(action)))
+        return Outcome(
+            Notice(f"{action.ref} {verb} {command.status.label}.{saved}", self._card(action))
+        )
 
     def _AddNote(self, session: Session, actor: Actor, command: cmd.AddNote) -> Outcome:
         action = self._find_open(session, command.ref, "note")
@@ -162,7 +166,7 @@ class ActionService:
         record(action, actor.user_id, now, "note", note=command.note)
         action.last_update_at = now
         session.flush()
-        return Outcome(Notice(f"Your note on {action.ref} is saved.", card(action)))
+        return Outcome(Notice(f"Your note on {action.ref} is saved.", self._card(action)))
 
     def _MarkDone(self, session: Session, actor: Actor, command: cmd.MarkDone) -> Outcome:
         action = self._find_open(session, command.ref, "done")
@@ -177,7 +181,7 @@ class ActionService:
         action.last_update_at = now
         session.flush()
         thanks = " The evidence is saved." if command.evidence else ""
-        return Outcome(Notice(f"{action.ref} is complete — thank you.{thanks}", card(action)))
+        return Outcome(Notice(f"{action.ref} is complete — thank you.{thanks}", self._card(action)))
 
     def _Snooze(self, session: Session, actor: Actor, command: cmd.Snooze) -> Outcome:
         action = self._find_open(session, command.ref, "update")
@@ -263,7 +267,8 @@ class ActionService:
         messages = self._tell_owner(actor, action, "You are the owner of a new action")
         return Outcome(
             Notice(
-                text(f"Added {action.ref}, owned by ", Mention(action.owner_id), "."), card(action)
+                text(f"Added {action.ref}, owned by ", Mention(action.owner_id), "."),
+                self._card(action),
             ),
             messages,
         )
@@ -281,7 +286,8 @@ class ActionService:
         session.flush()
         return Outcome(
             Notice(
-                text(f"{action.ref} is now owned by ", Mention(command.owner), "."), card(action)
+                text(f"{action.ref} is now owned by ", Mention(command.owner), "."),
+                self._card(action),
             ),
             self._tell_owner(actor, action, "You are now the owner of an action"),
         )
@@ -291,6 +297,12 @@ class ActionService:
         action = self._find_open(session, command.ref, "due")
         if action.due_date == command.due:
             return Outcome(Notice(f"{action.ref} is already due on {format_long(command.due)}."))
+        if action.start_date and command.due < action.start_date:
+            raise UserError(
+                f"{action.ref} starts on {format_long(action.start_date)}, so it can't be due "
+                "before then.",
+                cmd.usage("due"),
+            )
         now = self.now()
         old = action.due_date.isoformat()
         record(
@@ -312,7 +324,7 @@ class ActionService:
             Notice(
                 f"{action.ref} is now due on {format_long(command.due)} "
                 f"(originally {format_long(action.original_due_date)}).",
-                card(action),
+                self._card(action),
             )
         )
 
@@ -365,9 +377,12 @@ class ActionService:
             DirectMessage(
                 action.owner_id,
                 text(f"{opening}, given to you by ", Mention(actor.user_id), ":"),
-                card(action),
+                self._card(action),
             )
         ]
+
+    def _card(self, action: Action) -> ActionCard:
+        return card(action, self.clock.tz)
 
     def _next_ref(self, session: Session) -> str:
         numbers = [
@@ -384,7 +399,28 @@ class ActionService:
         return f"There is no area {number}; areas are numbered 1 to {count}."
 
 
-def card(action: Action) -> ActionCard:
+def describe_filter(flt: q.ActionFilter) -> Text:
+    """The filters in words, e.g. "Working Group 3 · owned by @Sam · overdue"."""
+    segments: list[tuple] = []
+    if flt.group is not None:
+        segments.append((f"Working Group {flt.group}",))
+    if flt.area is not None:
+        segments.append((f"area {flt.area}",))
+    if flt.owner is not None:
+        segments.append(("owned by ", Mention(flt.owner)))
+    if flt.statuses:
+        segments.append((", ".join(sorted(Status(s).label for s in flt.statuses)),))
+    if flt.overdue:
+        segments.append(("overdue",))
+    if flt.due_within_days:
+        segments.append((f"due in the next {flt.due_within_days} days",))
+    parts: list = []
+    for segment in segments:
+        parts += [" · ", *segment] if parts else list(segment)
+    return text(*parts)
+
+
+def card(action: Action, tz: ZoneInfo) -> ActionCard:
     return ActionCard(
         ref=action.ref,
         title=action.title,
@@ -394,7 +430,7 @@ def card(action: Action) -> ActionCard:
         status=Status(action.status),
         due=action.due_date,
         original_due=action.original_due_date,
-        last_update_at=action.last_update_at,
+        last_update_on=action.last_update_at.astimezone(tz).date(),
         version=action.version,
         description=action.description,
         sro_id=action.sro_id,

@@ -1,7 +1,7 @@
 """Copy the board configuration's working groups and areas into the database.
 
 The configuration file is the source of truth for names, leads and channels; the database keeps
-the rows because actions point at them. So rows are inserted or updated, never deleted.
+the rows because actions point at them. So rows are inserted, updated or retired, never deleted.
 """
 
 from sqlalchemy import select
@@ -41,6 +41,15 @@ def _sync_groups(session: Session, configs: tuple[GroupConfig, ...]) -> None:
         group.name = config.name
         group.lead_id = config.lead
         group.channel_id = config.channel
+        group.retired = False
+    # A group dropped from the file keeps its actions but takes no new ones, and its old lead
+    # loses the lead's rights.
+    configured = {c.number for c in configs}
+    for number, group in existing.items():
+        if number not in configured:
+            group.retired = True
+            group.lead_id = None
+            group.channel_id = None
 
 
 def _sync_areas(session: Session, configs: tuple[AreaConfig, ...]) -> None:

@@ -67,9 +67,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.runtime import DATABASE_ERRORS, database_url_error
     from storage.migrate import upgrade
 
-    upgrade(settings.database_url)
+    try:
+        upgrade(settings.database_url)
+    except DATABASE_ERRORS as error:
+        raise database_url_error(error) from None
     print("The database is up to date.")
     return 0
 

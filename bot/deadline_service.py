@@ -10,7 +10,7 @@ from bot.dates import DateError, format_long, take_date
 from bot.errors import UserError
 from bot.permissions import Actor, require_admin
 from bot.results import Help, Notice, Outcome
-from bot.tokens import TokenError, split_args
+from bot.tokens import TokenError, parse_number, split_args
 from bot.typed_text import to_plain
 from bot.working_calendar import add_working_days
 from storage.database import Database
@@ -145,9 +145,9 @@ class DeadlineService:
     def _remove(self, actor: Actor, words: list[str]) -> Outcome:
         require_admin(actor, "remove deadlines")
         usage = USAGE["remove"][0]
-        if len(words) != 1 or not words[0].lstrip("#").isdigit():
+        number = parse_number(words[0].lstrip("#"), 10**6) if len(words) == 1 else None
+        if number is None:
             raise UserError("Which deadline? Give its number from /deadline list.", usage)
-        number = int(words[0].lstrip("#"))
         with self.db.session() as session:
             deadline = session.get(Deadline, number)
             if deadline is None or deadline.removed_at is not None:

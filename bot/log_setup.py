@@ -1,4 +1,4 @@
-"""Logging that can never print a secret, whatever a library puts in a record."""
+"""Logging that can never print a secret, whatever a library puts in a record or a traceback."""
 
 import logging
 import re
@@ -6,25 +6,31 @@ import re
 SECRET = re.compile(r"xox[abpre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+")
 
 
-class RedactSecrets(logging.Filter):
-    def __init__(self, extra_secrets: list[str]) -> None:
-        super().__init__()
-        self.extra = [s for s in extra_secrets if s]
+class RedactingFormatter(logging.Formatter):
+    """Redacts the whole formatted line, tracebacks included, not just the message."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        cleaned = SECRET.sub("[redacted]", message)
-        for secret in self.extra:
-            cleaned = cleaned.replace(secret, "[redacted]")
-        if cleaned != message:
-            record.msg, record.args = cleaned, ()
-        return True
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
+        self.secrets = [s for s in secrets if s]
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secrets)
 
 
-def configure_logging(secrets: list[str], level: int = logging.INFO) -> None:
+def redact(text: str, secrets: list[str]) -> str:
+    text = SECRET.sub("[redacted]", text)
+    for secret in secrets:
+        text = text.replace(secret, "[redacted]")
+    return text
+
+
+def configure_logging(secrets: list[str | None], level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(
+        RedactingFormatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s", [s for s in secrets if s]
+        )
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -1,7 +1,7 @@
 """What the core answers: plain data that a renderer turns into Slack blocks or terminal text."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from bot.message_text import Mention, Text
 from bot.status import Status
@@ -19,7 +19,7 @@ class ActionCard:
     status: Status
     due: date
     original_due: date
-    last_update_at: datetime
+    last_update_on: date  # local date of the last report on progress
     version: int
     description: str | None = None
     sro_id: str | None = None
@@ -40,7 +40,7 @@ class ActionCard:
 
 @dataclass(frozen=True)
 class HistoryLine:
-    at: datetime
+    on: date  # local date
     actor_id: str
     summary: str
 
@@ -59,6 +59,7 @@ class ActionList:
     actions: tuple[ActionCard, ...]
     total: int
     empty: str
+    filters: Text = ()
     with_buttons: bool = False
     more_hint: str = ""
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.action_service import ActionService
 from bot.board_config import BoardConfig, load_board
@@ -32,8 +33,7 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
 
     `now` replaces the wall clock (the demo plays a quarter of 2020)."""
     board = load_board(settings.board_config)
-    db = Database(settings.database_url)
-    prepare_database(db)
+    db = open_database(settings.database_url)
     sync_board(db, board)
     admins = settings.admins | board.admins
     clock = Clock(settings.timezone, now) if now else Clock(settings.timezone)
@@ -45,6 +45,27 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
         ActionService(db, admins, clock),
         DeadlineService(db, admins, board.evidence_lead_working_days, clock),
     )
+
+
+def open_database(url: str) -> Database:
+    """Connect and bring the schema up to date, or stop with one line naming DATABASE_URL."""
+    try:
+        db = Database(url)
+        prepare_database(db)
+        return db
+    except ConfigError:
+        raise
+    except DATABASE_ERRORS as error:
+        raise database_url_error(error) from None
+
+
+DATABASE_ERRORS = (SQLAlchemyError, ImportError)
+
+
+def database_url_error(error: Exception) -> ConfigError:
+    """One line naming DATABASE_URL and the driver's own first line of complaint."""
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0][:200]
+    return ConfigError(f"DATABASE_URL is wrong: {reason}")
 
 
 def prepare_database(db: Database) -> None:

@@ -107,7 +107,7 @@ class _Reader:
 
     def port(self) -> int:
         value = self.optional("PORT") or "3000"
-        if not value.isdigit() or not 1 <= int(value) <= 65535:
+        if not re.fullmatch(r"[0-9]{1,5}", value) or not 1 <= int(value) <= 65535:
             raise ConfigError(f"PORT is malformed: {value!r} is not a port number (1–65535).")
         return int(value)
 

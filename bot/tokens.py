@@ -5,6 +5,7 @@ turned into curly ones, and '<@U1|Sam Smith>' mentions contain spaces.
 Apostrophes are not quotes, because titles like "Young People's Forum" are common.
 """
 
+import re
 from collections.abc import Iterator
 from itertools import islice
 
@@ -13,6 +14,13 @@ from itertools import islice
 QUOTE_CHARS = '"“”„‟″＂'
 
 _UNCLOSED = 'A quote is not closed — put the title in "double quotes".'
+
+
+def parse_number(word: str, largest: int = 999) -> int | None:
+    """A plain whole number from 1 to `largest` ("²" and "٣" are not numbers here)."""
+    if re.fullmatch(r"[0-9]{1,6}", word) and 1 <= int(word) <= largest:
+        return int(word)
+    return None
 
 
 class TokenError(ValueError):

@@ -9,11 +9,13 @@ from bot import action_commands as cmd
 from bot.errors import UserError
 from bot.message_text import plain
 from bot.status import Status, parse_status
+from bot.tokens import parse_number
 from handlers import action_modals as modals
 from handlers.context import BotContext
 from handlers.guard import answer, guarded, log_failure
+from handlers.home import publish_home
 from handlers.render import render
-from handlers.replies import reply_function
+from handlers.replies import reply_function, trusted_response_url
 from handlers.slack_messenger import SlackMessenger
 
 log = logging.getLogger(__name__)
@@ -33,19 +35,19 @@ def _button(ctx: BotContext, build_view):
     def on_press(ack, body, client) -> None:
         ack()
         user_id = body["user"]["id"]
-        reply = reply_function(ctx, client, user_id, body.get("response_url"))
+        reply = reply_function(client, user_id, body.get("response_url"))
         pressed = _button_value(body)
 
         def work() -> dict | None:
-            card = ctx.actions.prepare_update(user_id, str(pressed.get("ref", "")))
+            card = ctx.actions.prepare_update(user_id, _pressed_ref(pressed))
             if build_view is modals.complete_view and card.status == Status.BLUE:
                 raise UserError(f"{card.ref} is already complete. Nothing was changed.")
-            origin = {"r": body.get("response_url")}
+            origin = {"r": body.get("response_url"), "home": _from_home(body)}
             view = build_view(card, origin, changed=pressed.get("v") != card.version)
             client.views_open(trigger_id=body["trigger_id"], view=view)
             return None
 
-        answer(work, reply)
+        answer(_without_usage(work), reply)
 
     return on_press
 
@@ -54,18 +56,45 @@ def _snooze(ctx: BotContext):
     def on_snooze(ack, body, client) -> None:
         ack()
         user_id = body["user"]["id"]
-        reply = reply_function(ctx, client, user_id, body.get("response_url"))
-        ref = str(_button_value(body).get("ref", ""))
+        reply = reply_function(client, user_id, body.get("response_url"))
+        pressed = _button_value(body)
 
         def work() -> dict:
-            outcome = ctx.actions.execute(
-                ctx.actions.actor(user_id), cmd.Snooze(cmd.check_ref(ref))
-            )
+            snooze = cmd.Snooze(_pressed_ref(pressed))
+            outcome = ctx.actions.execute(ctx.actions.actor(user_id), snooze)
             return render(outcome.result, ctx.actions.today())
 
-        answer(work, reply)
+        answer(_without_usage(work), reply)
+        if _from_home(body):
+            publish_home(ctx, client, user_id)
 
     return on_snooze
+
+
+def _pressed_ref(pressed: dict) -> str:
+    ref = pressed.get("ref")
+    if not isinstance(ref, str) or not cmd.REF_PATTERN.match(ref):
+        raise UserError("That button no longer works. Type /action mine to see your actions.")
+    return ref
+
+
+def _without_usage(work):
+    """A button press is not typed, so a command's usage line would only confuse."""
+
+    def run():
+        try:
+            return work()
+        except UserError as error:
+            raise UserError(error.reason, echo=error.echo, field=error.field) from None
+
+    return run
+
+
+def _from_home(body: dict) -> bool:
+    return (
+        body.get("container", {}).get("type") == "view"
+        and body.get("view", {}).get("type") == "home"
+    )
 
 
 def _button_value(body: dict) -> dict:
@@ -96,9 +125,11 @@ def _submission(ctx: BotContext, build_command):
             return
         ack()
         today = ctx.actions.today()
-        reply = reply_function(ctx, client, user_id, meta.get("r"))
+        reply = reply_function(client, user_id, trusted_response_url(ctx, meta.get("r")))
         answer(lambda: render(outcome.result, today), reply)
         guarded(lambda: SlackMessenger(client, ctx.actions.today).deliver(outcome.messages))
+        if meta.get("home") is True:
+            publish_home(ctx, client, user_id)
 
     return on_submit
 
@@ -169,8 +200,8 @@ def _add_command(values: dict, meta: dict) -> cmd.AddAction:
     title = _text(values, "title")
     if not title or len(title) > cmd.MAX_TITLE:
         raise UserError(f"Give a title of 1 to {cmd.MAX_TITLE} characters.", field="title")
-    group = str(values.get("group") or "")
-    if not group.isdigit():
+    group = parse_number(str(values.get("group") or ""))
+    if group is None:
         raise UserError("Choose a working group.", field="group")
     if not values.get("owner"):
         raise UserError("Choose the owner.", field="owner")
@@ -180,10 +211,10 @@ def _add_command(values: dict, meta: dict) -> cmd.AddAction:
     return cmd.AddAction(
         ref=ref,
         title=title,
-        group=int(group),
+        group=group,
         owner=str(values["owner"]),
         due=values["due"],
-        areas=tuple(int(a) for a in areas if str(a).isdigit()),
+        areas=tuple(n for a in areas if (n := parse_number(str(a))) is not None),
         description=_text(values, "description"),
         sro=values.get("sro"),
         start=values.get("start"),

@@ -18,11 +18,18 @@ def register(app: App, ctx: BotContext) -> None:
     def home_opened(event, client) -> None:
         if event.get("tab", "home") != "home":
             return
-        user_id = event["user"]
-        view = guarded(lambda: home_view(ctx, user_id))
-        if view is None or "type" not in view:
-            return
+        publish_home(ctx, client, event["user"])
+
+
+def publish_home(ctx: BotContext, client, user_id: str) -> None:
+    """Publish (or refresh) the person's Home tab; a failure is logged, never raised."""
+    view = guarded(lambda: home_view(ctx, user_id))
+    if view is None or view.get("type") != "home":
+        return
+    try:
         client.views_publish(user_id=user_id, view=view)
+    except Exception:
+        log.exception("could not publish App Home for %s", user_id)
 
 
 def home_view(ctx: BotContext, user_id: str) -> dict:

@@ -10,18 +10,18 @@ from handlers.server import context
 from handlers.web import make_server, wsgi_app
 
 
-class LocalBot:
-    def __init__(self, runtime: Runtime) -> None:
-        self.runtime = runtime
-        self.app = build_app(context(runtime))
-        self.server = make_server(wsgi_app(self.app, runtime.db), "127.0.0.1", 0, threads=4)
+class BackgroundServer:
+    """A waitress server for a WSGI application on 127.0.0.1, in a daemon thread."""
+
+    def __init__(self, application, threads: int = 4) -> None:
+        self.server = make_server(application, "127.0.0.1", 0, threads=threads)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.effective_port}"
 
-    def __enter__(self) -> "LocalBot":
+    def __enter__(self):
         self.thread.start()
         return self
 
@@ -31,3 +31,10 @@ class LocalBot:
         self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         self.thread.join(timeout=5)
         self.server.task_dispatcher.shutdown()
+
+
+class LocalBot(BackgroundServer):
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.app = build_app(context(runtime))
+        super().__init__(wsgi_app(self.app, runtime.db))

@@ -116,6 +116,8 @@ def render_list(result: ActionList, today: date) -> dict:
     if not result.actions:
         return message(escape(result.empty), [section(escape(result.empty))])
     blocks = [header(f"{result.heading}: {result.total}")]
+    if result.filters:
+        blocks.append(context(mrkdwn(result.filters)))
     shown = 0
     limit = MAX_BUTTON_CARDS if result.with_buttons else MAX_BLOCKS - 3
     for card in result.actions[:limit]:
@@ -148,7 +150,7 @@ def _detail_text(card: ActionCard, today: date) -> str:
         f"*Working group:* {card.group_number} {escape(card.group_name)}",
         f"*Owner:* <@{card.owner_id}>",
         f"*Due:* {format_long(card.due)} ({describe_due(card.due, today)})"
-        if not card.status.is_complete
+        if not (card.status.is_complete or card.withdrawn)
         else f"*Due:* {format_long(card.due)}",
     ]
     if card.due != card.original_due:
@@ -163,7 +165,7 @@ def _detail_text(card: ActionCard, today: date) -> str:
         lines.append(f"*Areas of weakness:* {names}")
     if card.source:
         lines.append(f"*Source:* {escape(card.source)}")
-    lines.append(f"*Last update:* {format_long(card.last_update_at.date())}")
+    lines.append(f"*Last update:* {format_long(card.last_update_on)}")
     return "\n".join(lines)
 
 
@@ -176,7 +178,7 @@ def _history_text(result: ActionDetail) -> str:
 
 
 def history_line(line: HistoryLine) -> str:
-    return f"• {format_compact_year(line.at.date())} {who(line.actor_id)}: {mrkdwn(line.summary)}"
+    return f"• {format_compact_year(line.on)} {who(line.actor_id)}: {mrkdwn(line.summary)}"
 
 
 def who(actor_id: str) -> str:

@@ -1,38 +1,47 @@
 """Where an answer goes: the response URL Slack gave us, or else a direct message."""
 
+import logging
 from urllib.parse import urlsplit
 
 from slack_sdk.webhook import WebhookClient
 
 from handlers.context import BotContext
 
-SLACK_RESPONSE_HOST = "hooks.slack.com"
+log = logging.getLogger(__name__)
 
 
 def trusted_response_url(ctx: BotContext, url: object) -> str | None:
-    """Only post to Slack's own hooks (or the configured API host, e.g. a stand-in).
+    """A response URL read back from a form's metadata, if it points at Slack.
 
-    A response URL read back from a form's metadata could be forged to make us call anywhere.
+    Metadata passes through the user's client and could be forged to make us call anywhere, so
+    only Slack's hooks host (slack.com or GovSlack's slack-gov.com) or the API host is accepted.
     """
     if not isinstance(url, str):
         return None
     parts, api = urlsplit(url), urlsplit(ctx.settings.api_url)
-    if parts.scheme == "https" and parts.hostname == SLACK_RESPONSE_HOST:
+    if parts.scheme == "https" and parts.hostname in ("hooks.slack.com", "hooks.slack-gov.com"):
         return url
     if (parts.scheme, parts.netloc) == (api.scheme, api.netloc):
         return url
     return None
 
 
-def reply_function(ctx: BotContext, client, user_id: str, response_url: object):
-    """A function that sends a rendered message to the person, privately."""
-    url = trusted_response_url(ctx, response_url)
-    if url is not None:
-        hook = WebhookClient(url)
-        return lambda body: hook.send(response_type="ephemeral", replace_original=False, **body)
-    return lambda body: _direct_message(client, user_id, body)
+def reply_function(client, user_id: str, response_url: str | None):
+    """A function that sends a rendered message to the person, privately.
 
+    Through the response URL when there is one (it expires after 30 minutes); by direct message
+    when there is none or Slack refuses it, so a confirmation is never silently lost.
+    """
 
-def _direct_message(client, user_id: str, body: dict) -> None:
-    channel = client.conversations_open(users=user_id)["channel"]["id"]
-    client.chat_postMessage(channel=channel, **body)
+    def reply(body: dict) -> None:
+        if response_url:
+            answer = WebhookClient(response_url).send(
+                response_type="ephemeral", replace_original=False, **body
+            )
+            if answer.status_code == 200:
+                return
+            log.info("response URL refused (%s); replying by direct message", answer.status_code)
+        channel = client.conversations_open(users=user_id)["channel"]["id"]
+        client.chat_postMessage(channel=channel, **body)
+
+    return reply

@@ -84,6 +84,7 @@ class SlackStandIn:
         self._responses: dict[str, list[dict]] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._delays: dict[str, float] = {}
+        self._expired: set[str] = set()
         self._users: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)  # never reset, so ts/view ids stay unique
         self._server: _Server | None = None
@@ -177,6 +178,11 @@ class SlackStandIn:
             failure = _Failure(status, retry_after, error, times)
             self._failures.setdefault(method, deque()).append(failure)
 
+    def expire(self, response_url: str) -> None:
+        """Make a response URL answer 404 expired_url, as Slack's do after 30 minutes."""
+        with self._cond:
+            self._expired.add(_response_id(response_url))
+
     def slow(self, method: str, seconds: float) -> None:
         """Answer `method` only after `seconds`, like a slow Slack (0 makes it quick again)."""
         with self._cond:
@@ -189,6 +195,7 @@ class SlackStandIn:
             self._responses.clear()
             self._failures.clear()
             self._delays.clear()
+            self._expired.clear()
 
     # -- inspection ------------------------------------------------------------------------
 
@@ -262,12 +269,16 @@ class SlackStandIn:
         self._announce(call)
         return reply
 
-    def _handle_response_post(self, response_id: str, body: dict) -> None:
+    def _handle_response_post(self, response_id: str, body: dict) -> bool:
+        """Record a post to a response URL; False (answered 404) once the URL has expired."""
         with self._cond:
-            self._responses.setdefault(response_id, []).append(body)
-            call = Call("response_url", body, None, response_id=response_id)
+            expired = response_id in self._expired
+            if not expired:
+                self._responses.setdefault(response_id, []).append(body)
+            call = Call("response_url", body, None, response_id=response_id, failed=expired)
             self._record(call)
         self._announce(call)
+        return not expired
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
@@ -456,8 +467,11 @@ class _Handler(BaseHTTPRequestHandler):
             status, headers, body = standin._handle_api(method, params, token)
             self._send(status, json.dumps(body).encode(), "application/json", headers)
         elif path.startswith(RESPONSE_PREFIX) and self.command == "POST":
-            standin._handle_response_post(path.removeprefix(RESPONSE_PREFIX), params)
-            self._send(200, b"ok", "text/plain")
+            accepted = standin._handle_response_post(path.removeprefix(RESPONSE_PREFIX), params)
+            if accepted:
+                self._send(200, b"ok", "text/plain")
+            else:
+                self._send(404, b"expired_url", "text/plain")
         else:
             self._send(404, b"not found", "text/plain")
 

@@ -32,7 +32,9 @@ def find_action(session: Session, ref: str) -> Action | None:
 
 
 def find_group(session: Session, number: int) -> WorkingGroup | None:
-    return session.scalars(select(WorkingGroup).where(WorkingGroup.number == number)).first()
+    """A working group in the board file now (retired groups take no new actions)."""
+    query = select(WorkingGroup).where(WorkingGroup.number == number, ~WorkingGroup.retired)
+    return session.scalars(query).first()
 
 
 def find_areas(session: Session, numbers: list[int]) -> list[Area]:
@@ -42,7 +44,8 @@ def find_areas(session: Session, numbers: list[int]) -> list[Area]:
 
 
 def groups(session: Session) -> list[WorkingGroup]:
-    return list(session.scalars(select(WorkingGroup).order_by(WorkingGroup.number)))
+    query = select(WorkingGroup).where(~WorkingGroup.retired).order_by(WorkingGroup.number)
+    return list(session.scalars(query))
 
 
 def areas(session: Session) -> list[Area]:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -29,6 +30,8 @@ class WorkingGroup(Base):
     name: Mapped[str] = mapped_column(String(200))
     lead_id: Mapped[str | None] = mapped_column(String(32))
     channel_id: Mapped[str | None] = mapped_column(String(32))
+    # No longer in the board file: its actions stay, but it takes no new ones.
+    retired: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Area(Base):

@@ -31,7 +31,8 @@ def candidate_actions(
 
 
 def groups(session: Session) -> list[WorkingGroup]:
-    return list(session.scalars(select(WorkingGroup).order_by(WorkingGroup.number)))
+    query = select(WorkingGroup).where(~WorkingGroup.retired).order_by(WorkingGroup.number)
+    return list(session.scalars(query))
 
 
 def upcoming_events(session: Session, today: date) -> list[Deadline]:

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from handlers.replies import trusted_response_url
+from handlers.server import context
 from slack_standin.signed_requests import select, text_input
 from tests.conftest import ADMIN, OTHER, OWNER
 from tests.support import plan_state
@@ -202,3 +204,60 @@ def test_app_home_shows_the_persons_open_actions_with_buttons(slack, standin, pl
     assert_valid_view(view["view"])
     said = flatten(view["view"])
     assert "Your open actions: 3" in said and "*1.1*" in said
+
+
+def test_a_confirmation_comes_by_direct_message_when_the_response_url_has_expired(
+    chat, standin, plan
+):
+    view = chat.press(chat.ask("mine", OWNER), "action_update", "1.1", OWNER)
+    standin.expire(chat.last_response_url)
+    answer = chat.sender.submit(view, {"status": select("green")}, OWNER)
+    assert answer.status == 200
+    dm = standin.wait_for(
+        "chat.postMessage", predicate=lambda c: c.params["channel"] == f"D{OWNER}"
+    )
+    assert "1.1 is now Green" in flatten(dm[0].params)
+
+
+def test_a_broken_button_says_so_without_command_usage(chat, standin, plan):
+    url = chat.sender.press("action_update", "not json", OWNER)
+    said = flatten(standin.wait_for_response(url)[0])
+    assert "That button no longer works" in said
+    assert "Usage" not in said
+
+
+def test_app_home_is_refreshed_after_a_change_made_from_it(chat, slack, standin, plan):
+    slack.event({"type": "app_home_opened", "user": OWNER, "tab": "home"})
+    home = standin.wait_for("views.publish")[0].params["view"]
+    value = chat.button_value(home, "action_complete", "1.2")
+    payload = {
+        "type": "block_actions",
+        "user": {"id": OWNER},
+        "trigger_id": "t.home",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "view": {"type": "home", "id": "V0HOME"},
+        "actions": [{"type": "button", "action_id": "action_complete", "value": value}],
+    }
+    assert slack.interaction(payload).status == 200
+    view = standin.wait_for("views.open")[0].params["view"]
+    assert (
+        slack.submit(view, {"evidence": text_input("Live on the Local Offer")}, OWNER).status == 200
+    )
+    refreshed = standin.wait_for("views.publish", count=2)[-1].params["view"]
+    assert "*1.2*" not in flatten(refreshed)
+    assert "Your open actions: 2" in flatten(refreshed)
+
+
+@pytest.mark.parametrize(
+    ("url", "trusted"),
+    [
+        ("https://hooks.slack.com/commands/T1/2/abc", True),
+        ("https://hooks.slack-gov.com/commands/T1/2/abc", True),
+        ("http://hooks.slack.com/commands/T1/2/abc", False),
+        ("https://hooks.slack.com.evil.example/x", False),
+        ("http://169.254.169.254/latest", False),
+        (None, False),
+    ],
+)
+def test_only_slacks_own_response_urls_are_trusted_from_form_metadata(bot, url, trusted):
+    assert (trusted_response_url(context(bot.runtime), url) is not None) is trusted

@@ -1,9 +1,12 @@
 """`/action`, every subcommand, through signed HTTP requests to the running bot (SPEC §3)."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 
+from bot.board_sync import sync_board
 from tests.conftest import ADMIN, LEAD, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import flatten
@@ -91,6 +94,8 @@ def test_list_hides_complete_actions_unless_all_or_blue(chat):
         ("wg 9", "There is no working group 9"),
         ("area 42", "There is no area 42"),
         ("owner bob", "“bob” is not a Slack user"),
+        ("wg ²", "“wg” needs a number"),
+        ("area ٣", "“area” needs a number"),
     ],
 )
 def test_list_refuses_bad_filters_with_the_usage(chat, filters, reason):
@@ -147,6 +152,9 @@ def test_owner_updates_status_with_a_note_kept_in_history(chat, plan):
         ("done", "blue"),
         ("completed", "blue"),
         ("notstarted", "not started"),
+        ("on track", "green"),
+        ("off track", "red"),
+        ("At Risk", "amber"),
         ("not started", "not started"),
     ],
 )
@@ -175,6 +183,7 @@ def test_an_unknown_status_is_refused_and_nothing_is_written(chat, plan):
         ("done", "Which action?"),
         ("assign 1.1", "Who should own 1.1?"),
         ("assign 1.1 bob", "“bob” is not a Slack user"),
+        ("assign 1.1 @sam", "“@sam” wasn't recognised as a Slack user — after typing @, pick"),
         ("due 1.1", "A date is missing"),
         ("due 1.1 31/02/2020", "There is no 31 February 2020."),
         ("due 1.1 02/13/2020", "There is no month 13"),
@@ -270,6 +279,7 @@ def test_add_without_a_ref_numbers_the_action(chat, plan):
         ('9.1 "Title" wg 1 due 01/03/2020', "Something is missing: owner @user"),
         (f'9.1 "Title" owner {OWNER} due 01/03/2020', "Something is missing: wg N"),
         (f"9.1 Two words wg 1 owner {OWNER} due 01/03/2020", 'Put the title in "double quotes"'),
+        (f"Review policy wg 1 owner {OWNER} due 01/03/2020", 'Put the title in "double quotes"'),
         (f'9.1 "Unclosed wg 1 owner {OWNER} due 01/03/2020', "A quote is not closed"),
         (f'9.1 "Title" wg 1 owner {OWNER} due 01/03/2020 area 12', "There is no area 12"),
     ],
@@ -369,3 +379,40 @@ def test_a_rate_limited_direct_message_is_sent_once_after_the_wait(chat, plan, s
     sent = standin.wait_for("chat.postMessage", count=2)
     assert [c.failed for c in sent] == [True, False]
     assert len(standin.delivered("chat.postMessage")) == 1
+
+
+def test_a_due_date_cannot_move_before_the_start(chat, plan):
+    chat.ask(f'add 9.1 "Started" wg 1 owner {OWNER} due 01/06/2020 start 01/05/2020', ADMIN)
+    before = plan_state.snapshot(plan)
+    said = chat.says("due 9.1 01/04/2020", ADMIN)
+    assert "9.1 starts on 1 May 2020, so it can't be due before then." in said
+    assert plan_state.snapshot(plan) == before
+
+
+def test_a_withdrawn_action_shows_no_countdown(chat):
+    chat.ask("remove 1.1", ADMIN)
+    shown = chat.says("show 1.1", OWNER)
+    assert "*Due:* 31 January 2020\n" in shown and "due in" not in shown
+
+
+def test_filters_are_described_in_words_and_mentions_never_leak_into_fallback_text(chat):
+    answer = chat.ask(f"list owner <@{OTHER}|other person> wg 2", ADMIN)
+    assert "<@" not in answer["text"] and "<@" not in answer["blocks"][0]["text"]["text"]
+    assert f"Working Group 2 · owned by <@{OTHER}>" in flatten(answer)
+
+
+def test_dates_are_shown_in_london_time_not_utc(chat, plan):
+    # 23:30 UTC on 1 June is 00:30 on 2 June in London (summer time).
+    with time_machine.travel(datetime(2020, 6, 1, 23, 30, tzinfo=UTC), tick=True):
+        chat.ask("note 1.1 Late-night update", OWNER)
+        shown = chat.says("show 1.1", OWNER)
+    assert "*Last update:* 2 June 2020" in shown
+    assert "Tue 2 Jun 2020" in shown
+
+
+def test_a_retired_working_group_takes_no_new_actions_and_its_lead_loses_rights(chat, plan):
+    sync_board(plan.db, replace(plan.board, groups=plan.board.groups[1:]))
+    assert "Only the owner of 1.1" in chat.says("update 1.1 green", LEAD)
+    said = chat.says(f'add 1.9 "New" wg 1 owner {OWNER} due 01/03/2020', ADMIN)
+    assert "There is no working group 1" in said
+    assert "*1.1*" in chat.says("mine", OWNER)  # its actions stay

@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.runtime import Runtime
-from handlers.web import make_server, wsgi_app
+from handlers.local_server import BackgroundServer
+from handlers.web import wsgi_app
 from storage.database import Database
 from tests.conftest import ADMIN, OWNER
 from tests.support import plan_state
@@ -68,19 +69,11 @@ def test_healthz_is_200_when_the_database_answers(bot):
 
 def test_healthz_is_503_when_the_database_is_unreachable(bot):
     unreachable = Database("postgresql://postgres@127.0.0.1:1/none")
-    server = make_server(wsgi_app(bot.app, unreachable), "127.0.0.1", 0, threads=1)
-    import threading
-
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
+    with BackgroundServer(wsgi_app(bot.app, unreachable), threads=1) as server:
         with pytest.raises(urllib.error.HTTPError) as caught:
-            urllib.request.urlopen(f"http://127.0.0.1:{server.effective_port}/healthz", timeout=10)
-        assert caught.value.code == 503
-        assert json.loads(caught.value.read())["database"] == "unreachable"
-    finally:
-        server.trigger.pull_trigger(server.close)
-        thread.join(timeout=5)
+            urllib.request.urlopen(server.url + "/healthz", timeout=10)
+    assert caught.value.code == 503
+    assert json.loads(caught.value.read())["database"] == "unreachable"
 
 
 def test_a_command_when_the_database_is_unreachable_says_so(slack, standin, runtime: Runtime):
@@ -109,6 +102,17 @@ def test_an_unexpected_error_gets_an_apology_with_an_id_that_is_in_the_log(
     assert any(error_id in r.getMessage() for r in caught_records(caplog))
     assert "Traceback" not in json.dumps(answer) and "boom" not in json.dumps(answer)
     assert "/action mine" in json.dumps(answer)  # what they typed is handed back
+
+
+def test_typed_text_handed_back_after_an_error_is_escaped_once(
+    slack, standin, runtime: Runtime, monkeypatch
+):
+    monkeypatch.setattr(runtime.actions, "_AddNote", lambda *a: 1 / 0)
+    url = standin.new_response_url()
+    slack.post(_form(OWNER, "note 1.1 Q&amp;A with &lt;b&gt;", url))
+    body = json.dumps(standin.wait_for_response(url)[0])
+    assert "Q&amp;A with &lt;b&gt;" in body
+    assert "&amp;amp;" not in body
 
 
 def caught_records(caplog):

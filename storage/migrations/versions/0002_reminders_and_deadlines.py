@@ -62,9 +62,15 @@ def upgrade() -> None:
 
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("snoozed_until", sa.Date(), nullable=True))
+    with op.batch_alter_table("working_groups", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("retired", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("working_groups", schema=None) as batch_op:
+        batch_op.drop_column("retired")
     with op.batch_alter_table("actions", schema=None) as batch_op:
         batch_op.drop_column("snoozed_until")
 
