@@ -5,15 +5,20 @@ through signed requests, printing each command and the bot's reply.
 """
 
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
+from bot.dates import format_compact_year
 from bot.plan_import import import_plan
+from bot.reminder_report import report_lines
+from bot.reminder_sweep import ReminderSweep
 from bot.runtime import start
 from bot.settings import Settings
+from handlers.app import web_client
 from handlers.local_server import LocalBot
 from handlers.slack_directory import email_resolver
+from handlers.slack_reminder_sender import SlackReminderSender
 from slack_standin import SlackStandIn
 from slack_standin.readable import readable
 from slack_standin.signed_requests import SIGNING_SECRET, SlackSender, text_input
@@ -67,6 +72,21 @@ lead = "U0MARIA001"
 """
 
 
+BOARD_CHANNEL = "C0BOARD01"
+# The clock sweeps at 09:05 each day; the demo steps through to the first monitoring visit.
+QUARTER_DAYS = 26
+
+
+class DemoClock:
+    """The demo's "now", moved on a day at a time while the quarter plays."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+
+    def now(self) -> datetime:
+        return self.moment
+
+
 class Conversation:
     """Types commands and presses buttons as the demo's people, printing what they see."""
 
@@ -74,6 +94,7 @@ class Conversation:
         self.sender = sender
         self.standin = standin
         self.names = {uid: person[0] for uid, person in PEOPLE.items()}
+        self.names[BOARD_CHANNEL] = "#send-board"
 
     def say(self, user: str, text: str) -> dict:
         print(f"\n{self.names[user]} types:  {text}")
@@ -129,11 +150,15 @@ def _play(folder: Path) -> int:
             api_url=standin.url,
             database_url=f"sqlite:///{folder / 'demo.db'}",
             board_config=board,
+            board_channel=BOARD_CHANNEL,
         )
-        runtime = start(settings, now=lambda: DEMO_NOW)
+        clock = DemoClock(DEMO_NOW)
+        runtime = start(settings, now=clock.now)
         _import_sample(runtime, settings, folder)
         with LocalBot(runtime) as bot:
-            _converse(Conversation(SlackSender(bot.url, standin), standin))
+            chat = Conversation(SlackSender(bot.url, standin), standin)
+            _converse(chat)
+            _play_the_quarter(chat, runtime, settings, clock)
         runtime.db.dispose()
     print("\nThe demo ran the real bot over HTTP against a local stand-in for Slack. Done.")
     return 0
@@ -165,3 +190,28 @@ def _converse(chat: Conversation) -> None:
     chat.say(ADMIN, "/action due 4.2 30/09/2020 Adult services restructure moves the start")
     chat.say(PRIYA, "/action show 1.2")
     chat.say(ADMIN, "/action list wg 1")
+
+
+def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: DemoClock) -> None:
+    """Set the visit and board meeting, then step the clock a day at a time to the visit."""
+    chat.say(ADMIN, "/deadline add visit 6/2/2020")
+    chat.say(ADMIN, "/deadline add board 21/1/2020 January SEND Improvement Board")
+    print("\nThe clock now sweeps at 09:05 every day until the monitoring visit.")
+    sender = SlackReminderSender(web_client(settings.bot_token, settings.api_url))
+    sweep = ReminderSweep(runtime.db, runtime.board, settings.board_channel, runtime.clock)
+    first_shown = False
+    for offset in range(1, QUARTER_DAYS + 1):
+        clock.moment = (DEMO_NOW + timedelta(days=offset)).replace(hour=9, minute=5)
+        report = sweep.run(sender)
+        day = format_compact_year(clock.moment.date())
+        if not report.sent:
+            continue
+        print(f"\n{day}:")
+        for line in report_lines(report, chat.names):
+            print("  " + line)
+        if not first_shown and any(not b.to_channel for b in report.sent):
+            first_shown = True
+            bundle = next(b for b in report.sent if not b.to_channel)
+            chat.show_direct_message(bundle.recipient)
+        if offset == 7:  # Monday 20 January: Jo hears that 3.1 is overdue and closes it
+            chat.say("U0JO000001", "/action done 3.1 Family-friendly WSoA launched at the forum")

@@ -10,6 +10,9 @@ _EMOJI = {
     ":large_blue_circle:": "🔵",
     ":warning:": "⚠️",
     ":information_source:": "ℹ️",
+    ":clipboard:": "📋",
+    ":busts_in_silhouette:": "👥",
+    ":spiral_calendar_pad:": "🗓️",
 }
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -38,4 +41,5 @@ def _unmark(text: str, names: dict[str, str]) -> str:
     text = _MENTION.sub(lambda m: "@" + names.get(m.group(1), m.group(1)), text)
     for code, symbol in _EMOJI.items():
         text = text.replace(code, symbol)
+    text = re.sub(r"\*([^*\n]+)\*", r"\1", text)  # bold markers
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

@@ -173,4 +173,8 @@ def test_demo_plays_the_conversation_and_exits_0(tmp_path):
     assert "Only the owner of 1.2 (@Priya Shah)" in out
     assert "Added 3.4, owned by @Jo Evans." in out
     assert "4.2 is now due on 30 September 2020 (originally 30 June 2020)." in out
+    assert "Tue 14 Jan 2020:" in out and "sent to #send-board: weekly digest" in out
+    assert "sent to Jo Evans: 3.1 overdue — 3 days overdue" in out
+    assert "3.3 overdue, to the group lead — 15 days overdue" in out
+    assert "Sat 18 Jan 2020" not in out  # nothing goes out at weekends
     assert "Traceback" not in out + done.stderr
