@@ -107,3 +107,26 @@ def test_a_board_file_that_is_not_toml_says_so(tmp_path: Path):
     path.write_text("[[working_groups]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="is not valid TOML"):
         load_board(path)
+
+
+def test_the_example_board_file_is_valid():
+    board = load_board(Path(__file__).resolve().parents[1] / "board.example.toml")
+    assert board.reminders.before_due_days == (14, 7)
+    assert board.evidence_lead_working_days == 10
+
+
+@pytest.mark.parametrize(
+    ("reminders", "message"),
+    [
+        ({"before_due_days": 14}, "reminders.before_due_days must be a list"),
+        ({"digest_weekday": "Funday"}, "reminders.digest_weekday must be a day of the week"),
+        ({"window_opens": "nine"}, "reminders.window_opens must be a time of day"),
+        ({"window_opens": "18:00"}, "window_opens must be before window_closes"),
+        ({"snooze": 2}, "unknown key 'snooze'"),
+        ({"on_due_day": "yes"}, "reminders.on_due_day must be true or false"),
+    ],
+)
+def test_a_wrong_reminders_section_names_the_key(reminders, message):
+    with pytest.raises(ConfigError) as caught:
+        parse_board({"reminders": reminders})
+    assert message in str(caught.value)
