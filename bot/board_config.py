@@ -1,7 +1,7 @@
 """The board's own configuration (`board.toml`): working groups, areas of weakness, admins."""
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -90,12 +90,70 @@ def parse_board(data: dict[str, Any], where: str = "board.toml") -> BoardConfig:
     groups = _groups(data["working_groups"], where) if "working_groups" in data else defaults.groups
     areas = _areas(data["areas"], where) if "areas" in data else defaults.areas
     admins = _list_of_ids(board.get("admins", []), f"{where}: board.admins", USER_ID)
-    stale = board.get("stale_after_days", 28)
-    if not isinstance(stale, int) or isinstance(stale, bool) or stale < 1:
-        raise ConfigError(
-            f"{where}: board.stale_after_days must be a whole number of days, 1 or more."
-        )
-    return BoardConfig(groups=groups, areas=areas, admins=frozenset(admins), stale_after_days=stale)
+    _only_keys(
+        board, {"admins", "stale_after_days", "evidence_lead_working_days"}, f"{where}: board"
+    )
+    return BoardConfig(
+        groups=groups,
+        areas=areas,
+        admins=frozenset(admins),
+        stale_after_days=_positive_int(
+            board.get("stale_after_days", 28), f"{where}: board.stale_after_days"
+        ),
+        evidence_lead_working_days=_positive_int(
+            board.get("evidence_lead_working_days", 10),
+            f"{where}: board.evidence_lead_working_days",
+        ),
+        reminders=_reminders(_table(data, "reminders", where), f"{where}: reminders"),
+    )
+
+
+def _reminders(table: dict[str, Any], key: str) -> ReminderConfig:
+    defaults = ReminderConfig()
+    _only_keys(table, set(defaults.__dataclass_fields__), key)
+    values = {
+        name: _reminder_value(getattr(defaults, name), value, f"{key}.{name}")
+        for name, value in table.items()
+    }
+    config = replace(defaults, **values)
+    if config.window_opens >= config.window_closes:
+        raise ConfigError(f"{key}.window_opens must be before window_closes.")
+    return config
+
+
+def _reminder_value(default: Any, value: Any, where: str) -> Any:
+    """Read one `[reminders]` value in the shape of its default."""
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not value:
+            raise ConfigError(f"{where} must be a list of whole numbers, like [14, 7].")
+        return tuple(_positive_int(v, where) for v in value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false.")
+        return value
+    if isinstance(default, time):
+        return _clock_time(value, where)
+    if where.endswith("digest_weekday"):
+        return _weekday(value, where)
+    return _positive_int(value, where)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(value: Any, where: str) -> int:
+    if isinstance(value, str) and value.strip().lower() in WEEKDAYS:
+        return WEEKDAYS.index(value.strip().lower())
+    raise ConfigError(f'{where} must be a day of the week, like "Monday".')
+
+
+def _clock_time(value: Any, where: str) -> time:
+    if isinstance(value, time):
+        return value
+    try:
+        return time.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f'{where} must be a time of day, like "09:00".') from None
 
 
 def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
