@@ -19,6 +19,13 @@ from tests.support.blockkit import assert_valid_message, flatten
 TUESDAY = datetime(2020, 1, 21, 9, 30, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _every_reminder_fits_block_kit(standin):
+    yield
+    for call in standin.delivered("chat.postMessage"):
+        assert_valid_message(call.params)
+
+
 @pytest.fixture
 def sweep(plan):
     return ReminderSweep(plan.db, plan.board, "C0BOARD01", plan.clock)
@@ -43,8 +50,6 @@ def test_one_message_per_person_bundling_everything_due(sweep, sender, standin):
     assert "Due in 10 days, on Friday 31 January 2020" in said
     assert "11 days overdue (due Friday 10 January 2020)" in said
     assert {b.recipient for b in report.sent} >= {OWNER}
-    for call in standin.delivered("chat.postMessage"):
-        assert_valid_message(call.params)
 
 
 def test_reminder_buttons_are_update_mark_complete_and_snooze(sweep, sender, standin):
