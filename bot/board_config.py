@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigError
+from bot.risk_scale import COLOURS, DEFAULT_BANDS, Band, check_bands
 from bot.settings import CHANNEL_ID, USER_ID
 
 DEFAULT_GROUPS = (
@@ -61,6 +62,7 @@ class BoardConfig:
     stale_after_days: int = 28
     evidence_lead_working_days: int = 10
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
+    risk_bands: tuple[Band, ...] = DEFAULT_BANDS
 
 
 def default_board() -> BoardConfig:
@@ -81,7 +83,7 @@ def load_board(path: Path | None) -> BoardConfig:
 
 
 def parse_board(data: dict[str, Any], where: str = "board.toml") -> BoardConfig:
-    known = {"working_groups", "areas", "board", "reminders"}
+    known = {"working_groups", "areas", "board", "reminders", "risk_bands"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}: unknown section {key!r} (expected {sorted(known)}).")
@@ -105,7 +107,25 @@ def parse_board(data: dict[str, Any], where: str = "board.toml") -> BoardConfig:
             f"{where}: board.evidence_lead_working_days",
         ),
         reminders=_reminders(_table(data, "reminders", where), f"{where}: reminders"),
+        risk_bands=_bands(data["risk_bands"], where) if "risk_bands" in data else DEFAULT_BANDS,
     )
+
+
+def _bands(items: Any, where: str) -> tuple[Band, ...]:
+    bands = []
+    for i, entry in enumerate(_entries(items, "risk_bands", where)):
+        key = f"{where}: risk_bands[{i}]"
+        _only_keys(entry, {"name", "colour", "from", "to"}, key)
+        colour = entry.get("colour")
+        if colour not in COLOURS:
+            raise ConfigError(f"{key}.colour must be one of {', '.join(COLOURS)}.")
+        lowest = _positive_int(entry.get("from"), f"{key}.from")
+        highest = _positive_int(entry.get("to"), f"{key}.to")
+        if lowest > highest:
+            raise ConfigError(f"{key}: from must not be more than to.")
+        bands.append(Band(_text(entry.get("name"), f"{key}.name"), colour, lowest, highest))
+    check_bands(tuple(bands), f"{where}: risk_bands")
+    return tuple(sorted(bands, key=lambda b: b.lowest))
 
 
 def _reminders(table: dict[str, Any], key: str) -> ReminderConfig:

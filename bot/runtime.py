@@ -13,6 +13,7 @@ from bot.board_sync import sync_board
 from bot.clock import Clock
 from bot.deadline_service import DeadlineService
 from bot.errors import ConfigError
+from bot.risk_service import RiskService
 from bot.settings import Settings
 from storage.database import Database
 from storage.migrate import upgrade
@@ -26,6 +27,7 @@ class Runtime:
     clock: Clock
     actions: ActionService
     deadlines: DeadlineService
+    risks: RiskService
 
 
 def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runtime:
@@ -44,6 +46,7 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
         clock,
         ActionService(db, admins, clock),
         DeadlineService(db, admins, board.evidence_lead_working_days, clock),
+        RiskService(db, admins, board.risk_bands, clock),
     )
 
 

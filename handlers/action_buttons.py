@@ -7,19 +7,18 @@ from slack_bolt import App
 
 from bot import action_commands as cmd
 from bot.errors import UserError
-from bot.message_text import plain
 from bot.status import Status, parse_status
 from bot.tokens import parse_number
 from handlers import action_modals as modals
 from handlers.context import BotContext
-from handlers.guard import answer, guarded, log_failure
+from handlers.guard import answer, guarded
 from handlers.home import publish_home
-from handlers.render import render
+from handlers.modal_errors import inline_errors
+from handlers.render_result import render
 from handlers.replies import reply_function, trusted_response_url
 from handlers.slack_messenger import SlackMessenger
 
 log = logging.getLogger(__name__)
-MAX_ERROR = 150
 
 
 def register(app: App, ctx: BotContext) -> None:
@@ -111,17 +110,10 @@ def _submission(ctx: BotContext, build_command):
     def on_submit(ack, body, view, client) -> None:
         user_id = body["user"]["id"]
         meta = modals.metadata(view)
-        try:
+        with inline_errors(ack, view) as ok:
             command = build_command(modals.values(view), meta)
             outcome = ctx.actions.execute(ctx.actions.actor(user_id), command)
-        except UserError as error:
-            ack(response_action="errors", errors={_field(error, view): _inline(error.reason)})
-            return
-        except Exception:
-            # The form stays open, so nothing they typed is lost.
-            error_id = log_failure()
-            message = f"Sorry — that did not save (error id {error_id}). Please try again."
-            ack(response_action="errors", errors={_first_input(view): message})
+        if not ok:
             return
         ack()
         today = ctx.actions.today()
@@ -132,23 +124,6 @@ def _submission(ctx: BotContext, build_command):
             publish_home(ctx, client, user_id)
 
     return on_submit
-
-
-def _field(error: UserError, view: dict) -> str:
-    blocks = {b.get("block_id") for b in view.get("blocks", [])}
-    return error.field if error.field and error.field in blocks else _first_input(view)
-
-
-def _first_input(view: dict) -> str:
-    for block in view.get("blocks", []):
-        if block.get("type") == "input":
-            return block["block_id"]
-    return "value"
-
-
-def _inline(reason) -> str:
-    text = plain(reason)
-    return text if len(text) <= MAX_ERROR else text[: MAX_ERROR - 1] + "…"
 
 
 def _ref(meta: dict) -> str:

@@ -6,7 +6,7 @@ from bot.results import OpenAddForm
 from handlers import action_modals
 from handlers.context import BotContext
 from handlers.guard import answer
-from handlers.render import render
+from handlers.render_result import render
 from handlers.slack_messenger import SlackMessenger
 
 

@@ -7,7 +7,14 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
-from handlers import action_buttons, action_command, coming_soon, deadline_command, home
+from handlers import (
+    action_buttons,
+    action_command,
+    coming_soon,
+    deadline_command,
+    home,
+    risk_command,
+)
 from handlers.context import BotContext
 
 
@@ -37,6 +44,7 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
     action_command.register(app, ctx)
     action_buttons.register(app, ctx)
     deadline_command.register(app, ctx)
+    risk_command.register(app, ctx)
     home.register(app, ctx)
     coming_soon.register(app)
     return app

@@ -3,7 +3,6 @@
 from slack_bolt import App
 
 NOT_YET = {
-    "/risk": "The risk register",
     "/summary": "Board summaries",
 }
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from bot.action_service import ActionService
 from bot.deadline_service import DeadlineService
+from bot.risk_service import RiskService
 from bot.settings import Settings
 from storage.database import Database
 
@@ -14,3 +15,4 @@ class BotContext:
     db: Database
     actions: ActionService
     deadlines: DeadlineService
+    risks: RiskService

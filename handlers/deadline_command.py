@@ -4,7 +4,7 @@ from slack_bolt import App
 
 from handlers.context import BotContext
 from handlers.guard import answer
-from handlers.render import render
+from handlers.render_result import render
 
 
 def register(app: App, ctx: BotContext) -> None:

@@ -7,7 +7,8 @@ from slack_bolt import App
 from bot import action_commands as cmd
 from handlers.context import BotContext
 from handlers.guard import guarded
-from handlers.render import context, render
+from handlers.render import context
+from handlers.render_result import render
 
 log = logging.getLogger(__name__)
 MAX_HOME_BLOCKS = 100

@@ -238,20 +238,6 @@ def render_unreachable_database() -> dict:
     return message(text, [section(text)])
 
 
-def render(result: object, today: date) -> dict:
-    if isinstance(result, ActionList):
-        return render_list(result, today)
-    if isinstance(result, ActionDetail):
-        return render_detail(result, today)
-    if isinstance(result, Notice):
-        return render_notice(result, today)
-    if isinstance(result, Help):
-        return render_help(result)
-    if isinstance(result, DeadlineList):
-        return render_deadlines(result)
-    raise TypeError(f"nothing renders {type(result).__name__}")
-
-
 # Deadlines
 
 KIND_ICON = {

@@ -18,6 +18,7 @@ def context(runtime: Runtime) -> BotContext:
         db=runtime.db,
         actions=runtime.actions,
         deadlines=runtime.deadlines,
+        risks=runtime.risks,
     )
 
 

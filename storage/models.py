@@ -166,3 +166,62 @@ class ClockLease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime]
+
+
+class Risk(Base):
+    """A risk to delivery: cause → event → consequence, scored likelihood × impact."""
+
+    __tablename__ = "risks"
+    __table_args__ = (Index("ix_risks_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)  # the n of the ref R<n>
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str] = mapped_column(String(32))
+    working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))
+    likelihood: Mapped[int]
+    impact: Mapped[int]
+    mitigation: Mapped[str | None] = mapped_column(Text)
+    review_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    # Since the last rescore: "up", "down" or "same"; None until the first review.
+    trend: Mapped[str | None] = mapped_column(String(5))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    working_group: Mapped[WorkingGroup | None] = relationship(lazy="joined")
+    history: Mapped[list["RiskHistory"]] = relationship(
+        back_populates="risk", order_by="RiskHistory.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def ref(self) -> str:
+        return f"R{self.number}"
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class RiskHistory(Base):
+    __tablename__ = "risk_history"
+    __table_args__ = (Index("ix_risk_history_risk", "risk_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    risk_id: Mapped[int] = mapped_column(ForeignKey("risks.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[str] = mapped_column(String(32))
+    event: Mapped[str] = mapped_column(String(30))
+    old_score: Mapped[int | None]
+    new_score: Mapped[int | None]
+    field: Mapped[str | None] = mapped_column(String(40))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    risk: Mapped[Risk] = relationship(back_populates="history")

@@ -1,0 +1,281 @@
+"""Read `/risk` text into a small command object, or refuse with a reason and the usage."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.dates import DateError, parse_date
+from bot.errors import UserError
+from bot.mentions import parse_user
+from bot.tokens import TokenError, parse_number, rest_after, split_args
+from bot.typed_text import to_plain
+
+MAX_TEXT = 3000
+RISK_REF = re.compile(r"^[Rr]([0-9]{1,6})$")
+# "L4", "I5"; also "L0", "I6", "Lx", "L?" so that a bad score gets a reason, not silence.
+SCORE_TOKEN = re.compile(r"^([LlIi])(-?[0-9]+|[xX?])$")
+
+USAGE = {
+    "list": ("/risk list [all|closed|high|wg N]", "/risk list high"),
+    "show": ("/risk show REF", "/risk show R3"),
+    "log": (
+        "/risk log TEXT L<n> I<n> [owner @user] [wg N] [review DATE] — or /risk log for a form",
+        "/risk log Project manager not in post, so evidence is late L4 I4 wg 1",
+    ),
+    "update": (
+        "/risk update REF [L<n>] [I<n>] [note]",
+        "/risk update R3 L2 Project manager started",
+    ),
+    "close": ("/risk close REF [note]", "/risk close R3 Mitigated: post filled"),
+}
+SCALE_HELP = (
+    "Likelihood and impact run from 1 to 5 — likelihood: 1 Rare, 2 Unlikely, 3 Possible, "
+    "4 Likely, 5 Almost certain; impact: 1 Insignificant, 2 Minor, 3 Moderate, 4 Major, "
+    "5 Catastrophic."
+)
+
+
+def usage(name: str) -> str:
+    return USAGE[name][0]
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    pass
+
+
+@dataclass(frozen=True)
+class ListRisks:
+    include_open: bool = True
+    include_closed: bool = False
+    high_only: bool = False
+    group: int | None = None
+
+
+@dataclass(frozen=True)
+class ShowRisk:
+    number: int
+
+
+@dataclass(frozen=True)
+class LogRisk:
+    description: str
+    likelihood: int
+    impact: int
+    owner: str | None = None
+    group: int | None = None
+    review: date | None = None
+    mitigation: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenLogForm:
+    """Logging without a likelihood or an impact: the form opens with what was typed."""
+
+    description: str | None = None
+    likelihood: int | None = None
+    impact: int | None = None
+    owner: str | None = None
+    group: int | None = None
+    review: date | None = None
+
+
+@dataclass(frozen=True)
+class UpdateRisk:
+    number: int
+    likelihood: int | None = None
+    impact: int | None = None
+    note: str | None = None
+    mitigation: str | None = None
+    review: date | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class OpenUpdateForm:
+    number: int
+
+
+@dataclass(frozen=True)
+class CloseRisk:
+    number: int
+    note: str | None = None
+
+
+def parse(text: str) -> object:
+    words = _words(text)
+    if not words or words[0].lower() in ("help", "?"):
+        return ShowHelp()
+    verb = words[0].lower()
+    if verb == "list":
+        return _list(words[1:])
+    if verb == "show":
+        return ShowRisk(_ref(words[1:], "show"))
+    if verb == "log":
+        return _log(words[1:])
+    if verb == "update":
+        return _update(text, words[1:])
+    if verb == "close":
+        number = _ref(words[1:], "close")
+        return CloseRisk(number, _free(rest_after(text, 2), "close"))
+    raise UserError(
+        f"I don't know “{to_plain(words[0])[:30]}”. Try /risk help.",
+        "/risk list | show | log | update | close",
+    )
+
+
+def _words(text: str) -> list[str]:
+    try:
+        return split_args(text)
+    except TokenError:
+        return text.split()  # a stray quote in a description is just text
+
+
+def _ref(words: list[str], name: str) -> int:
+    match = RISK_REF.match(words[0]) if words else None
+    if match is None:
+        shown = f"“{to_plain(words[0])[:20]}” is not a risk reference. " if words else ""
+        raise UserError(f"{shown}Which risk? Give its reference, like R3.", usage(name))
+    return int(match.group(1))
+
+
+def _free(text: str, name: str) -> str | None:
+    plain = to_plain(text)
+    if len(plain) > MAX_TEXT:
+        raise UserError(
+            f"That text is {len(plain):,} characters; the most I can keep is {MAX_TEXT:,}. "
+            "Please shorten it — here is what you typed:",
+            usage(name),
+            echo=plain,
+        )
+    return plain or None
+
+
+def _list(words: list[str]) -> ListRisks:
+    options: dict = {}
+    i = 0
+    while i < len(words):
+        word = words[i].lower()
+        if word == "all":
+            options["include_closed"] = True
+        elif word == "closed":
+            options.update(include_closed=True, include_open=False)
+        elif word == "high":
+            options["high_only"] = True
+        elif word == "wg":
+            number = parse_number(words[i + 1]) if i + 1 < len(words) else None
+            if number is None:
+                raise UserError("“wg” needs a working group number, like wg 2.", usage("list"))
+            options["group"] = number
+            i += 1
+        else:
+            raise UserError(f"I don't know the filter “{to_plain(words[i])[:30]}”.", usage("list"))
+        i += 1
+    return ListRisks(**options)
+
+
+@dataclass
+class _Scores:
+    """Likelihood and impact found among the words, and the words left over."""
+
+    likelihood: int | None = None
+    impact: int | None = None
+    rest: list[str] = field(default_factory=list)
+
+
+def _scores(words: list[str], name: str) -> _Scores:
+    found = _Scores()
+    i = 0
+    while i < len(words):
+        word = words[i]
+        match = SCORE_TOKEN.match(word)
+        keyword = word.lower() in ("likelihood", "impact") and i + 1 < len(words)
+        if match:
+            _set_score(
+                found,
+                "likelihood" if match.group(1) in "Ll" else "impact",
+                match.group(2),
+                word,
+                name,
+            )
+        elif keyword and _looks_like_score(words[i + 1]):
+            _set_score(found, word.lower(), words[i + 1], f"{word} {words[i + 1]}", name)
+            i += 1
+        else:
+            found.rest.append(word)
+        i += 1
+    return found
+
+
+def _looks_like_score(word: str) -> bool:
+    return bool(re.fullmatch(r"-?[0-9]+|[xX?]", word))
+
+
+def _set_score(found: _Scores, which: str, value: str, typed: str, name: str) -> None:
+    number = parse_number(value, 5)
+    if number is None:
+        raise UserError(f"“{typed}” is not a {which} score. {SCALE_HELP}", usage(name))
+    if getattr(found, which) is not None:
+        raise UserError(f"The {which} is given twice. Give it once, like L4 I5.", usage(name))
+    setattr(found, which, number)
+
+
+def _log(words: list[str]) -> LogRisk | OpenLogForm:
+    scores = _scores(words, "log")
+    options, description_words = _log_options(scores.rest)
+    description = _free(" ".join(description_words), "log")
+    if scores.likelihood is None or scores.impact is None:
+        return OpenLogForm(description, scores.likelihood, scores.impact, **options)
+    if not description:
+        raise UserError(
+            "Describe the risk before its scores: cause → event → consequence.", usage("log")
+        )
+    return LogRisk(description, scores.likelihood, scores.impact, **options)
+
+
+def _log_options(words: list[str]) -> tuple[dict, list[str]]:
+    """Pull out `owner @user`, `wg N` and `review DATE`; every other word is description."""
+    options: dict = {}
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        word, following = words[i].lower(), words[i + 1] if i + 1 < len(words) else ""
+        if word == "owner" and parse_user(following):
+            options["owner"] = parse_user(following)
+            i += 2
+        elif word == "wg" and parse_number(following) is not None:
+            options["group"] = parse_number(following)
+            i += 2
+        elif word == "review" and _starts_with_date(words[i + 1 :]):
+            options["review"], used = _date_at(words[i + 1 :])
+            i += 1 + used
+        else:
+            rest.append(words[i])
+            i += 1
+    return options, rest
+
+
+def _starts_with_date(words: list[str]) -> bool:
+    return bool(words) and bool(re.match(r"^[0-9]", words[0]))
+
+
+def _date_at(words: list[str]) -> tuple[date, int]:
+    for size in (1, 3):
+        try:
+            return parse_date(" ".join(words[:size])), size
+        except DateError:
+            continue
+    try:
+        parse_date(words[0])
+    except DateError as error:
+        raise UserError(f"review: {error}", usage("log")) from None
+    raise UserError("review: that date is not one I understand.", usage("log"))
+
+
+def _update(text: str, words: list[str]) -> UpdateRisk | OpenUpdateForm:
+    number = _ref(words, "update")
+    scores = _scores(words[1:], "update")
+    note = _free(" ".join(scores.rest), "update")
+    if scores.likelihood is None and scores.impact is None and not note:
+        return OpenUpdateForm(number)
+    return UpdateRisk(number, scores.likelihood, scores.impact, note)

@@ -1,0 +1,363 @@
+"""The risk register: `/risk` and its forms land here (SPEC §2 and §3)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot import risk_commands as cmd
+from bot.clock import Clock
+from bot.dates import format_long
+from bot.errors import NotAllowed, UserError
+from bot.message_text import Mention, Text, text
+from bot.permissions import ADMIN_WORDS, Actor
+from bot.results import Help, Notice, Outcome
+from bot.risk_scale import DEFAULT_BANDS, Band, band_of, trend
+from storage.action_queries import find_group
+from storage.database import Database
+from storage.models import Risk, RiskHistory, WorkingGroup
+
+LIST_LIMIT = 30
+HISTORY_SHOWN = 5
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class RiskCard:
+    ref: str
+    description: str
+    owner_id: str
+    likelihood: int
+    impact: int
+    band: Band
+    status: str
+    version: int
+    trend: str | None = None
+    group: tuple[int, str] | None = None
+    mitigation: str | None = None
+    review_date: date | None = None
+    updated_on: date | None = None
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class RiskHistoryLine:
+    on: date
+    actor_id: str
+    summary: Text
+
+
+@dataclass(frozen=True)
+class RiskList:
+    heading: str
+    risks: tuple[RiskCard, ...]
+    total: int
+    empty: str
+
+
+@dataclass(frozen=True)
+class RiskDetail:
+    risk: RiskCard
+    history: tuple[RiskHistoryLine, ...]
+
+
+@dataclass(frozen=True)
+class RiskForm:
+    """Open the log form (risk None) or the update form for a risk, filled in."""
+
+    risk: RiskCard | None = None
+    prefill: cmd.OpenLogForm | None = None
+
+
+class RiskService:
+    def __init__(
+        self,
+        db: Database,
+        admins: frozenset[str],
+        bands: tuple[Band, ...] = DEFAULT_BANDS,
+        clock: Clock | None = None,
+    ) -> None:
+        self.db = db
+        self.admins = admins
+        self.bands = bands
+        self.clock = clock or Clock()
+
+    def today(self) -> date:
+        return self.clock.today()
+
+    def actor(self, user_id: str) -> Actor:
+        return Actor(user_id, user_id in self.admins)
+
+    def handle(self, user_id: str, command_text: str) -> Outcome:
+        return self.execute(self.actor(user_id), cmd.parse(command_text))
+
+    def execute(self, actor: Actor, command: object) -> Outcome:
+        handler = getattr(self, "_" + type(command).__name__)
+        for attempt in range(ATTEMPTS):
+            try:
+                with self.db.session() as session:
+                    return handler(session, actor, command)
+            except (StaleDataError, IntegrityError):
+                # Someone saved the same risk, or took the next number, a moment before us.
+                if attempt == ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def groups(self) -> list[tuple[int, str]]:
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(WorkingGroup).where(~WorkingGroup.retired).order_by(WorkingGroup.number)
+            )
+            return [(g.number, g.name) for g in rows]
+
+    # Reading
+
+    def _ShowHelp(self, session: Session, actor: Actor, command: cmd.ShowHelp) -> Outcome:
+        return Outcome(Help("/risk — the risk register", tuple(cmd.USAGE.values())))
+
+    def _ListRisks(self, session: Session, actor: Actor, command: cmd.ListRisks) -> Outcome:
+        query = select(Risk)
+        statuses = [
+            s
+            for s, on in (("open", command.include_open), ("closed", command.include_closed))
+            if on
+        ]
+        query = query.where(Risk.status.in_(statuses))
+        if command.group is not None:
+            group = self._group(session, command.group, "list")
+            query = query.where(Risk.working_group_id == group.id)
+        if command.high_only:
+            high = max(self.bands, key=lambda b: b.lowest)
+            score = Risk.likelihood * Risk.impact
+            query = query.where(score >= high.lowest, score <= high.highest)
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        rows = session.scalars(
+            query.order_by((Risk.likelihood * Risk.impact).desc(), Risk.number).limit(LIST_LIMIT)
+        )
+        heading = (
+            "Closed risks"
+            if not command.include_open
+            else ("Risks" if command.include_closed else "Open risks")
+        )
+        if command.high_only:
+            heading = "High " + heading.lower()
+        return Outcome(
+            RiskList(heading, tuple(self._card(r) for r in rows), total, "No risks match.")
+        )
+
+    def _ShowRisk(self, session: Session, actor: Actor, command: cmd.ShowRisk) -> Outcome:
+        risk = self._find(session, command.number, "show")
+        rows = session.scalars(
+            select(RiskHistory)
+            .where(RiskHistory.risk_id == risk.id)
+            .order_by(RiskHistory.id.desc())
+            .limit(HISTORY_SHOWN)
+        )
+        history = tuple(
+            RiskHistoryLine(r.at.astimezone(self.clock.tz).date(), r.actor_id, _summary(r))
+            for r in rows
+        )
+        return Outcome(RiskDetail(self._card(risk), history))
+
+    # Writing
+
+    def _OpenLogForm(self, session: Session, actor: Actor, command: cmd.OpenLogForm) -> Outcome:
+        return Outcome(RiskForm(prefill=command))
+
+    def _LogRisk(self, session: Session, actor: Actor, command: cmd.LogRisk) -> Outcome:
+        group = self._group(session, command.group, "log") if command.group else None
+        number = (session.scalar(select(func.max(Risk.number))) or 0) + 1
+        now = self.clock.now()
+        risk = Risk(
+            number=number,
+            description=command.description,
+            owner_id=command.owner or actor.user_id,
+            working_group=group,
+            likelihood=command.likelihood,
+            impact=command.impact,
+            mitigation=command.mitigation,
+            review_date=command.review,
+            status="open",
+            created_by=actor.user_id,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(risk)
+        risk.history.append(
+            RiskHistory(
+                actor_id=actor.user_id,
+                at=now,
+                event="logged",
+                new_score=risk.score,
+                note=command.description,
+            )
+        )
+        session.flush()
+        card = self._card(risk)
+        words = text(
+            f"Logged {risk.ref}: score {card.score} ({card.band.name}), owned by ",
+            Mention(risk.owner_id),
+            ".",
+        )
+        return Outcome(
+            Notice(words),
+        )
+
+    def _OpenUpdateForm(self, session: Session, actor: Actor, command: cmd.OpenUpdateForm):
+        risk = self._find_open(session, command.number, "update")
+        self._require_owner(actor, risk, "update")
+        return Outcome(RiskForm(risk=self._card(risk)))
+
+    def _UpdateRisk(self, session: Session, actor: Actor, command: cmd.UpdateRisk) -> Outcome:
+        risk = self._find_open(session, command.number, "update")
+        self._require_owner(actor, risk, "update")
+        if command.expected_version is not None and command.expected_version != risk.version:
+            raise UserError(
+                f"{risk.ref} has changed since you opened it. Nothing was changed — "
+                f"have a look with /risk show {risk.ref} and try again."
+            )
+        now = self.clock.now()
+        old_score = risk.score
+        risk.likelihood = command.likelihood or risk.likelihood
+        risk.impact = command.impact or risk.impact
+        rescored = command.likelihood is not None or command.impact is not None
+        if rescored:
+            risk.trend = trend(old_score, risk.score)
+        risk.history.append(
+            RiskHistory(
+                actor_id=actor.user_id,
+                at=now,
+                event="rescored" if rescored else "note",
+                old_score=old_score,
+                new_score=risk.score,
+                note=command.note,
+            )
+        )
+        self._set(risk, actor, now, "mitigation", command.mitigation)
+        self._set(risk, actor, now, "review_date", command.review)
+        risk.updated_at = now
+        session.flush()
+        card = self._card(risk)
+        if rescored:
+            change = {"up": "up from", "down": "down from", "same": "unchanged at"}[risk.trend]
+            words = f"{risk.ref} now scores {card.score} ({card.band.name}), {change} {old_score}."
+        else:
+            words = f"Your note on {risk.ref} is saved."
+        return Outcome(Notice(words))
+
+    def _CloseRisk(self, session: Session, actor: Actor, command: cmd.CloseRisk) -> Outcome:
+        risk = self._find(session, command.number, "close")
+        self._require_owner(actor, risk, "close")
+        if risk.status == "closed":
+            return Outcome(Notice(f"{risk.ref} is already closed. Nothing was changed."))
+        now = self.clock.now()
+        risk.history.append(
+            RiskHistory(
+                actor_id=actor.user_id,
+                at=now,
+                event="closed",
+                old_score=risk.score,
+                new_score=risk.score,
+                note=command.note,
+            )
+        )
+        risk.status, risk.closed_at, risk.updated_at = "closed", now, now
+        return Outcome(Notice(f"{risk.ref} is closed. It stays in the register's history."))
+
+    # Helpers
+
+    def _set(self, risk: Risk, actor: Actor, now: datetime, field: str, value) -> None:
+        old = getattr(risk, field)
+        if value is None or value == old:
+            return
+        risk.history.append(
+            RiskHistory(
+                actor_id=actor.user_id,
+                at=now,
+                event="changed",
+                field=field,
+                old_value=_text(old),
+                new_value=_text(value),
+            )
+        )
+        setattr(risk, field, value)
+
+    def _find(self, session: Session, number: int, usage_name: str) -> Risk:
+        risk = session.scalars(select(Risk).where(Risk.number == number)).first()
+        if risk is None:
+            raise UserError(
+                f"There is no risk R{number}. /risk list shows them.", cmd.usage(usage_name)
+            )
+        return risk
+
+    def _find_open(self, session: Session, number: int, usage_name: str) -> Risk:
+        risk = self._find(session, number, usage_name)
+        if risk.status == "closed":
+            raise UserError(f"{risk.ref} is closed, so it can't be changed.", cmd.usage(usage_name))
+        return risk
+
+    def _group(self, session: Session, number: int, usage_name: str) -> WorkingGroup:
+        group = find_group(session, number)
+        if group is None:
+            raise UserError(
+                f"There is no working group {number}.", cmd.usage(usage_name), field="group"
+            )
+        return group
+
+    def _require_owner(self, actor: Actor, risk: Risk, verb: str) -> None:
+        if actor.is_admin or actor.user_id == risk.owner_id:
+            return
+        raise NotAllowed(
+            text(
+                f"Only the owner of {risk.ref} (",
+                Mention(risk.owner_id),
+                f") or {ADMIN_WORDS} can {verb} it. Nothing was changed.",
+            )
+        )
+
+    def _card(self, risk: Risk) -> RiskCard:
+        group = risk.working_group
+        return RiskCard(
+            ref=risk.ref,
+            description=risk.description,
+            owner_id=risk.owner_id,
+            likelihood=risk.likelihood,
+            impact=risk.impact,
+            band=band_of(risk.score, self.bands),
+            status=risk.status,
+            version=risk.version,
+            trend=risk.trend,
+            group=(group.number, group.name) if group else None,
+            mitigation=risk.mitigation,
+            review_date=risk.review_date,
+            updated_on=risk.updated_at.astimezone(self.clock.tz).date(),
+        )
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _summary(row: RiskHistory) -> Text:
+    note = f": {row.note}" if row.note else ""
+    if row.event == "logged":
+        return text(f"Logged with score {row.new_score}")
+    if row.event == "rescored":
+        return text(f"Rescored {row.old_score} → {row.new_score}{note}")
+    if row.event == "closed":
+        return text(f"Closed{note}")
+    if row.event == "changed":
+        label = (row.field or "").replace("_", " ").capitalize()
+        new = row.new_value or "—"
+        if row.field == "review_date" and row.new_value:
+            new = format_long(date.fromisoformat(row.new_value))
+        return text(f"{label} set to {new}")
+    return text(f"Note{note}")
