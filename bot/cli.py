@@ -101,7 +101,9 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
     runtime = start(settings)
     try:
-        count = export_plan(runtime.db, args.file)
+        count = export_plan(
+            runtime.db, args.file, tz=settings.timezone, bands=runtime.board.risk_bands
+        )
     except ValueError as error:
         print(f"sendbot export: {error}", file=sys.stderr)
         return 1

@@ -190,6 +190,26 @@ def _converse(chat: Conversation) -> None:
     chat.say(ADMIN, "/action due 4.2 30/09/2020 Adult services restructure moves the start")
     chat.say(PRIYA, "/action show 1.2")
     chat.say(ADMIN, "/action list wg 1")
+    _risks(chat)
+
+
+def _risks(chat: Conversation) -> None:
+    """The minutes' risk to delivery: capacity, eased once the project manager is in post."""
+    chat.say(
+        ADMIN,
+        "/risk log Capacity: no SEND project manager in post, so working groups miss "
+        "deadlines and evidence for the visit is late L4 I4 wg 1 review 3/2/2020",
+    )
+    chat.say(
+        ADMIN,
+        "/risk log Parent carers not engaged in co-production L3 I4 owner <@U0JO000001|jo> wg 3",
+    )
+    chat.say(
+        ADMIN,
+        "/risk update R1 L2 SEND Project Manager appointed, pending pre-employment checks",
+    )
+    chat.say(MARIA, "/risk close R1")
+    chat.say(PRIYA, "/risk list")
 
 
 def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: DemoClock) -> None:

@@ -1,7 +1,7 @@
 """Write the plan to a spreadsheet (`sendbot export`, `/summary export`).
 
 Each sheet is built as a plain Table first, then written as XLSX or CSV, so a new sheet is one
-function: the risk register will be a `risks_table` added to XLSX_TABLES. The CSV holds only the
+function in XLSX_TABLES (actions, the risk register, history). The CSV holds only the
 Actions table, written so that `import_plan` reads it back with nothing changed.
 """
 
@@ -24,9 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.plan_import import protect_formula
+from bot.risk_scale import DEFAULT_BANDS, Band, band_of, impact_name, likelihood_name
 from bot.status import Status
 from storage.database import Database
-from storage.models import Action, ActionHistory, Person
+from storage.models import Action, ActionHistory, Person, Risk
 
 LONDON = ZoneInfo("Europe/London")
 DATE_FORMAT = "DD/MM/YYYY"  # Excel's number format for date cells
@@ -48,7 +49,13 @@ class Table:
     rows: list[list[Cell]]
 
 
-TableBuilder = Callable[[Session, ZoneInfo], Table]
+@dataclass(frozen=True)
+class ExportOptions:
+    tz: ZoneInfo = LONDON
+    bands: tuple[Band, ...] = DEFAULT_BANDS
+
+
+TableBuilder = Callable[[Session, ExportOptions], Table]
 
 
 class ExportError(ValueError):
@@ -76,6 +83,25 @@ ACTION_COLUMNS = (
     Column("withdrawn", 12),
 )
 
+RISK_COLUMNS = (
+    Column("ref", 8),
+    Column("description", 60),
+    Column("owner", 14),
+    Column("owner_name", 24),
+    Column("working_group", 32),
+    Column("likelihood", 10),
+    Column("likelihood_name", 16),
+    Column("impact", 8),
+    Column("impact_name", 14),
+    Column("score", 7),
+    Column("band", 9),
+    Column("trend", 7),
+    Column("mitigation", 40),
+    Column("review_date", 12),
+    Column("status", 8),
+    Column("last_update", 12),
+)
+
 HISTORY_COLUMNS = (
     Column("ref", 10),
     Column("when", 26),
@@ -88,7 +114,9 @@ HISTORY_COLUMNS = (
 )
 
 
-def export_plan(db: Database, path: Path, *, tz: ZoneInfo = LONDON) -> int:
+def export_plan(
+    db: Database, path: Path, *, tz: ZoneInfo = LONDON, bands: tuple[Band, ...] = DEFAULT_BANDS
+) -> int:
     """Write the plan to `path` (.xlsx or .csv); return how many actions were written.
 
     Timestamps shown as dates (last update, withdrawn) are days in `tz`; history times are UTC.
@@ -101,7 +129,7 @@ def export_plan(db: Database, path: Path, *, tz: ZoneInfo = LONDON) -> int:
             else "Name the export file with .xlsx or .csv at the end."
         )
     with db.session() as session:
-        tables = [build(session, tz) for build in writer.tables]
+        tables = [build(session, ExportOptions(tz, bands)) for build in writer.tables]
     _write_atomically(path, lambda target: writer.write(tables, target))
     return len(tables[0].rows)
 
@@ -109,13 +137,14 @@ def export_plan(db: Database, path: Path, *, tz: ZoneInfo = LONDON) -> int:
 # The tables
 
 
-def actions_table(session: Session, tz: ZoneInfo) -> Table:
+def actions_table(session: Session, options: ExportOptions) -> Table:
     query = select(Action).options(selectinload(Action.areas))
     actions = sorted(
         session.scalars(query), key=lambda a: (a.working_group.number, _natural(a.ref))
     )
     names = _names(session)
-    return Table("Actions", ACTION_COLUMNS, [_action_row(a, names, tz) for a in actions])
+    rows = [_action_row(a, names, options.tz) for a in actions]
+    return Table("Actions", ACTION_COLUMNS, rows)
 
 
 def _action_row(action: Action, names: dict[str, str], tz: ZoneInfo) -> list[Cell]:
@@ -142,7 +171,7 @@ def _action_row(action: Action, names: dict[str, str], tz: ZoneInfo) -> list[Cel
     ]
 
 
-def history_table(session: Session, tz: ZoneInfo) -> Table:
+def history_table(session: Session, options: ExportOptions) -> Table:
     query = select(ActionHistory, Action.ref).join(Action).order_by(ActionHistory.id)
     # sorted() is stable, so each action's history stays in the order it happened.
     entries = sorted(session.execute(query).all(), key=lambda pair: _natural(pair[1]))
@@ -162,8 +191,40 @@ def history_table(session: Session, tz: ZoneInfo) -> Table:
     return Table("History", HISTORY_COLUMNS, rows)
 
 
-# Add a builder here to add a sheet to the workbook (the risk register comes next).
-XLSX_TABLES: list[TableBuilder] = [actions_table, history_table]
+def risks_table(session: Session, options: ExportOptions) -> Table:
+    """The risk register, highest score first, with every field of SPEC §2."""
+    risks = session.scalars(
+        select(Risk).order_by((Risk.likelihood * Risk.impact).desc(), Risk.number)
+    )
+    names = _names(session)
+    rows: list[list[Cell]] = []
+    for risk in risks:
+        group = risk.working_group
+        rows.append(
+            [
+                risk.ref,
+                risk.description,
+                risk.owner_id,
+                names.get(risk.owner_id),
+                f"{group.number} {group.name}" if group else None,
+                risk.likelihood,
+                likelihood_name(risk.likelihood),
+                risk.impact,
+                impact_name(risk.impact),
+                risk.score,
+                band_of(risk.score, options.bands).name,
+                risk.trend,
+                risk.mitigation,
+                risk.review_date,
+                risk.status,
+                _local_day(risk.updated_at, options.tz),
+            ]
+        )
+    return Table("Risks", RISK_COLUMNS, rows)
+
+
+# Each builder is one sheet of the workbook.
+XLSX_TABLES: list[TableBuilder] = [actions_table, risks_table, history_table]
 CSV_TABLES: list[TableBuilder] = [actions_table]
 
 

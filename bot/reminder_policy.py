@@ -54,6 +54,16 @@ class EventFacts:
 
 
 @dataclass(frozen=True)
+class RiskFacts:
+    id: int
+    ref: str
+    description: str
+    owner_id: str
+    score: int
+    review_date: date
+
+
+@dataclass(frozen=True)
 class StatusCounts:
     counts: dict[str, int]
     overdue: int
@@ -69,6 +79,7 @@ class PlanFacts:
     not_updated_since: dict[int, tuple[ActionFacts, ...]] = field(default_factory=dict)
     counts: StatusCounts | None = None
     board_channel: str | None = None
+    risks_to_review: tuple[RiskFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,7 @@ class Due:
     event: EventFacts | None = None
     group: GroupFacts | None = None
     actions: tuple[ActionFacts, ...] = ()
+    risk: RiskFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +114,7 @@ class Policy:
         for event in facts.events:
             found += self._event_reminders(event, facts, now, today)
         found += self._digest(facts, now, today)
-        found += risk_review_reminders(facts, now)
+        found += self._risk_reviews(facts, now)
         return found
 
     # Actions
@@ -272,6 +284,23 @@ class Policy:
             return []
         return [Due(f"digest:{week_start.isoformat()}", "digest", facts.board_channel, True)]
 
+    # Risk reviews
+
+    def _risk_reviews(self, facts: PlanFacts, now: datetime) -> list[Due]:
+        """A risk whose review date has come reminds its owner, once for that date."""
+        return [
+            Due(
+                f"risk-review:{risk.id}:{risk.review_date.isoformat()}",
+                "risk_review",
+                risk.owner_id,
+                False,
+                risk=risk,
+                words=f"review due {format_weekday_long(risk.review_date)}",
+            )
+            for risk in facts.risks_to_review
+            if self.window.delivery_for_day(risk.review_date) <= now
+        ]
+
     def _latest(self, series: list[tuple[str, date]], now: datetime) -> str | None:
         """The label of the latest occurrence whose delivery time has come."""
         arrived = [
@@ -291,11 +320,3 @@ def due_words(due: date, today: date) -> str:
         return f"due in {days} days, on {when}"
     overdue = -days
     return f"{overdue} day{'s' if overdue != 1 else ''} overdue (due {when})"
-
-
-def risk_review_reminders(facts: PlanFacts, now: datetime) -> list[Due]:
-    """Hook for the risk register (issue 4): a risk whose review date arrives reminds its owner.
-
-    The register does not exist yet, so there is nothing to remind about.
-    """
-    return []

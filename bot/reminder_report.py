@@ -13,6 +13,7 @@ KIND_WORDS = {
     "visit_readiness": "visit readiness",
     "board_meeting": "highlight update for the board",
     "digest": "weekly digest",
+    "risk_review": "risk review",
 }
 
 
@@ -44,6 +45,8 @@ def report_lines(report: SweepReport, names: dict[str, str] | None = None) -> li
 
 def describe(item: Due) -> str:
     kind = KIND_WORDS.get(item.kind, item.kind)
+    if item.risk is not None:
+        return f"{item.risk.ref} {kind} — {item.words}"
     if item.action is not None:
         return f"{item.action.ref} {kind} — {item.words}"
     if item.event is not None and item.group is not None:

@@ -24,6 +24,7 @@ from bot.reminder_policy import (
     GroupFacts,
     PlanFacts,
     Policy,
+    RiskFacts,
     StatusCounts,
 )
 from bot.status import Status
@@ -218,7 +219,12 @@ class ReminderSweep:
         if self.board_channel:
             by_status, overdue = rq.status_counts(session, today)
             counts = StatusCounts(by_status, overdue)
+        risks = tuple(
+            RiskFacts(r.id, r.ref, r.description, r.owner_id, r.score, r.review_date)
+            for r in rq.risks_due_for_review(session, today)
+        )
         return PlanFacts(
+            risks_to_review=risks,
             actions=tuple(_facts(a, g) for a, g in rows),
             groups=tuple(
                 GroupFacts(g.number, g.name, g.lead_id, g.channel_id) for g in rq.groups(session)

@@ -10,6 +10,7 @@ from bot.status import Status
 from handlers.render import (
     MAX_BLOCKS,
     context,
+    cut,
     escape,
     header,
     message,
@@ -30,10 +31,10 @@ def render_bundle(bundle: Bundle) -> dict:
 
 def _personal_message(bundle: Bundle, today: date) -> dict:
     by_action: dict[int, list[Due]] = {}
-    visits: list[Due] = []
+    others: list[Due] = []
     for item in bundle.items:
-        if item.kind == "visit_owner" or item.kind == "board_meeting":
-            visits.append(item)
+        if item.kind in ("visit_owner", "board_meeting", "risk_review"):
+            others.append(item)
         elif item.action is not None:
             by_action.setdefault(item.action.id, []).append(item)
     blocks: list[dict] = []
@@ -50,10 +51,10 @@ def _personal_message(bundle: Bundle, today: date) -> dict:
             blocks += _action_blocks(group, today)
         if count > MAX_ITEMS:
             blocks.append(context(f"…and {count - MAX_ITEMS} more. /action mine shows them all."))
-    for item in visits:
-        blocks += _event_blocks(item, today)
+    for item in others:
+        blocks += _other_blocks(item)
     fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
-    return message(escape(fallback), blocks[:MAX_BLOCKS])
+    return message(fallback, blocks[:MAX_BLOCKS])  # already escaped mrkdwn
 
 
 def _action_blocks(items: list[Due], today: date) -> list[dict]:
@@ -99,10 +100,19 @@ def _button(action_id: str, label: str, value: str, style: str | None = None) ->
     return button
 
 
-def _event_blocks(item: Due, today: date) -> list[dict]:
+def _other_blocks(item: Due) -> list[dict]:
     event = item.event
     if item.kind == "board_meeting":
         return [section(_board_meeting_text(item))]
+    if item.kind == "risk_review":
+        risk = item.risk
+        return [
+            section(
+                f":mag: Risk *{escape(risk.ref)}* (score {risk.score}) is due for review "
+                f"({format_weekday_long(risk.review_date)}): {escape(cut(risk.description, 500))}\n"
+                f"Rescore it or add a note with `/risk update {escape(risk.ref)}`."
+            )
+        ]
     lines = [
         f":clipboard: *{escape(event.title)}* is on {format_weekday_long(event.date)}. "
         f"Evidence is due by *{format_weekday_long(event.evidence_due)}*.",
@@ -134,7 +144,7 @@ def _channel_message(bundle: Bundle, today: date) -> dict:
         elif item.kind == "board_meeting":
             blocks.append(section(_board_meeting_text(item)))
     fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
-    return message(escape(fallback), blocks[:MAX_BLOCKS])
+    return message(fallback, blocks[:MAX_BLOCKS])  # already escaped mrkdwn
 
 
 def _digest_blocks(counts: StatusCounts | None, today: date) -> list[dict]:

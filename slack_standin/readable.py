@@ -11,6 +11,7 @@ _EMOJI = {
     ":warning:": "⚠️",
     ":information_source:": "ℹ️",
     ":clipboard:": "📋",
+    ":mag:": "🔍",
     ":busts_in_silhouette:": "👥",
     ":spiral_calendar_pad:": "🗓️",
 }

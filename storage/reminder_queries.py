@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from storage.models import Action, Deadline, WorkingGroup
+from storage.models import Action, Deadline, Risk, WorkingGroup
 
 COMPLETE = "blue"
 EVENT_HORIZON_DAYS = 70  # the earliest visit reminder is about eight weeks before it
@@ -85,3 +85,13 @@ def status_counts(session: Session, today: date) -> tuple[dict[str, int], int]:
         )
     )
     return counts, overdue or 0
+
+
+def risks_due_for_review(session: Session, today: date) -> list[Risk]:
+    return list(
+        session.scalars(
+            select(Risk).where(
+                Risk.status == "open", Risk.review_date.is_not(None), Risk.review_date <= today
+            )
+        )
+    )

@@ -177,4 +177,7 @@ def test_demo_plays_the_conversation_and_exits_0(tmp_path):
     assert "sent to Jo Evans: 3.1 overdue — 3 days overdue" in out
     assert "3.3 overdue, to the group lead — 15 days overdue" in out
     assert "Sat 18 Jan 2020" not in out  # nothing goes out at weekends
+    assert "R1 now scores 8 (medium), down from 16." in out
+    assert "8 medium ↓ falling" in out
+    assert "sent to Alex Carter: R1 risk review" in out
     assert "Traceback" not in out + done.stderr

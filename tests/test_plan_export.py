@@ -64,12 +64,12 @@ def history_count(db: Database) -> int:
         return session.scalar(select(func.count(ActionHistory.id))) or 0
 
 
-def test_xlsx_has_actions_and_history_sheets(db, tmp_path):
+def test_xlsx_has_actions_risks_and_history_sheets(db, tmp_path):
     path = tmp_path / "plan.xlsx"
     assert export_plan(db, path) == 4
 
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Actions", "History"]
+    assert workbook.sheetnames == ["Actions", "Risks", "History"]
     actions = workbook["Actions"]
     header = [cell.value for cell in actions[1]]
     assert header == [column.name for column in ACTION_COLUMNS]
@@ -202,3 +202,27 @@ def test_start_dates_are_exported_as_dates(db, tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert rows[3]["start"] == "06/01/2020"
+
+
+def test_the_workbook_holds_the_risk_register_with_scores_and_bands(db, tmp_path):
+    from bot.risk_service import RiskService
+
+    risks = RiskService(db, frozenset())
+    risks.handle("U0OWNER01", "log Project manager not in post L4 I4 wg 1")
+    risks.handle("U0OWNER01", "log Minor data gap L1 I2")
+    risks.handle("U0OWNER01", "update R1 L2 Appointed")
+    path = tmp_path / "plan.xlsx"
+    export_plan(db, path)
+    sheet = load_workbook(path)["Risks"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    first = dict(zip(header, rows[1], strict=True))
+    assert (first["ref"], first["score"], first["band"], first["trend"]) == (
+        "R1",
+        8,
+        "medium",
+        "down",
+    )
+    assert (first["likelihood_name"], first["impact_name"]) == ("Unlikely", "Major")
+    assert first["working_group"] == "1 Understanding of Need"
+    assert [r[0] for r in rows[1:]] == ["R1", "R2"]

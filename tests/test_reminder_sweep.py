@@ -233,3 +233,17 @@ def test_snooze_button_pauses_reminders_for_two_working_days(plan, chat, sweep, 
     standin.reset()
     next_day = sweep.run(sender, now=TUESDAY + timedelta(days=1))
     assert all(item.action.ref != "1.1" for b in next_day.sent for item in b.items if item.action)
+
+
+def test_a_risk_whose_review_date_arrives_reminds_its_owner_once(plan, sweep, sender, standin):
+    plan.risks.handle(OTHER, "log Capacity gap in the SEND team L4 I4 review 21/1/2020")
+    monday = datetime(2020, 1, 20, 10, 0, tzinfo=UTC)
+    assert not any(item.risk for b in sweep.run(sender, now=monday).sent for item in b.items)
+    report = sweep.run(sender, now=TUESDAY)
+    reviews = [item for b in report.sent for item in b.items if item.kind == "risk_review"]
+    assert [(item.recipient, item.risk.ref) for item in reviews] == [(OTHER, "R1")]
+    said = flatten(dms_to(standin, OTHER)[-1].params)
+    assert "Risk *R1* (score 16) is due for review (Tuesday 21 January 2020)" in said
+    assert "/risk update R1" in said
+    later = sweep.run(sender, now=TUESDAY + timedelta(days=1))
+    assert not any(item.kind == "risk_review" for b in later.sent for item in b.items)

@@ -130,3 +130,41 @@ def test_a_wrong_reminders_section_names_the_key(reminders, message):
     with pytest.raises(ConfigError) as caught:
         parse_board({"reminders": reminders})
     assert message in str(caught.value)
+
+
+def _bands(*ranges):
+    return {
+        "risk_bands": [
+            {"name": name, "colour": colour, "from": low, "to": high}
+            for name, colour, low, high in ranges
+        ]
+    }
+
+
+def test_risk_bands_can_be_configured():
+    board = parse_board(_bands(("low", "green", 1, 6), ("high", "red", 7, 25)))
+    assert [(b.name, b.lowest, b.highest) for b in board.risk_bands] == [
+        ("low", 1, 6),
+        ("high", 7, 25),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ranges", "message"),
+    [
+        (
+            (("low", "green", 1, 4), ("high", "red", 6, 25)),
+            "a risk scored 5 would fall outside every band",
+        ),
+        (
+            (("low", "green", 1, 12), ("high", "red", 12, 25)),
+            "a risk scored 12 would fall in two bands (low and high)",
+        ),
+        ((("low", "pink", 1, 25),), "risk_bands[0].colour must be one of green, amber, red"),
+        ((("low", "green", 9, 2),), "from must not be more than to"),
+    ],
+)
+def test_risk_bands_that_miss_or_overlap_a_possible_score_are_refused(ranges, message):
+    with pytest.raises(ConfigError) as caught:
+        parse_board(_bands(*ranges))
+    assert message in str(caught.value)
