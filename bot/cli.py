@@ -133,20 +133,25 @@ def _sweep(settings: Settings, at: datetime | None):
     return runtime, sweep
 
 
-def _sender(settings: Settings):
+def _sender(settings: Settings, runtime):
     from handlers.app import web_client
     from handlers.slack_reminder_sender import SlackReminderSender
 
+    return SlackReminderSender(web_client(settings.bot_token, settings.api_url), runtime.summaries)
+
+
+def _require_token(settings: Settings) -> None:
     if not settings.bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is missing: it is needed to send reminders.")
-    return SlackReminderSender(web_client(settings.bot_token, settings.api_url))
 
 
 def _remind(settings: Settings, args: argparse.Namespace) -> int:
     from bot.reminder_report import report_lines
 
-    sender = None if args.dry_run else _sender(settings)
-    _, sweep = _sweep(settings, args.at)
+    if not args.dry_run:
+        _require_token(settings)
+    runtime, sweep = _sweep(settings, args.at)
+    sender = None if args.dry_run else _sender(settings, runtime)
     report = sweep.run(sender, dry_run=args.dry_run)
     print("\n".join(report_lines(report)))
     return 0
@@ -155,9 +160,11 @@ def _remind(settings: Settings, args: argparse.Namespace) -> int:
 def _clock(settings: Settings, args: argparse.Namespace) -> int:
     from bot.clock_process import run_clock
 
-    sender = _sender(settings)
+    _require_token(settings)
     runtime, sweep = _sweep(settings, args.at)
-    run_clock(sweep, sender, args.every or runtime.board.reminders.sweep_minutes)
+    run_clock(
+        sweep, _sender(settings, runtime), args.every or runtime.board.reminders.sweep_minutes
+    )
     return 0
 
 

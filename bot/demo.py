@@ -217,7 +217,9 @@ def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: De
     chat.say(ADMIN, "/deadline add visit 6/2/2020")
     chat.say(ADMIN, "/deadline add board 21/1/2020 January SEND Improvement Board")
     print("\nThe clock now sweeps at 09:05 every day until the monitoring visit.")
-    sender = SlackReminderSender(web_client(settings.bot_token, settings.api_url))
+    sender = SlackReminderSender(
+        web_client(settings.bot_token, settings.api_url), runtime.summaries
+    )
     sweep = ReminderSweep(runtime.db, runtime.board, settings.board_channel, runtime.clock)
     first_shown = False
     for offset in range(1, QUARTER_DAYS + 1):

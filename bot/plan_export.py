@@ -6,9 +6,11 @@ Actions table, written so that `import_plan` reads it back with nothing changed.
 """
 
 import csv
+import io
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -124,9 +126,9 @@ def export_plan(
     writer = _WRITERS.get(path.suffix.lower())
     if writer is None:
         raise ExportError(
-            f"I can export to .xlsx or .csv, not “{path.suffix}”."
+            f"I can export to .xlsx, .csv or .zip (a CSV file for each sheet), not “{path.suffix}”."
             if path.suffix
-            else "Name the export file with .xlsx or .csv at the end."
+            else "Name the export file with .xlsx, .csv or .zip at the end."
         )
     with db.session() as session:
         tables = [build(session, ExportOptions(tz, bands)) for build in writer.tables]
@@ -284,11 +286,23 @@ def _set_cell(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
 
 def _write_csv(tables: list[Table], path: Path) -> None:
     (table,) = tables
+    path.write_bytes(_csv_bytes(table))
+
+
+def _write_zip(tables: list[Table], path: Path) -> None:
+    """Every sheet of the workbook as its own CSV file, in one zip."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for table in tables:
+            archive.writestr(f"{table.title.lower()}.csv", _csv_bytes(table))
+
+
+def _csv_bytes(table: Table) -> bytes:
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow([column.name for column in table.columns])
+    writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
     # utf-8-sig: the byte order mark makes Excel read the file as UTF-8 (names with accents).
-    with path.open("w", encoding="utf-8-sig", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow([column.name for column in table.columns])
-        writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
+    return text.getvalue().encode("utf-8-sig")
 
 
 def _csv_cell(value: Cell) -> str:
@@ -308,6 +322,7 @@ class _Writer:
 _WRITERS = {
     ".xlsx": _Writer(XLSX_TABLES, _write_xlsx),
     ".csv": _Writer(CSV_TABLES, _write_csv),
+    ".zip": _Writer(XLSX_TABLES, _write_zip),
 }
 
 

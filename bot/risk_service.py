@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -108,6 +109,20 @@ class RiskService:
                 if attempt == ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
+
+    def owned_by(self, user_id: str, limit: int = 10) -> RiskList:
+        """The person's open risks, highest score first (for App Home)."""
+        with self.db.session() as session:
+            where = (Risk.status == "open", Risk.owner_id == user_id)
+            total = session.scalar(select(func.count(Risk.id)).where(*where)) or 0
+            rows = session.scalars(
+                select(Risk)
+                .where(*where)
+                .order_by((Risk.likelihood * Risk.impact).desc(), Risk.number)
+                .limit(limit)
+            )
+            cards = tuple(self._card(r) for r in rows)
+        return RiskList("Your open risks", cards, total, "You own no open risks.")
 
     def groups(self) -> list[tuple[int, str]]:
         with self.db.session() as session:
@@ -322,22 +337,26 @@ class RiskService:
         )
 
     def _card(self, risk: Risk) -> RiskCard:
-        group = risk.working_group
-        return RiskCard(
-            ref=risk.ref,
-            description=risk.description,
-            owner_id=risk.owner_id,
-            likelihood=risk.likelihood,
-            impact=risk.impact,
-            band=band_of(risk.score, self.bands),
-            status=risk.status,
-            version=risk.version,
-            trend=risk.trend,
-            group=(group.number, group.name) if group else None,
-            mitigation=risk.mitigation,
-            review_date=risk.review_date,
-            updated_on=risk.updated_at.astimezone(self.clock.tz).date(),
-        )
+        return risk_card(risk, self.bands, self.clock.tz)
+
+
+def risk_card(risk: Risk, bands: tuple[Band, ...], tz: ZoneInfo) -> RiskCard:
+    group = risk.working_group
+    return RiskCard(
+        ref=risk.ref,
+        description=risk.description,
+        owner_id=risk.owner_id,
+        likelihood=risk.likelihood,
+        impact=risk.impact,
+        band=band_of(risk.score, bands),
+        status=risk.status,
+        version=risk.version,
+        trend=risk.trend,
+        group=(group.number, group.name) if group else None,
+        mitigation=risk.mitigation,
+        review_date=risk.review_date,
+        updated_on=risk.updated_at.astimezone(tz).date(),
+    )
 
 
 def _text(value) -> str | None:

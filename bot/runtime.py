@@ -15,6 +15,7 @@ from bot.deadline_service import DeadlineService
 from bot.errors import ConfigError
 from bot.risk_service import RiskService
 from bot.settings import Settings
+from bot.summary_service import SummaryService
 from storage.database import Database
 from storage.migrate import upgrade
 
@@ -28,6 +29,7 @@ class Runtime:
     actions: ActionService
     deadlines: DeadlineService
     risks: RiskService
+    summaries: SummaryService
 
 
 def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runtime:
@@ -47,6 +49,7 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
         ActionService(db, admins, clock),
         DeadlineService(db, admins, board.evidence_lead_working_days, clock),
         RiskService(db, admins, board.risk_bands, clock),
+        SummaryService(db, board, clock),
     )
 
 

@@ -10,10 +10,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 from handlers import (
     action_buttons,
     action_command,
-    coming_soon,
     deadline_command,
     home,
     risk_command,
+    summary_command,
 )
 from handlers.context import BotContext
 
@@ -45,6 +45,6 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
     action_buttons.register(app, ctx)
     deadline_command.register(app, ctx)
     risk_command.register(app, ctx)
+    summary_command.register(app, ctx)
     home.register(app, ctx)
-    coming_soon.register(app)
     return app

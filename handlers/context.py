@@ -6,6 +6,7 @@ from bot.action_service import ActionService
 from bot.deadline_service import DeadlineService
 from bot.risk_service import RiskService
 from bot.settings import Settings
+from bot.summary_service import SummaryService
 from storage.database import Database
 
 
@@ -16,3 +17,4 @@ class BotContext:
     actions: ActionService
     deadlines: DeadlineService
     risks: RiskService
+    summaries: SummaryService

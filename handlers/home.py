@@ -9,6 +9,7 @@ from handlers.context import BotContext
 from handlers.guard import guarded
 from handlers.render import context
 from handlers.render_result import render
+from handlers.render_summary import render_overview
 
 log = logging.getLogger(__name__)
 MAX_HOME_BLOCKS = 100
@@ -34,7 +35,20 @@ def publish_home(ctx: BotContext, client, user_id: str) -> None:
 
 
 def home_view(ctx: BotContext, user_id: str) -> dict:
-    outcome = ctx.actions.execute(ctx.actions.actor(user_id), cmd.Mine())
-    blocks = render(outcome.result, ctx.actions.today())["blocks"]
-    blocks.append(context("Type `/action help` in any channel to see everything I can do."))
-    return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+    """Your actions with their buttons, your risks, the next deadlines; admins see the board."""
+    today = ctx.actions.today()
+    mine = ctx.actions.execute(ctx.actions.actor(user_id), cmd.Mine()).result
+    sections = [
+        render(mine, today)["blocks"],
+        render(ctx.risks.owned_by(user_id), today)["blocks"],
+        render(ctx.deadlines.upcoming(limit=5), today)["blocks"],
+    ]
+    if user_id in ctx.actions.admins:
+        sections.append(render_overview(ctx.summaries.overview())["blocks"])
+    blocks: list[dict] = []
+    for part in sections:
+        if blocks:
+            blocks.append({"type": "divider"})
+        blocks += part
+    tail = context("Type `/action help`, `/risk help` or `/summary` in any channel for more.")
+    return {"type": "home", "blocks": [*blocks[: MAX_HOME_BLOCKS - 1], tail]}

@@ -3,10 +3,9 @@
 import json
 from datetime import date
 
-from bot.dates import format_long, format_weekday_long
+from bot.dates import format_weekday_long
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
 from bot.reminder_sweep import Bundle
-from bot.status import Status
 from handlers.render import (
     MAX_BLOCKS,
     context,
@@ -137,23 +136,12 @@ def _board_meeting_text(item: Due) -> str:
 def _channel_message(bundle: Bundle, today: date) -> dict:
     blocks: list[dict] = []
     for item in bundle.items:
-        if item.kind == "digest":
-            blocks += _digest_blocks(bundle.counts, today)
-        elif item.kind == "visit_readiness":
+        if item.kind == "visit_readiness":
             blocks += _readiness_blocks(item, bundle.counts, today)
         elif item.kind == "board_meeting":
             blocks.append(section(_board_meeting_text(item)))
     fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
     return message(fallback, blocks[:MAX_BLOCKS])  # already escaped mrkdwn
-
-
-def _digest_blocks(counts: StatusCounts | None, today: date) -> list[dict]:
-    counts = counts or StatusCounts({}, 0)
-    parts = [f"{status_words(s)}: {counts.counts.get(s.value, 0)}" for s in Status]
-    return [
-        header(f"Weekly digest — {format_long(today)}"),
-        section("\n".join(parts) + f"\n:warning: Overdue: {counts.overdue}"),
-    ]
 
 
 def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> list[dict]:

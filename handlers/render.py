@@ -272,10 +272,10 @@ def render_deadlines(result: DeadlineList) -> dict:
                 f"{countdown(card.evidence_due, result.today)}"
             )
         lines.append(line)
-    return message("Upcoming deadlines", [header("Upcoming deadlines"), *_sections(lines)])
+    return message("Upcoming deadlines", [header("Upcoming deadlines"), *pack_sections(lines)])
 
 
-def _sections(lines: list[str]) -> list[dict]:
+def pack_sections(lines: list[str]) -> list[dict]:
     """Pack lines into as few sections as fit, each within Slack's 3,000 characters."""
     blocks, current = [], ""
     for line in lines:

@@ -19,6 +19,7 @@ def context(runtime: Runtime) -> BotContext:
         actions=runtime.actions,
         deadlines=runtime.deadlines,
         risks=runtime.risks,
+        summaries=runtime.summaries,
     )
 
 

@@ -8,8 +8,12 @@ methods fail (rate limits, Slack errors) to exercise the bot's error handling.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import email.parser
+import email.policy
 import itertools
 import json
+import mimetypes
 import threading
 import time
 from collections import Counter, deque
@@ -25,10 +29,14 @@ BOT_ID = "B0BOT"
 
 API_PREFIX = "/api/"
 RESPONSE_PREFIX = "/response/"
+# files.getUploadURLExternal hands out <base>/upload/<file id>; the client POSTs the bytes there.
+UPLOAD_PREFIX = "/upload/"
+# The method name recorded (and usable with fail_next / slow) for those byte uploads.
+UPLOAD_METHOD = "file_upload"
 
 # slack_sdk sends these as JSON text inside form bodies; decode them so tests see the same
 # Python objects whichever encoding the client picked.
-JSON_FORM_FIELDS = frozenset({"blocks", "attachments", "view"})
+JSON_FORM_FIELDS = frozenset({"blocks", "attachments", "view", "files"})
 
 # Real Slack timestamps are "seconds.micros"; start from a fixed, plausible epoch.
 TS_EPOCH = 1_700_000_000
@@ -46,6 +54,30 @@ class Call:
     token: str | None = None
     response_id: str | None = None  # for response_url posts, the id part of the URL
     failed: bool = False  # answered with an error (fail_next, or e.g. channel_not_found)
+
+
+@dataclass
+class UploadedFile:
+    """A file uploaded the way files_upload_v2 does it (get URL, POST bytes, complete)."""
+
+    file_id: str
+    filename: str
+    title: str | None  # as given to files.completeUploadExternal (Slack shows filename if None)
+    content: bytes  # exactly the bytes POSTed to the upload URL
+    channel_id: str | None  # channel_id, or the first of channels; None if not shared
+    initial_comment: str | None
+    completed: bool
+    thread_ts: str | None = None
+
+
+@dataclass
+class _PendingUpload:
+    """A file id from files.getUploadURLExternal, not yet completed."""
+
+    filename: str
+    alt_txt: str | None
+    snippet_type: str | None
+    content: bytes | None = None  # None until the bytes arrive at the upload URL
 
 
 @dataclass
@@ -86,6 +118,8 @@ class SlackStandIn:
         self._delays: dict[str, float] = {}
         self._expired: set[str] = set()
         self._users: dict[str, dict[str, Any]] = {}
+        self._pending_uploads: dict[str, _PendingUpload] = {}
+        self._uploaded: list[UploadedFile] = []
         self._ids = itertools.count(1)  # never reset, so ts/view ids stay unique
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -95,6 +129,8 @@ class SlackStandIn:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
             "conversations.open": self._conversations_open,
+            "files.completeUploadExternal": self._files_complete_upload_external,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
             "views.open": self._views_open,
@@ -189,10 +225,12 @@ class SlackStandIn:
             self._delays[method] = seconds
 
     def reset(self) -> None:
-        """Forget calls, responses, pending failures and delays; users are kept."""
+        """Forget calls, responses, uploads, pending failures and delays; users are kept."""
         with self._cond:
             self.calls.clear()
             self._responses.clear()
+            self._pending_uploads.clear()
+            self._uploaded.clear()
             self._failures.clear()
             self._delays.clear()
             self._expired.clear()
@@ -211,6 +249,11 @@ class SlackStandIn:
         """Bodies POSTed to `response_url` (the full URL or just its id)."""
         with self._cond:
             return list(self._responses.get(_response_id(response_url), []))
+
+    def uploaded_files(self) -> list[UploadedFile]:
+        """Files whose upload was completed (files.completeUploadExternal), in that order."""
+        with self._cond:
+            return [dataclasses.replace(file) for file in self._uploaded]
 
     def wait_for(
         self,
@@ -250,10 +293,7 @@ class SlackStandIn:
     # -- request handling (called from server threads) ------------------------------------
 
     def _handle_api(self, method: str, params: dict, token: str | None) -> Reply:
-        with self._cond:
-            delay = self._delays.get(method, 0)
-        if delay:
-            time.sleep(delay)  # simulating Slack's own latency, outside the lock
+        self._delay(method)
         with self._cond:
             failure = self._take_failure(method)
             if failure is not None:
@@ -279,6 +319,31 @@ class SlackStandIn:
             self._record(call)
         self._announce(call)
         return not expired
+
+    def _handle_upload(self, file_id: str, content: bytes) -> Reply | None:
+        """Store bytes POSTed to an upload URL; None means success (Slack answers "OK - n")."""
+        self._delay(UPLOAD_METHOD)
+        with self._cond:
+            failure = self._take_failure(UPLOAD_METHOD)
+            pending = self._pending_uploads.get(file_id)
+            if failure is not None:
+                reply: Reply | None = failure.reply()
+            elif pending is None:  # never issued, already completed, or forgotten by reset()
+                reply = 404, {}, _error("file_not_found")
+            else:
+                pending.content = content  # a repeated POST replaces the bytes, as a retry would
+                reply = None
+            params = {"file_id": file_id, "size": len(content)}
+            call = Call(UPLOAD_METHOD, params, None, failed=reply is not None)
+            self._record(call)
+        self._announce(call)
+        return reply
+
+    def _delay(self, method: str) -> None:
+        with self._cond:
+            delay = self._delays.get(method, 0)
+        if delay:
+            time.sleep(delay)  # simulating Slack's own latency, outside the lock
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)
@@ -344,6 +409,86 @@ class SlackStandIn:
         if not users:
             return _error("users_list_not_supplied")
         return {"ok": True, "channel": {"id": "D" + users[0]}}
+
+    def _files_get_upload_url_external(self, params: dict) -> dict[str, Any]:
+        filename = str(params.get("filename") or "")
+        try:
+            length = int(params.get("length", ""))
+        except (TypeError, ValueError):
+            length = -1
+        if not filename or length < 0:
+            return _error("invalid_arguments")
+        file_id = f"F0STANDIN{next(self._ids)}"
+        self._pending_uploads[file_id] = _PendingUpload(
+            filename, params.get("alt_txt"), params.get("snippet_type")
+        )
+        return {
+            "ok": True,
+            "upload_url": f"{self._base}{UPLOAD_PREFIX}{file_id}",
+            "file_id": file_id,
+        }
+
+    def _files_complete_upload_external(self, params: dict) -> dict[str, Any]:
+        entries = params.get("files")
+        if (
+            not isinstance(entries, list)
+            or not entries
+            or not all(isinstance(entry, dict) and entry.get("id") for entry in entries)
+        ):
+            return _error("invalid_arguments")
+        ids = [str(entry["id"]) for entry in entries]
+        if len(set(ids)) != len(ids):
+            return _error("invalid_arguments")
+        # All or nothing: one unknown or not-yet-uploaded file fails the whole call.
+        if any(self._upload_content(file_id) is None for file_id in ids):
+            return _error("file_not_found")
+        channels = [c.strip() for c in str(params.get("channels") or "").split(",") if c.strip()]
+        channel_id = params.get("channel_id") or (channels[0] if channels else None)
+        files = []
+        for file_id, entry in zip(ids, entries, strict=True):
+            pending = self._pending_uploads.pop(file_id)
+            uploaded = UploadedFile(
+                file_id=file_id,
+                filename=pending.filename,
+                title=entry.get("title"),
+                content=pending.content or b"",
+                channel_id=channel_id,
+                initial_comment=params.get("initial_comment"),
+                completed=True,
+                thread_ts=params.get("thread_ts"),
+            )
+            self._uploaded.append(uploaded)
+            files.append(self._file_object(uploaded, pending))
+        return {"ok": True, "files": files}
+
+    def _upload_content(self, file_id: str) -> bytes | None:
+        pending = self._pending_uploads.get(file_id)
+        return pending.content if pending is not None else None
+
+    def _file_object(self, file: UploadedFile, pending: _PendingUpload) -> dict[str, Any]:
+        """A trimmed-down version of the file object Slack returns."""
+        created = TS_EPOCH + next(self._ids)
+        extension = file.filename.rpartition(".")[2].lower() if "." in file.filename else ""
+        mimetype = mimetypes.guess_type(file.filename)[0] or "application/octet-stream"
+        url = f"https://files.standin.slack.test/files-pri/{TEAM_ID}-{file.file_id}"
+        obj: dict[str, Any] = {
+            "id": file.file_id,
+            "created": created,
+            "timestamp": created,
+            "name": file.filename,
+            "title": file.title or file.filename,
+            "mimetype": mimetype,
+            "filetype": pending.snippet_type or extension or "binary",
+            "user": BOT_USER_ID,
+            "size": len(file.content),
+            "url_private": f"{url}/{file.filename}",
+            "url_private_download": f"{url}/download/{file.filename}",
+            "permalink": f"https://standin.slack.test/files/{BOT_USER_ID}/{file.file_id}",
+            "channels": [file.channel_id] if file.channel_id else [],
+        }
+        if pending.alt_txt:
+            obj["alt_txt"] = pending.alt_txt
+        return obj
 
     def _users_info(self, params: dict) -> dict[str, Any]:
         user_id = str(params.get("user", ""))
@@ -437,6 +582,19 @@ def _decode_body(raw: bytes, content_type: str) -> dict[str, Any]:
     return body if isinstance(body, dict) else {"_json": body}
 
 
+def _multipart_file(raw: bytes, content_type: str) -> bytes:
+    """The first file part of a multipart/form-data body (else the first part), byte-exact."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+    parts = list(message.iter_parts())
+    files = [part for part in parts if part.get_filename() is not None]
+    for part in files or parts:
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            return payload
+    return raw  # not parseable as multipart: keep what was sent
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -460,6 +618,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         path = urlsplit(self.path).path
         standin = self.server.standin
+        if path.startswith(UPLOAD_PREFIX) and self.command == "POST":
+            # File bytes, not form fields: route before _read_params() can decode them.
+            content = self._read_upload()
+            failure = standin._handle_upload(path.removeprefix(UPLOAD_PREFIX), content)
+            if failure is None:
+                self._send(200, f"OK - {len(content)}".encode(), "text/plain")
+            else:
+                status, headers, body = failure
+                self._send(status, json.dumps(body).encode(), "application/json", headers)
+            return
         params = self._read_params()
         if path.startswith(API_PREFIX):
             method = path.removeprefix(API_PREFIX)
@@ -477,10 +645,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _read_params(self) -> dict[str, Any]:
         params: dict[str, Any] = _flatten(parse_qs(urlsplit(self.path).query))
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        params.update(_decode_body(raw, self.headers.get_content_type()))
+        params.update(_decode_body(self._read_body(), self.headers.get_content_type()))
         return params
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _read_upload(self) -> bytes:
+        """The file's bytes: slack_sdk POSTs them raw; curl -F and browsers send multipart."""
+        raw = self._read_body()
+        if self.headers.get_content_type() == "multipart/form-data":
+            return _multipart_file(raw, self.headers.get("Content-Type", ""))
+        return raw
 
     def _bearer_token(self) -> str | None:
         scheme, _, token = self.headers.get("Authorization", "").partition(" ")

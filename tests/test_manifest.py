@@ -32,8 +32,9 @@ SCOPE_OF_METHOD = {
     "views_open": None,
     "views_publish": None,
     "views_update": None,
+    "files_upload_v2": "files:write",  # files.getUploadURLExternal, files.completeUploadExternal
 }
-CALL = re.compile(r"\bclient\.([a-z]+_[A-Za-z_]+)\(")
+CALL = re.compile(r"\bclient\.([a-z]+_[A-Za-z0-9_]+)\(")
 
 
 def methods_the_code_calls() -> set[str]:

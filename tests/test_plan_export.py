@@ -1,6 +1,7 @@
 """Exporting the plan to XLSX and CSV, and reading the CSV back in with nothing changed."""
 
 import csv
+import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -166,8 +167,11 @@ def test_an_empty_plan_exports_just_the_header(database_url, tmp_path):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("plan.pdf", "I can export to .xlsx or .csv, not “.pdf”."),
-        ("plan", "Name the export file with .xlsx or .csv at the end."),
+        (
+            "plan.pdf",
+            "I can export to .xlsx, .csv or .zip (a CSV file for each sheet), not “.pdf”.",
+        ),
+        ("plan", "Name the export file with .xlsx, .csv or .zip at the end."),
     ],
 )
 def test_other_file_types_are_refused(db, tmp_path, name, message):
@@ -226,3 +230,16 @@ def test_the_workbook_holds_the_risk_register_with_scores_and_bands(db, tmp_path
     assert (first["likelihood_name"], first["impact_name"]) == ("Unlikely", "Major")
     assert first["working_group"] == "1 Understanding of Need"
     assert [r[0] for r in rows[1:]] == ["R1", "R2"]
+
+
+def test_a_zip_holds_every_sheet_as_csv(db, tmp_path):
+    import zipfile
+
+    path = tmp_path / "plan.zip"
+    export_plan(db, path)
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == ["actions.csv", "history.csv", "risks.csv"]
+        text = archive.read("actions.csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["ref", "title", "description"]
+    assert len(rows) == 5  # the header and the four actions

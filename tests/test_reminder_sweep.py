@@ -32,8 +32,8 @@ def sweep(plan):
 
 
 @pytest.fixture
-def sender(standin):
-    return SlackReminderSender(web_client(BOT_TOKEN, standin.url))
+def sender(standin, plan):
+    return SlackReminderSender(web_client(BOT_TOKEN, standin.url), plan.summaries)
 
 
 def dms_to(standin, user):
@@ -176,10 +176,13 @@ def test_board_readiness_and_digest_go_to_the_board_channel(plan, sweep, sender,
     monday = datetime(2020, 1, 20, 9, 5, tzinfo=UTC)
     sweep.run(sender, now=monday)
     posts = [c for c in standin.delivered("chat.postMessage") if c.params["channel"] == "C0BOARD01"]
-    assert len(posts) == 1
-    said = flatten(posts[0].params)
-    assert "Monitoring visit readiness" in said and "Weekly digest" in said
-    assert "Evidence is due by Thursday 23 January 2020" in said
+    readiness, digest = (flatten(p.params) for p in posts)
+    assert "Monitoring visit readiness" in readiness
+    assert "Evidence is due by Thursday 23 January 2020" in readiness
+    assert "Weekly digest — 20 January 2020" in digest
+    assert "*By working group*" in digest and "Overdue (1), oldest first" in digest
+    (chart,) = standin.uploaded_files()
+    assert chart.channel_id == "C0BOARD01" and chart.content.startswith(b"\x89PNG")
 
 
 def test_two_sweeps_at_once_never_send_twice(plan, sender, standin, database_url):

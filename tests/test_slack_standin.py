@@ -17,8 +17,12 @@ from slack_sdk.webhook import WebhookClient
 
 from slack_standin import Call, SlackStandIn
 from slack_standin.__main__ import format_call
+from slack_standin.server import UploadedFile
 
 BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Hello*"}}]
+# PNG-ish bytes: NULs, CR/LF and "&=" that a form decoder would mangle.
+PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00&a=b\xff\r\n--x\r\n\x00"
+BIG_BYTES = bytes(range(256)) * 1200  # 300 KiB
 
 
 @pytest.fixture
@@ -250,3 +254,164 @@ def test_format_call_is_one_line_without_token() -> None:
     line = format_call(call)
     assert line == 'chat.postMessage FAILED {"text": "a\\nb"}'
     assert "\n" not in format_call(Call("response_url", {"blocks": BLOCKS * 50}, None, "r1"))
+
+
+# -- file uploads (files_upload_v2: getUploadURLExternal, POST bytes, completeUploadExternal) ---
+
+
+@pytest.mark.parametrize("content", [PNG_BYTES, BIG_BYTES], ids=["binary", "300KiB"])
+def test_files_upload_v2_keeps_the_exact_bytes(
+    client: WebClient, standin: SlackStandIn, content: bytes
+) -> None:
+    response = client.files_upload_v2(
+        content=content,
+        filename="chart.png",
+        title="Progress chart",
+        channel="D0ABC",
+        initial_comment="Here is this week's chart",
+    )
+    file_id = response["file"]["id"]
+    assert file_id.startswith("F")
+    assert response["file"]["name"] == "chart.png"
+    assert response["file"]["title"] == "Progress chart"
+    assert response["file"]["size"] == len(content)
+    assert response["file"]["mimetype"] == "image/png"
+    assert standin.uploaded_files() == [
+        UploadedFile(
+            file_id=file_id,
+            filename="chart.png",
+            title="Progress chart",
+            content=content,
+            channel_id="D0ABC",
+            initial_comment="Here is this week's chart",
+            completed=True,
+        )
+    ]
+    methods = [call.method for call in standin.calls]
+    assert methods == ["files.getUploadURLExternal", "file_upload", "files.completeUploadExternal"]
+    (upload,) = standin.delivered("file_upload")
+    assert upload.params == {"file_id": file_id, "size": len(content)}
+    (complete,) = standin.delivered("files.completeUploadExternal")
+    assert complete.params["files"] == [{"id": file_id, "title": "Progress chart"}]
+
+
+def test_upload_url_points_at_the_standin(client: WebClient, standin: SlackStandIn) -> None:
+    got = client.files_getUploadURLExternal(filename="a.txt", length=3, alt_txt="notes")
+    assert got["upload_url"] == standin.url.replace("/api/", "/upload/") + got["file_id"]
+    params = standin.calls_to("files.getUploadURLExternal")[0].params
+    assert params == {"filename": "a.txt", "length": "3", "alt_txt": "notes"}
+
+
+def test_several_files_in_one_upload(client: WebClient, standin: SlackStandIn) -> None:
+    response = client.files_upload_v2(
+        file_uploads=[
+            {"content": "plan,due\nEHCP,2025-01-01\n", "filename": "plan.csv", "title": "Plan"},
+            {"file": PNG_BYTES, "filename": "chart.png"},
+        ],
+        channels=["C1", "C2"],
+        thread_ts="1700000000.000100",
+    )
+    assert [f["name"] for f in response["files"]] == ["plan.csv", "chart.png"]
+    uploads = standin.uploaded_files()
+    assert [(u.filename, u.title, u.content) for u in uploads] == [
+        ("plan.csv", "Plan", b"plan,due\nEHCP,2025-01-01\n"),
+        ("chart.png", "chart.png", PNG_BYTES),  # slack_sdk defaults the title to the filename
+    ]
+    assert {(u.channel_id, u.initial_comment, u.thread_ts) for u in uploads} == {
+        ("C1", None, "1700000000.000100")
+    }
+    assert len(standin.calls_to("files.completeUploadExternal")) == 1
+
+
+def test_completing_unknown_or_unsent_files_fails(client: WebClient, standin: SlackStandIn) -> None:
+    unknown = [{"id": "F0NOPE", "title": "x"}]
+    assert error_of(lambda: client.files_completeUploadExternal(files=unknown)) == "file_not_found"
+
+    file_id = client.files_getUploadURLExternal(filename="a.txt", length=2)["file_id"]
+    pending = [{"id": file_id, "title": "a"}]
+    assert error_of(lambda: client.files_completeUploadExternal(files=pending)) == "file_not_found"
+    assert standin.uploaded_files() == []
+    assert standin.calls_to("files.completeUploadExternal")[-1].failed
+
+    not_json = {"files": "[not json"}
+    error = error_of(lambda: client.api_call("files.completeUploadExternal", params=not_json))
+    assert error == "invalid_arguments"
+
+
+def test_get_upload_url_needs_filename_and_length(client: WebClient) -> None:
+    for params in ({"length": "3"}, {"filename": "a.txt"}, {"filename": "a", "length": "x"}):
+        error = error_of(lambda p=params: client.api_call("files.getUploadURLExternal", params=p))
+        assert error == "invalid_arguments"
+
+
+def test_upload_url_is_single_use(client: WebClient, standin: SlackStandIn) -> None:
+    got = client.files_getUploadURLExternal(filename="a.txt", length=2)
+    with urllib.request.urlopen(got["upload_url"], data=b"hi") as response:
+        assert response.read() == b"OK - 2"
+    client.files_completeUploadExternal(files=[{"id": got["file_id"], "title": "a"}])
+
+    for url in (got["upload_url"], standin.url.replace("/api/", "/upload/") + "F0NOPE"):
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(url, data=b"again")
+        assert info.value.code == 404
+    assert [c.failed for c in standin.calls_to("file_upload")] == [False, True, True]
+    assert [u.content for u in standin.uploaded_files()] == [b"hi"]
+
+
+def test_multipart_upload_keeps_the_file_part(client: WebClient, standin: SlackStandIn) -> None:
+    got = client.files_getUploadURLExternal(filename="chart.png", length=len(PNG_BYTES))
+    body = (
+        b'--BOUNDARY\r\nContent-Disposition: form-data; name="filename"\r\n\r\nchart.png\r\n'
+        b'--BOUNDARY\r\nContent-Disposition: form-data; name="file"; filename="chart.png"\r\n'
+        b"Content-Type: image/png\r\n\r\n" + PNG_BYTES + b"\r\n--BOUNDARY--\r\n"
+    )
+    headers = {"Content-Type": "multipart/form-data; boundary=BOUNDARY"}
+    request = urllib.request.Request(got["upload_url"], data=body, headers=headers)
+    urllib.request.urlopen(request).close()
+    client.files_completeUploadExternal(files=[{"id": got["file_id"]}])
+    (upload,) = standin.uploaded_files()
+    assert (upload.content, upload.title) == (PNG_BYTES, None)
+
+
+def test_complete_retries_after_rate_limit(standin: SlackStandIn) -> None:
+    standin.fail_next("files.completeUploadExternal", status=429, retry_after=0)
+    client = WebClient(base_url=standin.url, token="xoxb-test")
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=1))
+
+    client.files_upload_v2(content=b"report", filename="report.txt", channel="C1")
+    assert [u.content for u in standin.uploaded_files()] == [b"report"]
+    assert [c.failed for c in standin.calls_to("files.completeUploadExternal")] == [True, False]
+
+
+def test_fail_next_and_slow_apply_to_the_byte_upload(
+    client: WebClient, standin: SlackStandIn
+) -> None:
+    standin.fail_next("file_upload", status=500)
+    with pytest.raises(urllib.error.HTTPError) as info:  # slack_sdk does not wrap this step
+        client.files_upload_v2(content=b"x", filename="x.txt")
+    assert info.value.code == 500
+    assert standin.uploaded_files() == []
+
+    standin.slow("file_upload", 0.1)
+    started = time.monotonic()
+    client.files_upload_v2(content=b"x", filename="x.txt")
+    assert time.monotonic() - started >= 0.1
+    assert len(standin.uploaded_files()) == 1
+
+
+def test_reset_forgets_uploads(client: WebClient, standin: SlackStandIn) -> None:
+    client.files_upload_v2(content=b"old", filename="old.txt", channel="C1")
+    got = client.files_getUploadURLExternal(filename="a.txt", length=1)
+    urllib.request.urlopen(got["upload_url"], data=b"a").close()
+
+    standin.reset()
+    assert standin.uploaded_files() == []
+    stale = [{"id": got["file_id"], "title": "a"}]
+    assert error_of(lambda: client.files_completeUploadExternal(files=stale)) == "file_not_found"
+
+
+def test_uploaded_files_are_copies(client: WebClient, standin: SlackStandIn) -> None:
+    client.files_upload_v2(content=b"x", filename="x.txt")
+    standin.uploaded_files()[0].title = "changed"
+    assert standin.uploaded_files()[0].title == "x.txt"
+    assert format_call(standin.calls_to("file_upload")[0]).startswith('file_upload {"file_id": "F')

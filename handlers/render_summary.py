@@ -1,0 +1,225 @@
+"""Block Kit for the summaries: always within Slack's limits, cutting lists with "…and N more"."""
+
+from datetime import date
+
+from bot.dates import describe_due, format_compact, format_compact_year, format_long
+from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
+from bot.status import Status
+from bot.summary_service import ActionLine, Overview, Part, RiskSummary, VisitReadiness
+from handlers.render import (
+    STATUS_ICON,
+    context,
+    countdown,
+    cut,
+    escape,
+    header,
+    message,
+    pack_sections,
+    section,
+)
+from handlers.render_risks import BAND_ICON, TREND_ARROW
+
+TITLE_IN_LIST = 90
+MORE = "/summary export has everything."
+# Highest first, as a board reads a BRAG report.
+STATUS_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
+SQUARE = {
+    "green": ":large_green_square:",
+    "amber": ":large_orange_square:",
+    "red": ":large_red_square:",
+}
+
+
+def render_overview(result: Overview, title: str | None = None) -> dict:
+    title = title or result.title
+    blocks = [header(title), section(_totals(result)), *pack_sections(_group_lines(result))]
+    parts = [
+        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, _overdue_line),
+        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, _due_line),
+        (
+            f"No update for {result.stale_after_days} days or more ({result.stale.total})",
+            result.stale,
+            _stale_line,
+        ),
+    ]
+    if result.group_actions is not None:
+        parts.append(
+            (f"Open actions ({result.group_actions.total})", result.group_actions, _open_line)
+        )
+    parts.append((f"Top risks ({result.risks.total} open)", result.risks, _risk_line))
+    for title, part, line in parts:
+        if part.total:
+            blocks += pack_sections([f"*{title}*", *_lines(part, line, result.today)])
+    if result.deadlines:
+        deadlines = [_deadline_line(d, result.today) for d in result.deadlines]
+        blocks += pack_sections(["*Next deadlines*", *deadlines])
+    if result.changes is not None:
+        blocks.append(section(_changes(result)))
+    blocks.append(context(f"As at {format_long(result.today)}. {MORE}"))
+    return message(escape(title), blocks)
+
+
+def _totals(result: Overview) -> str:
+    totals = result.totals
+    everything = sum(totals.values())
+    if not everything:
+        return "No actions in the plan yet."
+    done = totals.get(Status.BLUE.value, 0)
+    counts = " · ".join(
+        f"{STATUS_ICON[s]} {s.label.split(' (')[0]} {totals.get(s.value, 0)}" for s in STATUS_ORDER
+    )
+    return f"{counts}\n*{_percent(done, everything)} complete* ({done} of {everything} actions)"
+
+
+def _group_lines(result: Overview) -> list[str]:
+    lines = ["*By working group*"] if len(result.groups) > 1 else []
+    for group in result.groups:
+        counts = " ".join(f"{STATUS_ICON[s]}{group.counts.get(s.value, 0)}" for s in STATUS_ORDER)
+        lines.append(
+            f"*{group.number} {escape(group.name)}* — {counts} · "
+            f"{_percent(group.complete, group.total)} complete"
+        )
+    return lines
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
+def _lines(part: Part, line, today: date) -> list[str]:
+    lines = [line(item, today) for item in part.items]
+    if part.total > len(part.items):
+        lines.append(f"…and {part.total - len(part.items)} more. {MORE}")
+    return lines
+
+
+def _action(a: ActionLine) -> str:
+    return f"*{escape(a.ref)}* {escape(cut(a.title, TITLE_IN_LIST))} — <@{a.owner_id}>"
+
+
+def _overdue_line(a: ActionLine, today: date) -> str:
+    return f"{_action(a)} · {STATUS_ICON[a.status]} · *{describe_due(a.due, today)}*"
+
+
+def _due_line(a: ActionLine, today: date) -> str:
+    when = f"{format_compact(a.due)} ({describe_due(a.due, today)})"
+    return f"{_action(a)} · {STATUS_ICON[a.status]} · {when}"
+
+
+def _stale_line(a: ActionLine, today: date) -> str:
+    return f"{_action(a)} · last update {format_compact_year(a.last_update)}"
+
+
+def _open_line(a: ActionLine, today: date) -> str:
+    return f"{_action(a)} · {STATUS_ICON[a.status]} {a.status.label} · {describe_due(a.due, today)}"
+
+
+def _risk_line(card, today: date | None = None) -> str:
+    arrow = f" {TREND_ARROW[card.trend]}" if card.trend else ""
+    return (
+        f"{BAND_ICON[card.band.colour]} *{card.ref}* {card.score}{arrow} — "
+        f"{escape(cut(card.description, 120))} — <@{card.owner_id}>"
+    )
+
+
+def _deadline_line(card, today: date) -> str:
+    line = (
+        f"*{escape(card.title)}* — {format_compact_year(card.date)}, {countdown(card.date, today)}"
+    )
+    if card.evidence_due:
+        evidence = card.evidence_due
+        line += f" (evidence due {format_compact(evidence)}, {countdown(evidence, today)})"
+    return line
+
+
+def _changes(result: Overview) -> str:
+    changes = result.changes
+    completed = ", ".join(escape(r) for r in changes.completed.items)
+    more = (
+        f" and {changes.completed.total - len(changes.completed.items)} more"
+        if changes.completed.total > len(changes.completed.items)
+        else ""
+    )
+    risks = ", ".join(changes.new_risks.items)
+    lines = [
+        f"*Since the last board meeting ({format_long(changes.since)})*",
+        f"• {changes.status_changes} status change{'s' if changes.status_changes != 1 else ''}",
+        f"• {changes.completed.total} completed" + (f": {completed}{more}" if completed else ""),
+        f"• {changes.new_risks.total} new risk{'s' if changes.new_risks.total != 1 else ''}"
+        + (f": {risks}" if risks else ""),
+    ]
+    return "\n".join(lines)
+
+
+# Risks
+
+
+def render_risk_summary(result: RiskSummary) -> dict:
+    counts = " · ".join(
+        f"{BAND_ICON[colour]} {name} {count}" for name, colour, count in result.band_counts
+    )
+    total = sum(count for _, _, count in result.band_counts)
+    blocks = [
+        header("Risk register"),
+        section(f"*{total} open risk{'s' if total != 1 else ''}* — {counts}"),
+        section(_heat_map(result, result.bands)),
+    ]
+    if result.top.total:
+        blocks += pack_sections(["*Top risks*", *_lines(result.top, _risk_line, result.today)])
+    blocks.append(context(f"As at {format_long(result.today)}. /risk list shows every open risk."))
+    return message(f"Risk register: {total} open", blocks)
+
+
+def _heat_map(result: RiskSummary, bands) -> str:
+    """A 5×5 grid, likelihood up the side (5 at the top), impact along the bottom, each cell
+    coloured by its band and holding its count of open risks."""
+    lines = ["*Heat map* (open risks by likelihood and impact)"]
+    for likelihood in range(5, 0, -1):
+        cells = []
+        for impact in range(1, 6):
+            colour = band_of(likelihood * impact, bands).colour
+            cells.append(f"{SQUARE[colour]}`{result.grid.get((likelihood, impact), 0):>2}`")
+        lines.append(f"`L{likelihood}` " + "  ".join(cells) + f"  {LIKELIHOOD[likelihood - 1]}")
+    lines.append("`  ` " + "  ".join(f"`I{i}`  " for i in range(1, 6)))
+    lines.append("Impact: " + ", ".join(f"I{i} {name}" for i, name in enumerate(IMPACT, 1)))
+    return "\n".join(lines)
+
+
+# Visit readiness
+
+
+def render_visit(result: VisitReadiness) -> dict:
+    if result.visit is None:
+        text = "No monitoring visit is set. An admin can add one with /deadline add visit DATE."
+        return message(text, [section(text)])
+    visit = result.visit
+    opening = (
+        f"*{escape(visit.title)}* is {countdown(visit.date, result.today)}, on "
+        f"{format_long(visit.date)}. Evidence is due by *{format_long(visit.evidence_due)}* "
+        f"({countdown(visit.evidence_due, result.today)})."
+    )
+    open_total = sum(o for _, _, o, _ in result.groups)
+    updated = sum(u for _, _, _, u in result.groups)
+    share = (
+        f"*{updated} of {open_total} open actions ({_percent(updated, open_total)})* "
+        f"have been updated since {format_long(result.since)}."
+    )
+    group_lines = ["*By working group*"] + [
+        f"{n} {escape(name)} — {u} of {o} updated ({_percent(u, o)})"
+        for n, name, o, u in result.groups
+    ]
+    blocks = [
+        header("Monitoring visit readiness"),
+        section(opening),
+        section(share),
+        *pack_sections(group_lines),
+    ]
+    if result.waiting.total:
+        waiting = [f"*Still to update ({result.waiting.total} people)*"] + [
+            f"• <@{owner}> — {count} action{'s' if count != 1 else ''}"
+            for owner, count in result.waiting.items
+        ]
+        if result.waiting.total > len(result.waiting.items):
+            waiting.append(f"…and {result.waiting.total - len(result.waiting.items)} more. {MORE}")
+        blocks += pack_sections(waiting)
+    return message("Monitoring visit readiness", blocks)
