@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
@@ -35,7 +35,32 @@ LONDON = ZoneInfo("Europe/London")
 DATE_FORMAT = "DD/MM/YYYY"  # Excel's number format for date cells
 CSV_DATE = "%d/%m/%Y"  # what import_plan reads back
 
-Cell = str | int | date | None
+
+@dataclass(frozen=True)
+class Coloured:
+    """A value shown on a coloured cell in the workbook (BRAG status, risk band)."""
+
+    value: str
+    colour: str  # one of BRAG_FILLS
+
+
+# GOV.UK colours; white text on the dark ones so the words stay readable.
+BRAG_FILLS = {
+    "blue": ("1D70B8", "FFFFFF"),
+    "green": ("00703C", "FFFFFF"),
+    "amber": ("F47738", "0B0C0C"),
+    "red": ("D4351C", "FFFFFF"),
+    "grey": ("B1B4B6", "0B0C0C"),
+}
+STATUS_COLOUR = {
+    "not started": "grey",
+    "red": "red",
+    "amber": "amber",
+    "green": "green",
+    "blue": "blue",
+}
+
+Cell = str | int | date | Coloured | None
 
 
 @dataclass(frozen=True)
@@ -160,7 +185,7 @@ def _action_row(action: Action, names: dict[str, str], tz: ZoneInfo) -> list[Cel
         action.owner_id,
         names.get(action.owner_id),
         action.sro_id,
-        Status(action.status).label,
+        Coloured(Status(action.status).label, STATUS_COLOUR[action.status]),
         action.start_date,
         action.original_due_date,
         action.due_date,
@@ -202,6 +227,7 @@ def risks_table(session: Session, options: ExportOptions) -> Table:
     rows: list[list[Cell]] = []
     for risk in risks:
         group = risk.working_group
+        band = band_of(risk.score, options.bands)
         rows.append(
             [
                 risk.ref,
@@ -214,7 +240,7 @@ def risks_table(session: Session, options: ExportOptions) -> Table:
                 risk.impact,
                 impact_name(risk.impact),
                 risk.score,
-                band_of(risk.score, options.bands).name,
+                Coloured(band.name, band.colour),
                 risk.trend,
                 risk.mitigation,
                 risk.review_date,
@@ -273,6 +299,11 @@ def _set_cell(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
     if value is None:
         return
     cell = sheet.cell(row=row, column=column)
+    if isinstance(value, Coloured):
+        fill, font = BRAG_FILLS[value.colour]
+        cell.fill = PatternFill(start_color=fill, end_color=fill, fill_type="solid")
+        cell.font = Font(color=font, bold=True)
+        value = value.value
     if isinstance(value, str):
         # openpyxl refuses control characters, and would store “=…” as a formula: a note
         # typed in Slack must stay text, never something Excel runs.
@@ -308,6 +339,8 @@ def _csv_bytes(table: Table) -> bytes:
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
+    if isinstance(value, Coloured):
+        value = value.value
     if isinstance(value, date):
         return value.strftime(CSV_DATE)
     return protect_formula(str(value))

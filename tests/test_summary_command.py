@@ -1,0 +1,270 @@
+"""`/summary` and its variants, App Home for admins, and the files it sends (issue 5)."""
+
+import io
+import json
+import zipfile
+from datetime import UTC, date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from sqlalchemy import insert, select
+
+from storage.models import Action, Risk, WorkingGroup
+from tests.conftest import ADMIN, OTHER, OWNER
+from tests.support.blockkit import assert_valid_message, assert_valid_view, flatten
+
+pytestmark = pytest.mark.usefixtures("plan")
+# The plan fixture, on Monday 20 January 2020: 1.1 (WG1, due 31 Jan), 1.2 (WG1, due 6 Feb),
+# 2.1 (WG2, due 31 Mar), 3.1 (WG3, due 10 Jan: overdue), 4.1 (WG4, due 28 Feb). All not started.
+
+
+def test_the_overview_counts_brag_overall_and_per_group(chat):
+    chat.ask("update 1.1 green", OWNER)
+    chat.ask("done 1.2 Dashboard live", OWNER)
+    chat.ask("update 2.1 red Provider withdrew", OTHER)
+    said = chat.says("", ADMIN, "/summary")
+    assert "SEND Improvement Board — where the plan stands" in said
+    assert (
+        ":red_circle: Red 1 · :large_orange_circle: Amber 0 · :large_green_circle: Green 1 · "
+        ":white_circle: Not started 2 · :large_blue_circle: Blue 1"
+    ) in said
+    assert "*20% complete* (1 of 5 actions)" in said
+    group_1 = (
+        "*1 Understanding of Need* — :red_circle:0 :large_orange_circle:0 "
+        ":large_green_circle:1 :white_circle:0 :large_blue_circle:1 · 50% complete"
+    )
+    assert group_1 in said
+    assert "*2 Commissioning* — :red_circle:1" in said
+
+
+def test_the_overview_lists_overdue_due_soon_risks_and_deadlines(chat, plan):
+    chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
+    plan.risks.handle(OWNER, "log Capacity in the SEND team L4 I5")
+    said = chat.says("", OWNER, "/summary")
+    assert "*Overdue (1), oldest first*" in said
+    assert "*3.1* Launch the family-friendly WSoA" in said and "*10 days overdue*" in said
+    assert "*Due in the next 14 days (1)*" in said and "Fri 31 Jan (due in 11 days)" in said
+    assert "*Top risks (1 open)*" in said and "*R1* 20" in said
+    assert "DfE/NHSE monitoring visit* — Thu 6 Feb 2020, in 17 days" in said
+    assert "evidence due Thu 23 Jan, in 3 days" in said
+
+
+def test_stale_actions_are_listed(chat, plan):
+    import time_machine
+
+    with time_machine.travel(datetime(2020, 3, 2, 10, tzinfo=UTC), tick=True):
+        chat.ask("note 2.1 Still going", OTHER)
+        said = chat.says("", OWNER, "/summary")
+    assert "*No update for 28 days or more (4)*" in said
+    assert "*2.1*" not in said.split("No update for 28 days")[1]
+
+
+def test_what_changed_since_the_last_board_meeting(chat, plan):
+    chat.ask("add board 13/01/2020 January board", ADMIN, "/deadline")
+    chat.ask("done 3.1 Launched", OWNER)
+    chat.ask("update 1.1 amber", OWNER)
+    plan.risks.handle(OWNER, "log Funding gap L3 I3")
+    said = chat.says("", ADMIN, "/summary")
+    assert "*Since the last board meeting (13 January 2020)*" in said
+    assert "• 2 status changes" in said
+    assert "• 1 completed: 3.1" in said
+    assert "• 1 new risk: R1" in said
+
+
+def test_summary_for_one_working_group_lists_its_actions(chat):
+    said = chat.says("wg 1", OWNER, "/summary")
+    assert "Working Group 1 Understanding of Need" in said
+    assert "*Open actions (2)*" in said and "*1.1*" in said and "*1.2*" in said
+    assert "*2.1*" not in said
+    assert "There is no working group 9" in chat.says("wg 9", OWNER, "/summary")
+
+
+def test_risk_summary_counts_bands_and_draws_the_heat_map(chat, plan):
+    for text in ("A L5 I5", "B L4 I4", "C L1 I1", "D L2 I3"):
+        plan.risks.handle(OWNER, f"log {text}")
+    said = chat.says("risks", OWNER, "/summary")
+    assert "*4 open risks*" in said
+    assert (
+        ":large_green_circle: low 1 · :large_orange_circle: medium 1 · :red_circle: high 2" in said
+    )
+    heat = said.split("*Heat map*")[1]
+    assert "`L5` " in heat and ":large_red_square:` 1`" in heat
+    assert heat.count("` 1`") == 4
+
+
+def test_visit_readiness_shows_the_share_updated_and_who_has_not(chat, plan):
+    import time_machine
+
+    chat.ask("add visit 10/10/2019", ADMIN, "/deadline")
+    chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
+    with time_machine.travel(datetime(2020, 1, 22, 10, tzinfo=UTC), tick=True):
+        chat.ask("note 1.1 Evidence pack drafted", OWNER)
+        said = chat.says("visit", ADMIN, "/summary")
+    assert "Monitoring visit readiness" in said
+    assert "Evidence is due by *23 January 2020* (tomorrow)" in said
+    # Everything was added on 20 January, after the last visit on 10 October: all count as updated.
+    assert "*5 of 5 open actions (100%)* have been updated since 10 October 2019" in said
+
+
+def test_visit_readiness_names_who_still_has_to_update(chat, plan):
+    import time_machine
+
+    with time_machine.travel(datetime(2020, 1, 27, 10, tzinfo=UTC), tick=True):
+        chat.ask("add visit 22/1/2020", ADMIN, "/deadline")  # the last visit, after the plan began
+        chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
+        chat.ask("note 1.1 Updated after the last visit", OWNER)
+        said = chat.says("visit", ADMIN, "/summary")
+    assert "*1 of 5 open actions (20%)* have been updated since 22 January 2020" in said
+    assert "1 Understanding of Need — 1 of 2 updated (50%)" in said
+    assert "Still to update (2 people)" in said
+    assert f"<@{OWNER}> — 2 actions" in said and f"<@{OTHER}> — 2 actions" in said
+
+
+def test_no_visit_set_says_how_to_add_one(chat):
+    assert "No monitoring visit is set" in chat.says("visit", ADMIN, "/summary")
+
+
+def test_here_is_refused_to_a_non_admin_and_posts_to_the_channel_for_an_admin(chat, slack):
+    said = chat.says("here", OWNER, "/summary")
+    assert "Only an admin (the board chair or project manager) can post a summary" in said
+    answer = slack.command("/summary", "risks here", ADMIN)
+    assert answer["response_type"] == "in_channel"
+    assert_valid_message(answer)
+
+
+def test_export_sends_the_whole_plan_by_dm_with_brag_colours(chat, standin, plan):
+    chat.ask("update 1.1 green", OWNER)
+    plan.risks.handle(OWNER, "log Capacity L4 I5")
+    said = chat.says("export", ADMIN, "/summary")
+    assert "The export is on its way to you in a direct message." in said
+    (upload,) = standin.uploaded_files()
+    assert upload.channel_id == f"D{ADMIN}" and upload.filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(upload.content))
+    assert workbook.sheetnames == ["Actions", "Risks", "History"]
+    actions = workbook["Actions"]
+    header = [c.value for c in actions[1]]
+    status_column = header.index("status")
+    cells = {row[0].value: row[status_column] for row in actions.iter_rows(min_row=2)}
+    assert set(cells) == {"1.1", "1.2", "2.1", "3.1", "4.1"}
+    assert cells["1.1"].value == "Green (on track)"
+    assert cells["1.1"].fill.start_color.rgb.endswith("00703C")
+    assert cells["2.1"].fill.start_color.rgb.endswith("B1B4B6")
+    risks = workbook["Risks"]
+    assert [c.value for c in risks[2]][0] == "R1"
+
+
+def test_csv_export_is_a_zip_of_each_sheet(chat, standin):
+    chat.ask("export csv", ADMIN, "/summary")
+    (upload,) = standin.uploaded_files()
+    with zipfile.ZipFile(io.BytesIO(upload.content)) as archive:
+        assert sorted(archive.namelist()) == ["actions.csv", "history.csv", "risks.csv"]
+
+
+def test_chart_is_a_png_of_brag_by_working_group(chat, standin):
+    chat.ask("done 1.1 Published", OWNER)
+    said = chat.says("chart", OWNER, "/summary")
+    assert "The chart is on its way to you in a direct message." in said
+    (upload,) = standin.uploaded_files()
+    image = Image.open(io.BytesIO(upload.content))
+    assert image.format == "PNG" and 800 <= image.width <= 2000 and 400 <= image.height <= 1600
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("wg", "Which working group?"),
+        ("export pdf", "Export as xlsx or csv."),
+        ("everything", "I don't know “everything”"),
+    ],
+)
+def test_bad_summary_input_gets_a_reason(chat, text, reason):
+    assert reason in chat.says(text, ADMIN, "/summary")
+
+
+def test_summary_help_lists_every_variant(chat):
+    said = chat.says("help", OWNER, "/summary")
+    for usage in (
+        "/summary wg N",
+        "/summary risks",
+        "/summary visit",
+        "/summary export",
+        "/summary chart",
+    ):
+        assert usage in said
+
+
+def test_admins_see_the_board_overview_in_app_home(slack, standin):
+    slack.event({"type": "app_home_opened", "user": ADMIN, "tab": "home"})
+    view = standin.wait_for("views.publish")[0].params["view"]
+    assert_valid_view(view)
+    said = flatten(view)
+    assert "You have no open actions" in said and "You own no open risks" in said
+    assert "SEND Improvement Board — where the plan stands" in said
+
+
+def test_members_see_their_risks_and_deadlines_but_not_the_board_overview(slack, standin, plan):
+    plan.risks.handle(OWNER, "log Capacity L4 I5")
+    plan.deadlines.handle(ADMIN, "add visit 6/2/2020")
+    slack.event({"type": "app_home_opened", "user": OWNER, "tab": "home"})
+    said = flatten(standin.wait_for("views.publish")[0].params["view"])
+    assert "Your open risks: 1" in said and "*R1* Capacity" in said
+    assert "Upcoming deadlines" in said and "DfE/NHSE monitoring visit" in said
+    assert "where the plan stands" not in said
+
+
+def _big_plan(plan, actions: int, risks: int) -> None:
+    """A plan far larger than any real one, written straight to the database."""
+    with plan.db.session() as session:
+        groups = session.scalars(select(WorkingGroup.id).order_by(WorkingGroup.number)).all()
+        now = datetime(2019, 11, 1, tzinfo=UTC)
+        statuses = ["not started", "red", "amber", "green", "blue"]
+        rows = [
+            {
+                "ref": f"X{n}",
+                "ref_key": f"X{n}",
+                "title": f"Generated action {n} " + "x" * 80,
+                "working_group_id": groups[n % len(groups)],
+                "owner_id": f"U0GEN{n % 300:04d}",
+                "original_due_date": date(2020, 1, 1 + n % 28),
+                "due_date": date(2020, 1, 1 + n % 28),
+                "status": statuses[n % 5],
+                "created_at": now,
+                "last_update_at": now,
+                "version": 1,
+            }
+            for n in range(actions)
+        ]
+        session.execute(insert(Action), rows)
+        session.execute(
+            insert(Risk),
+            [
+                {
+                    "number": n + 1,
+                    "description": f"Generated risk {n} " + "y" * 200,
+                    "owner_id": "U0GEN0001",
+                    "likelihood": 1 + n % 5,
+                    "impact": 1 + (n // 5) % 5,
+                    "status": "open",
+                    "created_by": ADMIN,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+                for n in range(risks)
+            ],
+        )
+
+
+def test_every_summary_fits_slack_with_10000_actions_and_1000_risks(chat, slack, standin, plan):
+    _big_plan(plan, 10_000, 1_000)
+    chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
+    for text in ("", "wg 1", "risks", "visit"):
+        answer = chat.ask(text, ADMIN, "/summary")  # validated against Block Kit limits
+        assert len(answer["blocks"]) <= 50
+        assert "…and" in flatten(answer) or text in ("risks", "visit")
+    said = chat.says("", ADMIN, "/summary")
+    assert "(10005 actions)" in said or "of 10005 actions" in said
+    slack.event({"type": "app_home_opened", "user": ADMIN, "tab": "home"})
+    assert_valid_view(standin.wait_for("views.publish")[0].params["view"])
+    assert len(json.dumps(standin.wait_for("views.publish")[0].params["view"])) < 250_000
