@@ -33,12 +33,14 @@ PEOPLE = {
     "U0JO000001": ("Jo Evans", "jo.evans@parentforum.example", "Parent carer forum"),
     "U0CHRIS001": ("Chris Obi", "chris.obi@council.example", "Head of Adult Social Care"),
     "U0MARIA001": ("Maria Lopez", "maria.lopez@school.example", "SENCO network lead"),
+    "U0CHAIR001": ("Cllr Jane Morgan", "jane.morgan@council.example", "Board chair (admin)"),
 }
 ADMIN, PRIYA, MARIA = "U0ALEX0001", "U0PRIYA001", "U0MARIA001"
+CHAIR = "U0CHAIR001"
 
 BOARD = """
 [board]
-admins = ["U0ALEX0001"]
+admins = ["U0ALEX0001", "U0CHAIR001"]
 
 [[working_groups]]
 number = 1
@@ -73,8 +75,8 @@ lead = "U0MARIA001"
 
 
 BOARD_CHANNEL = "C0BOARD01"
-# The clock sweeps at 09:05 each day; the demo steps through to the first monitoring visit.
-QUARTER_DAYS = 26
+# The clock sweeps at 09:05 each day; the demo steps through to the eve of the first visit.
+QUARTER_DAYS = 23
 
 
 class DemoClock:
@@ -100,7 +102,7 @@ class Conversation:
         print(f"\n{self.names[user]} types:  {text}")
         command, _, rest = text.partition(" ")
         answer = self.sender.command(command, rest, user)
-        self.show(answer, f"only {self.names[user].split()[0]} sees this")
+        self.show(answer, f"only {self.names[user]} sees this")
         return answer
 
     def show(self, body: dict, who: str) -> None:
@@ -130,15 +132,20 @@ class Conversation:
         self.show(self.standin.wait_for_response(response_url)[0], "reply to the button")
 
 
+OUTPUT = Path("sendbot-demo-output")
+
+
 def run_demo(keep: Path | None = None) -> int:
+    """Play the demo; the chart and the export land in `keep` (or ./sendbot-demo-output)."""
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
-        return _play(keep)
+        return _play(keep, keep)
+    OUTPUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sendbot-demo-") as folder:
-        return _play(Path(folder))
+        return _play(Path(folder), OUTPUT)
 
 
-def _play(folder: Path) -> int:
+def _play(folder: Path, output: Path) -> int:
     board = folder / "board.toml"
     board.write_text(BOARD, encoding="utf-8")
     with SlackStandIn() as standin:
@@ -159,6 +166,7 @@ def _play(folder: Path) -> int:
             chat = Conversation(SlackSender(bot.url, standin), standin)
             _converse(chat)
             _play_the_quarter(chat, runtime, settings, clock)
+            _the_chair_asks(chat, standin, output)
         runtime.db.dispose()
     print("\nThe demo ran the real bot over HTTP against a local stand-in for Slack. Done.")
     return 0
@@ -237,3 +245,26 @@ def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: De
             chat.show_direct_message(bundle.recipient)
         if offset == 7:  # Monday 20 January: Jo hears that 3.1 is overdue and closes it
             chat.say("U0JO000001", "/action done 3.1 Family-friendly WSoA launched at the forum")
+        if offset == 15:  # Tuesday 28 January: after the board, two owners catch up
+            chat.say(PRIYA, "/action update 1.2 green Survey closed with 212 parent carer replies")
+            chat.say("U0CHRIS001", "/action done 4.1 Response circulated to Board members")
+
+
+def _the_chair_asks(chat: Conversation, standin: SlackStandIn, output: Path) -> None:
+    """On the eve of the visit the chair asks where the plan stands, and for the files."""
+    print("\nOn the eve of the visit, the chair asks the bot:")
+    chat.say(CHAIR, "/summary")
+    chat.say(CHAIR, "/summary visit")
+    chat.say(CHAIR, "/summary risks")
+    chat.say(CHAIR, "/summary export")
+    chat.say(CHAIR, "/summary chart")
+    written = []
+    for upload in standin.uploaded_files():
+        if upload.channel_id != f"D{CHAIR}":
+            continue  # the weekly digests' charts went to the board channel
+        path = output / upload.filename
+        path.write_bytes(upload.content)
+        written.append(path)
+    print(f"\nThe files sent to the chair are in {output.resolve()}:")
+    for path in written:
+        print(f"  {path.name} ({path.stat().st_size:,} bytes)")

@@ -12,6 +12,9 @@ _EMOJI = {
     ":information_source:": "ℹ️",
     ":clipboard:": "📋",
     ":mag:": "🔍",
+    ":large_green_square:": "🟩",
+    ":large_orange_square:": "🟧",
+    ":large_red_square:": "🟥",
     ":busts_in_silhouette:": "👥",
     ":spiral_calendar_pad:": "🗓️",
 }
@@ -43,4 +46,5 @@ def _unmark(text: str, names: dict[str, str]) -> str:
     for code, symbol in _EMOJI.items():
         text = text.replace(code, symbol)
     text = re.sub(r"\*([^*\n]+)\*", r"\1", text)  # bold markers
+    text = text.replace("`", "")  # code markers
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

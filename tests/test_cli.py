@@ -180,4 +180,10 @@ def test_demo_plays_the_conversation_and_exits_0(tmp_path):
     assert "R1 now scores 8 (medium), down from 16." in out
     assert "8 medium ↓ falling" in out
     assert "sent to Alex Carter: R1 risk review" in out
+    assert "Cllr Jane Morgan types:  /summary visit" in out
+    assert "SEND Improvement Board — where the plan stands" in out
+    assert "Monitoring visit readiness" in out
+    output = tmp_path / "sendbot-demo-output"
+    assert (output / "send-plan-2020-02-05.xlsx").stat().st_size > 1000
+    assert (output / "brag-2020-02-05.png").read_bytes().startswith(b"\x89PNG")
     assert "Traceback" not in out + done.stderr
