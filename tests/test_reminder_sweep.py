@@ -210,7 +210,11 @@ def test_two_sweeps_at_once_never_send_twice(plan, sender, standin, database_url
         sweep.run(sender, now=monday + timedelta(minutes=1))
     delivered = standin.delivered("chat.postMessage")
     recipients = [c.params["channel"] for c in delivered]
-    assert len(recipients) == len(set(recipients))
+    direct = [r for r in recipients if r.startswith("D")]
+    assert len(direct) == len(set(direct)) and direct
+    # The board channel gets the readiness message and the weekly digest: each once.
+    assert recipients.count("C0BOARD01") == 2
+    assert len(standin.uploaded_files()) == 1
     with plan.db.session() as session:
         sent = session.scalars(select(Reminder.key).where(Reminder.state == "sent")).all()
     assert len(sent) == len(set(sent)) and sent
