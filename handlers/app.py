@@ -1,6 +1,6 @@
 """Wire the Bolt app: one `register` per listener module, nothing else."""
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -31,6 +31,14 @@ def web_client(token: str, api_url: str) -> WebClient:
     )
 
 
+def ignore_event_retries(request: BoltRequest, next):
+    """Slack retries an event it thinks we missed; we answered the first, so do nothing twice."""
+    retried = request.headers.get("x-slack-retry-num")
+    if retried and request.body.get("type") == "event_callback":
+        return BoltResponse(status=200, body="")
+    return next()
+
+
 def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
     settings = ctx.settings
     settings.require_serving()
@@ -41,6 +49,7 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
         token_verification_enabled=False,
         process_before_response=False,
     )
+    app.middleware(ignore_event_retries)
     action_command.register(app, ctx)
     action_buttons.register(app, ctx)
     deadline_command.register(app, ctx)

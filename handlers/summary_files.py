@@ -3,7 +3,6 @@
 import tempfile
 from pathlib import Path
 
-from bot.brag_chart import GroupCounts, brag_chart_png
 from bot.dates import format_long
 from bot.plan_export import export_plan
 from bot.risk_scale import Band
@@ -11,14 +10,14 @@ from bot.summary_service import Overview
 from storage.database import Database
 
 
-def chart_groups(overview: Overview) -> list[GroupCounts]:
-    return [GroupCounts(g.number, g.name, dict(g.counts)) for g in overview.groups]
-
-
 def upload_chart(client, channel: str, overview: Overview) -> None:
     """The BRAG status of each working group as stacked bars, as a PNG in the channel."""
+    # matplotlib takes a second to import: only processes that draw a chart pay for it.
+    from bot.brag_chart import GroupCounts, brag_chart_png
+
+    groups = [GroupCounts(g.number, g.name, dict(g.counts)) for g in overview.groups]
     as_at = format_long(overview.today)
-    png = brag_chart_png(chart_groups(overview), subtitle=f"As at {as_at}")
+    png = brag_chart_png(groups, subtitle=f"As at {as_at}")
     client.files_upload_v2(
         channel=channel,
         content=png,

@@ -1,6 +1,8 @@
 """`sendbot remind` and `sendbot clock`, run as processes, against the stand-in."""
 
+import contextlib
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -105,3 +107,52 @@ def _wait_until_recorded(url: str, count: int) -> None:
         raise AssertionError(f"reminder states: {states}")
     finally:
         db.dispose()
+
+
+@pytest.fixture
+def many_owners(database_url: str, standin, tmp_path: Path) -> dict[str, str]:
+    owners = [f"U0MANY{n:04d}" for n in range(60)]
+    plan = tmp_path / "many.csv"
+    rows = [f"M{n}.1,Action {n},2,{owner},31/01/2020" for n, owner in enumerate(owners)]
+    plan.write_text("ref,title,working_group,owner,due\n" + "\n".join(rows) + "\n", "utf-8")
+    settings = {
+        "DATABASE_URL": database_url,
+        "SLACK_API_URL": standin.url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+    }
+    assert sendbot("import", str(plan), cwd=tmp_path, **settings).returncode == 0
+    return settings
+
+
+def test_clock_killed_20_times_at_random_points_delivers_everything(many_owners, tmp_path, standin):
+    rng = random.Random(20200206)
+    standin.slow("chat.postMessage", 0.03)
+    kills = 0
+    for _ in range(20):
+        delivered = len(standin.delivered("chat.postMessage"))
+        if delivered >= 60:
+            break
+        clock = _start_clock(many_owners, tmp_path)
+        with contextlib.suppress(TimeoutError):
+            standin.wait_for(
+                "chat.postMessage",
+                count=delivered + rng.randint(1, 3),
+                timeout=30,
+                predicate=lambda c: not c.failed,
+            )
+        os.kill(clock.pid, signal.SIGKILL)
+        clock.wait(timeout=10)
+        kills += 1
+    standin.slow("chat.postMessage", 0)
+    final = _start_clock(many_owners, tmp_path)
+    try:
+        _wait_until_recorded(many_owners["DATABASE_URL"], 60)
+    finally:
+        final.send_signal(signal.SIGTERM)
+        final.wait(timeout=10)
+    recipients = [c.params["channel"] for c in standin.delivered("chat.postMessage")]
+    duplicates = len(recipients) - len(set(recipients))
+    print(f"{kills} kills, {len(recipients)} messages, {duplicates} duplicates")
+    assert kills >= 10
+    assert set(recipients) == {f"DU0MANY{n:04d}" for n in range(60)}
+    assert duplicates <= kills  # at most the one message in flight at each kill
