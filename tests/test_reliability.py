@@ -243,3 +243,34 @@ def test_a_database_outage_is_explained_and_recovered_from_without_restart(
         proxy.restore()
         assert _health(bot.url) == 200
         assert "1.1 is now Green" in slack.command("/action", "update 1.1 green", OWNER)["text"]
+
+
+def test_a_429_storm_during_a_sweep_is_waited_out_and_nothing_doubles(plan, standin):
+    from datetime import UTC, datetime
+
+    from bot.reminder_sweep import ReminderSweep
+    from handlers.app import web_client
+    from handlers.slack_reminder_sender import SlackReminderSender
+
+    sweep = ReminderSweep(plan.db, plan.board, None, plan.clock)
+    sender = SlackReminderSender(web_client(BOT_TOKEN, standin.url), plan.summaries)
+    standin.fail_next("chat.postMessage", status=429, retry_after=0, times=4)
+    report = sweep.run(sender, now=datetime(2020, 1, 21, 9, 30, tzinfo=UTC))
+    assert report.failed == [] and report.retry_later == []
+    delivered = [c.params["channel"] for c in standin.delivered("chat.postMessage")]
+    assert len(delivered) == len(set(delivered)) == len(report.sent)
+    assert len(standin.calls_to("chat.postMessage")) == len(delivered) + 4
+
+
+def test_a_member_cannot_review_someone_elses_risk_with_a_forged_form(plan, chat, standin):
+    plan.risks.handle(OWNER, "log Capacity L4 I4")
+    plan.risks.handle(LEAD, "log Their own risk L1 I1")
+    chat.sender.command_request("/risk", "update R2", LEAD)
+    view = standin.wait_for("views.open")[0].params["view"]
+    forged = {**view, "private_metadata": json.dumps({"ref": "R1", "v": 1})}
+    from slack_standin.signed_requests import select as option
+
+    before = snapshot(plan)
+    answer = chat.sender.submit(forged, {"likelihood": option("1"), "impact": option("1")}, LEAD)
+    assert "Only the owner of R1" in json.loads(answer.body)["errors"]["likelihood"]
+    assert snapshot(plan) == before
