@@ -20,6 +20,7 @@ from bot.risk_scale import DEFAULT_BANDS, Band, band_of, trend
 from storage.action_queries import find_group
 from storage.database import Database
 from storage.models import Risk, RiskHistory, WorkingGroup
+from storage.summary_queries import top_risks
 
 LIST_LIMIT = 30
 HISTORY_SHOWN = 5
@@ -113,14 +114,7 @@ class RiskService:
     def owned_by(self, user_id: str, limit: int = 10) -> RiskList:
         """The person's open risks, highest score first (for App Home)."""
         with self.db.session() as session:
-            where = (Risk.status == "open", Risk.owner_id == user_id)
-            total = session.scalar(select(func.count(Risk.id)).where(*where)) or 0
-            rows = session.scalars(
-                select(Risk)
-                .where(*where)
-                .order_by((Risk.likelihood * Risk.impact).desc(), Risk.number)
-                .limit(limit)
-            )
+            rows, total = top_risks(session, limit, owner=user_id)
             cards = tuple(self._card(r) for r in rows)
         return RiskList("Your open risks", cards, total, "You own no open risks.")
 

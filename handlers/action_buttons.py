@@ -14,6 +14,7 @@ from handlers.context import BotContext
 from handlers.guard import answer, guarded
 from handlers.home import publish_home
 from handlers.modal_errors import inline_errors
+from handlers.modal_kit import metadata, values
 from handlers.render_result import render
 from handlers.replies import reply_function, trusted_response_url
 from handlers.slack_messenger import SlackMessenger
@@ -109,9 +110,9 @@ def _submission(ctx: BotContext, build_command):
 
     def on_submit(ack, body, view, client) -> None:
         user_id = body["user"]["id"]
-        meta = modals.metadata(view)
+        meta = metadata(view)
         with inline_errors(ack, view) as ok:
-            command = build_command(modals.values(view), meta)
+            command = build_command(values(view), meta)
             outcome = ctx.actions.execute(ctx.actions.actor(user_id), command)
         if not ok:
             return

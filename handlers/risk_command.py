@@ -6,11 +6,11 @@ from bot import risk_commands as cmd
 from bot.errors import UserError
 from bot.risk_service import RiskForm
 from bot.tokens import parse_number
-from handlers import render_risks
-from handlers.action_modals import metadata, values
+from handlers import risk_modals
 from handlers.context import BotContext
 from handlers.guard import answer
 from handlers.modal_errors import inline_errors
+from handlers.modal_kit import metadata, values
 from handlers.render_result import render
 from handlers.replies import reply_function
 
@@ -32,14 +32,14 @@ def register(app: App, ctx: BotContext) -> None:
 
         answer(work, lambda m: respond(response_type="ephemeral", **m), f"/risk {typed}")
 
-    app.view(render_risks.LOG_FORM)(_submission(ctx, _log_command))
-    app.view(render_risks.UPDATE_FORM)(_submission(ctx, _update_command))
+    app.view(risk_modals.LOG_FORM)(_submission(ctx, _log_command))
+    app.view(risk_modals.UPDATE_FORM)(_submission(ctx, _update_command))
 
 
 def _form(ctx: BotContext, form: RiskForm, user_id: str) -> dict:
     if form.risk is not None:
-        return render_risks.update_view(form.risk)
-    return render_risks.log_view(form.prefill, ctx.risks.groups(), user_id)
+        return risk_modals.update_view(form.risk)
+    return risk_modals.log_view(form.prefill, ctx.risks.groups(), user_id)
 
 
 def _submission(ctx: BotContext, build_command):

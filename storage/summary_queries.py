@@ -67,8 +67,13 @@ def open_actions(session: Session, limit: int, group: int | None = None):
     return _first_and_total(session, OPEN, (Action.due_date, Action.ref_key), limit, group)
 
 
-def top_risks(session: Session, limit: int, group: int | None = None) -> tuple[list[Risk], int]:
+def top_risks(
+    session: Session, limit: int, group: int | None = None, owner: str | None = None
+) -> tuple[list[Risk], int]:
+    """Open risks, highest score first, and how many there are."""
     where = [Risk.status == "open"]
+    if owner is not None:
+        where.append(Risk.owner_id == owner)
     if group is not None:
         where.append(Risk.working_group.has(WorkingGroup.number == group))
     total = session.scalar(select(func.count(Risk.id)).where(*where)) or 0
