@@ -1,6 +1,8 @@
 """The action register: every `/action` command and button lands here, whatever the door."""
 
+import random
 import re
+import time
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -34,7 +36,7 @@ from storage.models import Action
 MINE_LIMIT = 15
 LIST_LIMIT = 40
 HISTORY_SHOWN = 5
-WRITE_ATTEMPTS = 3
+WRITE_ATTEMPTS = 6
 SNOOZE_WORKING_DAYS = 2
 
 
@@ -67,9 +69,11 @@ class ActionService:
                 with self.db.session() as session:
                     return handler(session, actor, command)
             except StaleDataError:
-                # Someone saved the same action a moment before us: read it again and reapply.
+                # Someone saved the same action a moment before us: read it again and reapply,
+                # after a short random pause so that two retries do not collide again.
                 if attempt == WRITE_ATTEMPTS - 1:
                     raise
+                time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
         raise AssertionError("unreachable")
 
     def prepare_update(self, user_id: str, ref: str) -> ActionCard:
@@ -344,8 +348,10 @@ class ActionService:
 
     # Helpers
 
-    def _find(self, session: Session, ref: str, usage_name: str) -> Action:
-        action = q.find_action(session, ref)
+    def _find(
+        self, session: Session, ref: str, usage_name: str, for_update: bool = False
+    ) -> Action:
+        action = q.find_action(session, ref, for_update)
         if action is None:
             raise UserError(
                 f"There is no action {ref}. /action list shows the open ones.",
@@ -354,7 +360,8 @@ class ActionService:
         return action
 
     def _find_open(self, session: Session, ref: str, usage_name: str) -> Action:
-        action = self._find(session, ref, usage_name)
+        """An action about to be changed: locked for this unit of work, and not withdrawn."""
+        action = self._find(session, ref, usage_name, for_update=True)
         if action.withdrawn_at is not None:
             raise UserError(
                 f"{action.ref} was withdrawn from the plan, so it can't be changed.",

@@ -26,11 +26,11 @@ class BackgroundServer:
         return self
 
     def __exit__(self, *exc) -> None:
-        # Close the sockets from inside the server's own loop: closing them from this thread
-        # races with its select() call.
+        # Let the request threads finish first (they wake the loop through its trigger), then
+        # close the sockets from inside the loop: closing them from here races with select().
+        self.server.task_dispatcher.shutdown()
         self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         self.thread.join(timeout=5)
-        self.server.task_dispatcher.shutdown()
 
 
 class LocalBot(BackgroundServer):

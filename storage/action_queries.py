@@ -26,8 +26,13 @@ def ref_key(ref: str) -> str:
     return ref.strip().upper()
 
 
-def find_action(session: Session, ref: str) -> Action | None:
+def find_action(session: Session, ref: str, for_update: bool = False) -> Action | None:
+    """The action with this ref; `for_update` locks its row until the unit of work ends, so
+    two people saving at once take turns instead of colliding (PostgreSQL; SQLite takes turns
+    anyway, and optimistic locking catches the rest)."""
     query = select(Action).where(Action.ref_key == ref_key(ref)).options(selectinload(Action.areas))
+    if for_update:
+        query = query.with_for_update(of=Action)
     return session.scalars(query).first()
 
 
