@@ -8,12 +8,11 @@ from handlers.context import BotContext
 from handlers.guard import answer
 from handlers.render_result import render
 from handlers.slack_messenger import SlackMessenger
+from handlers.slash_command import register_command
 
 
 def register(app: App, ctx: BotContext) -> None:
-    @app.command("/action")
-    def action_command(ack, body, respond, client) -> None:
-        ack()
+    def action_command(body, respond, client) -> None:
         typed = body.get("text", "")
 
         def work() -> dict | None:
@@ -30,3 +29,5 @@ def register(app: App, ctx: BotContext) -> None:
         answer(
             work, lambda message: respond(response_type="ephemeral", **message), f"/action {typed}"
         )
+
+    register_command(app, "/action", action_command)

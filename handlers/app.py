@@ -47,7 +47,9 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
         signing_secret=settings.signing_secret or "socket-mode-needs-no-signing-secret",
         # The token is checked by the first real call; a slow Slack must not stop start-up.
         token_verification_enabled=False,
-        process_before_response=False,
+        # Listeners run before the HTTP answer; slash commands do their work lazily after the
+        # ack (handlers/slash_command.py), buttons and forms are quick and answer in time.
+        process_before_response=True,
     )
     app.middleware(ignore_event_retries)
     action_command.register(app, ctx)

@@ -5,12 +5,11 @@ from slack_bolt import App
 from handlers.context import BotContext
 from handlers.guard import answer
 from handlers.render_result import render
+from handlers.slash_command import register_command
 
 
 def register(app: App, ctx: BotContext) -> None:
-    @app.command("/deadline")
-    def deadline_command(ack, body, respond) -> None:
-        ack()
+    def deadline_command(body, respond) -> None:
         typed = body.get("text", "")
 
         def work() -> dict:
@@ -18,3 +17,5 @@ def register(app: App, ctx: BotContext) -> None:
             return render(outcome.result, ctx.deadlines.today())
 
         answer(work, lambda m: respond(response_type="ephemeral", **m), f"/deadline {typed}")
+
+    register_command(app, "/deadline", deadline_command)

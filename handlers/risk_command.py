@@ -13,12 +13,11 @@ from handlers.modal_errors import inline_errors
 from handlers.modal_kit import metadata, values
 from handlers.render_result import render
 from handlers.replies import reply_function
+from handlers.slash_command import register_command
 
 
 def register(app: App, ctx: BotContext) -> None:
-    @app.command("/risk")
-    def risk_command(ack, body, respond, client) -> None:
-        ack()
+    def risk_command(body, respond, client) -> None:
         typed = body.get("text", "")
 
         def work() -> dict | None:
@@ -31,6 +30,8 @@ def register(app: App, ctx: BotContext) -> None:
             return render(outcome.result, ctx.risks.today())
 
         answer(work, lambda m: respond(response_type="ephemeral", **m), f"/risk {typed}")
+
+    register_command(app, "/risk", risk_command)
 
     app.view(risk_modals.LOG_FORM)(_submission(ctx, _log_command))
     app.view(risk_modals.UPDATE_FORM)(_submission(ctx, _update_command))

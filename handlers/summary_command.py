@@ -8,13 +8,12 @@ from handlers.context import BotContext
 from handlers.guard import answer
 from handlers.render import message, render_help, section
 from handlers.render_summary import render_overview, render_risk_summary, render_visit
+from handlers.slash_command import register_command
 from handlers.summary_files import upload_chart, upload_export
 
 
 def register(app: App, ctx: BotContext) -> None:
-    @app.command("/summary")
-    def summary_command(ack, body, respond, client) -> None:
-        ack()
+    def summary_command(body, respond, client) -> None:
         typed = body.get("text", "")
         user_id = body["user_id"]
 
@@ -27,6 +26,8 @@ def register(app: App, ctx: BotContext) -> None:
             return reply
 
         answer(work, lambda m: respond(response_type="ephemeral", **m), f"/summary {typed}")
+
+    register_command(app, "/summary", summary_command)
 
 
 def _answer(ctx: BotContext, client, request: SummaryRequest, user_id: str, channel_id):

@@ -65,7 +65,7 @@ class Action(Base):
     __tablename__ = "actions"
     __table_args__ = (
         Index("ix_actions_owner_status", "owner_id", "status"),
-        Index("ix_actions_group_status", "working_group_id", "status"),
+        Index("ix_actions_group_status_live", "working_group_id", "status", "withdrawn_at"),
         Index("ix_actions_due", "due_date"),
     )
 
@@ -108,7 +108,12 @@ class Action(Base):
 
 class ActionHistory(Base):
     __tablename__ = "action_history"
-    __table_args__ = (Index("ix_action_history_action", "action_id", "id"),)
+    __table_args__ = (
+        Index("ix_action_history_action", "action_id", "id"),
+        # "What changed since the last board meeting" reads status changes by time.
+        Index("ix_action_history_field_at", "field", "at"),
+        Index("ix_action_history_field_value_at", "field", "new_value", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
