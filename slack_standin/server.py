@@ -13,6 +13,7 @@ import email.parser
 import email.policy
 import itertools
 import json
+import math
 import mimetypes
 import threading
 import time
@@ -93,6 +94,41 @@ class _Failure:
         return self.status, headers, _error(self.error or default)
 
 
+class _RateLimit:
+    """Slack's limits for one method: messages per second to any one channel, and a
+    workspace-wide token bucket (``burst`` messages at once, refilled at ``per_minute``)."""
+
+    def __init__(
+        self, per_channel_per_second: float | None, burst: int | None, per_minute: float | None
+    ) -> None:
+        self.channel_gap = 1.0 / per_channel_per_second if per_channel_per_second else None
+        self.refill = per_minute / 60.0 if per_minute else None
+        self.burst = float(burst if burst is not None else max(1.0, self.refill or 1.0))
+        self.tokens = self.burst
+        self.updated = time.monotonic()
+        self.last_by_channel: dict[str, float] = {}
+
+    def admit(self, channel: str | None, now: float) -> float:
+        """0 if the call may go ahead (and is counted), else the seconds it must wait."""
+        wait = 0.0
+        if self.channel_gap is not None and channel is not None:
+            last = self.last_by_channel.get(channel)
+            if last is not None:
+                wait = max(wait, last + self.channel_gap - now)
+        if self.refill is not None:
+            self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.refill)
+            self.updated = now
+            if self.tokens < 1.0:
+                wait = max(wait, (1.0 - self.tokens) / self.refill)
+        if wait > 0:
+            return wait
+        if self.refill is not None:
+            self.tokens -= 1.0
+        if channel is not None:
+            self.last_by_channel[channel] = now
+        return 0.0
+
+
 def _error(code: str) -> dict[str, Any]:
     return {"ok": False, "error": code}
 
@@ -116,6 +152,7 @@ class SlackStandIn:
         self._responses: dict[str, list[dict]] = {}
         self._failures: dict[str, deque[_Failure]] = {}
         self._delays: dict[str, float] = {}
+        self._rate_limits: dict[str, _RateLimit] = {}
         self._expired: set[str] = set()
         self._users: dict[str, dict[str, Any]] = {}
         self._pending_uploads: dict[str, _PendingUpload] = {}
@@ -224,8 +261,32 @@ class SlackStandIn:
         with self._cond:
             self._delays[method] = seconds
 
+    def limit_rate(
+        self,
+        method: str,
+        *,
+        per_channel_per_second: float | None = None,
+        workspace_burst: int | None = None,
+        workspace_per_minute: float | None = None,
+    ) -> None:
+        """Enforce Slack-like rate limits on `method`, answering 429 with Retry-After.
+
+        At most `per_channel_per_second` calls to any one ``channel``, and workspace-wide a
+        bucket of `workspace_burst` calls refilled at `workspace_per_minute`. Refused calls are
+        recorded as failed. Retry-After is whole seconds (at least 1), as Slack sends it. With
+        no limit given, `method` is unlimited again.
+        """
+        with self._cond:
+            if per_channel_per_second is None and workspace_per_minute is None:
+                self._rate_limits.pop(method, None)
+            else:
+                self._rate_limits[method] = _RateLimit(
+                    per_channel_per_second, workspace_burst, workspace_per_minute
+                )
+
     def reset(self) -> None:
-        """Forget calls, responses, uploads, pending failures and delays; users are kept."""
+        """Forget calls, responses, uploads, pending failures, delays and rate limits; users
+        are kept."""
         with self._cond:
             self.calls.clear()
             self._responses.clear()
@@ -233,6 +294,7 @@ class SlackStandIn:
             self._uploaded.clear()
             self._failures.clear()
             self._delays.clear()
+            self._rate_limits.clear()
             self._expired.clear()
 
     # -- inspection ------------------------------------------------------------------------
@@ -298,6 +360,9 @@ class SlackStandIn:
             failure = self._take_failure(method)
             if failure is not None:
                 reply = failure.reply()
+            elif (wait := self._rate_limited(method, params)) > 0:
+                retry_after = str(max(1, math.ceil(wait)))
+                reply = 429, {"Retry-After": retry_after}, _error("ratelimited")
             elif not token:
                 reply = 200, {}, _error("not_authed")
             else:
@@ -344,6 +409,13 @@ class SlackStandIn:
             delay = self._delays.get(method, 0)
         if delay:
             time.sleep(delay)  # simulating Slack's own latency, outside the lock
+
+    def _rate_limited(self, method: str, params: dict) -> float:
+        limit = self._rate_limits.get(method)
+        if limit is None:
+            return 0.0
+        channel = params.get("channel")
+        return limit.admit(str(channel) if channel else None, time.monotonic())
 
     def _take_failure(self, method: str) -> _Failure | None:
         queue = self._failures.get(method)

@@ -415,3 +415,30 @@ def test_uploaded_files_are_copies(client: WebClient, standin: SlackStandIn) -> 
     standin.uploaded_files()[0].title = "changed"
     assert standin.uploaded_files()[0].title == "x.txt"
     assert format_call(standin.calls_to("file_upload")[0]).startswith('file_upload {"file_id": "F')
+
+
+def test_limit_rate_answers_429_past_a_channels_rate_and_the_workspace_burst():
+    import urllib.error
+    import urllib.request
+
+    with SlackStandIn() as standin:
+        standin.limit_rate("chat.postMessage", per_channel_per_second=1.0)
+
+        def post(channel: str) -> int:
+            request = urllib.request.Request(
+                standin.url + "chat.postMessage",
+                data=f"channel={channel}&text=hi".encode(),
+                headers={"Authorization": "Bearer xoxb-test"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                assert int(error.headers["Retry-After"]) >= 1
+                return error.code
+
+        assert [post("C1"), post("C1"), post("C2")] == [200, 429, 200]
+        standin.limit_rate("chat.postMessage", workspace_burst=2, workspace_per_minute=1)
+        assert [post("C3"), post("C4"), post("C5")] == [200, 200, 429]
+        standin.limit_rate("chat.postMessage")  # unlimited again
+        assert post("C6") == 200 and post("C6") == 200
