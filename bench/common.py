@@ -38,7 +38,7 @@ from storage.models import (
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = Path(os.environ.get("BENCH_PYTHON", REPO / ".venv" / "bin" / "python"))
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/bench")
-BOT_TOKEN = "xoxb-0000000001-0000000002-benchtokenvalue"
+BOT_TOKEN = "xoxb-bench-not-a-real-token"
 SIGNING_SECRET = "bench-signing-secret-0123456789"
 ADMIN = "U0ADMIN01"
 LONDON_TZ = "Europe/London"

@@ -20,7 +20,7 @@ ADMIN = "U0ADMIN01"
 OWNER = "U0OWNER01"
 OTHER = "U0OTHER01"
 LEAD = "U0LEAD001"
-BOT_TOKEN = "xoxb-0000000001-0000000002-standintokenvalue"
+BOT_TOKEN = "xoxb-standin-not-a-real-token"
 
 
 @pytest.fixture(scope="session")
