@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.message_text import Mention, Text
+from bot.message_text import Text
 from bot.status import Status
 
 
@@ -95,7 +95,3 @@ class Outcome:
 
     result: object
     messages: list[DirectMessage] = field(default_factory=list)
-
-
-def mention(user_id: str) -> Mention:
-    return Mention(user_id)
