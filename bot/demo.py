@@ -112,7 +112,7 @@ class Conversation:
 
     def show_direct_message(self, user: str) -> None:
         sent = self.standin.wait_for(
-            "chat.postMessage", predicate=lambda c: c.params.get("channel") == "D" + user
+            "chat.postMessage", predicate=lambda c: c.params.get("channel") in (user, "D" + user)
         )[-1]
         self.show(sent.params, f"a direct message to {self.names[user]}")
 

@@ -35,10 +35,10 @@ class SlackReminderSender:
     def send(self, bundle: Bundle) -> None:
         digest = any(item.kind == "digest" for item in bundle.items)
         rest = replace(bundle, items=tuple(i for i in bundle.items if i.kind != "digest"))
+        # A user ID as the channel reaches the person's DM with the bot: no conversations.open
+        # round trip, whose own rate limit (about 50 a minute) would slow a big sweep to a crawl.
+        channel = bundle.recipient
         try:
-            channel = bundle.recipient
-            if not bundle.to_channel:
-                channel = self.client.conversations_open(users=bundle.recipient)["channel"]["id"]
             if rest.items:
                 self.client.chat_postMessage(channel=channel, **render_bundle(rest))
             if digest:

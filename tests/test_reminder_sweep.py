@@ -37,7 +37,7 @@ def sender(standin, plan):
 
 
 def dms_to(standin, user):
-    return [c for c in standin.delivered("chat.postMessage") if c.params["channel"] == f"D{user}"]
+    return [c for c in standin.delivered("chat.postMessage") if c.params["channel"] == user]
 
 
 def test_one_message_per_person_bundling_everything_due(sweep, sender, standin):
@@ -100,11 +100,11 @@ def test_a_rate_limited_reminder_is_delivered_once_after_the_wait(sweep, sender,
 def test_one_persons_slack_error_is_logged_and_does_not_stop_the_others(
     plan, sweep, sender, standin, caplog
 ):
-    standin.fail_next("conversations.open", status=200, error="user_not_found")
+    standin.fail_next("chat.postMessage", status=200, error="user_not_found")
     report = sweep.run(sender, now=TUESDAY)
     assert len(report.failed) == 1
     failed_to = report.failed[0][0].recipient
-    delivered = {c.params["channel"][1:] for c in standin.delivered("chat.postMessage")}
+    delivered = {c.params["channel"] for c in standin.delivered("chat.postMessage")}
     assert failed_to not in delivered and delivered  # the others still got theirs
     assert "user_not_found" in caplog.text
     with plan.db.session() as session:
@@ -114,7 +114,7 @@ def test_one_persons_slack_error_is_logged_and_does_not_stop_the_others(
 
 
 def test_a_passing_fault_is_retried_at_the_next_sweep(plan, sweep, sender, standin):
-    standin.fail_next("conversations.open", status=500)
+    standin.fail_next("chat.postMessage", status=500)
     report = sweep.run(sender, now=TUESDAY)
     assert report.retry_later
     retried = sweep.run(sender, now=TUESDAY + timedelta(minutes=5))
@@ -210,7 +210,7 @@ def test_two_sweeps_at_once_never_send_twice(plan, sender, standin, database_url
         sweep.run(sender, now=monday + timedelta(minutes=1))
     delivered = standin.delivered("chat.postMessage")
     recipients = [c.params["channel"] for c in delivered]
-    direct = [r for r in recipients if r.startswith("D")]
+    direct = [r for r in recipients if r.startswith("U")]
     assert len(direct) == len(set(direct)) and direct
     # The board channel gets the readiness message and the weekly digest: each once.
     assert recipients.count("C0BOARD01") == 2
