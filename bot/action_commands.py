@@ -9,12 +9,12 @@ from bot.errors import UserError
 from bot.mentions import parse_user
 from bot.status import STATUS_WORDS, Status, parse_status
 from bot.tokens import TokenError, parse_number, rest_after, split_args
-from bot.typed_text import to_plain
+from bot.typed_text import MAX_TEXT, bounded_text, to_plain
 from storage.action_queries import ActionFilter
 
 # A reference holds a number ("1.1", "WG3.2", "A12"): a title's first word is never taken for one.
 REF_PATTERN = re.compile(r"^(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
-MAX_NOTE = 3000
+MAX_NOTE = MAX_TEXT
 MAX_TITLE = 300
 DUE_SOON_DAYS = 14
 
@@ -157,15 +157,7 @@ class _Args:
         return self.free(rest_after(self.raw, n))
 
     def free(self, raw: str) -> str | None:
-        text = to_plain(raw)
-        if len(text) > MAX_NOTE:
-            raise UserError(
-                f"That text is {len(text):,} characters; the most I can keep is {MAX_NOTE:,}. "
-                "Please shorten it — here is what you typed:",
-                usage(self.name),
-                echo=text,
-            )
-        return text or None
+        return bounded_text(raw, usage(self.name))
 
 
 def check_ref(word: str, usage_line: str | None = None) -> str:

@@ -8,9 +8,8 @@ from bot.dates import DateError, parse_date
 from bot.errors import UserError
 from bot.mentions import parse_user
 from bot.tokens import TokenError, parse_number, rest_after, split_args
-from bot.typed_text import to_plain
+from bot.typed_text import bounded_text, to_plain
 
-MAX_TEXT = 3000
 RISK_REF = re.compile(r"^[Rr]([0-9]{1,6})$")
 # "L4", "I5"; also "L0", "I6", "Lx", "L?" so that a bad score gets a reason, not silence.
 SCORE_TOKEN = re.compile(r"^([LlIi])(-?[0-9]+|[xX?])$")
@@ -140,15 +139,7 @@ def _ref(words: list[str], name: str) -> int:
 
 
 def _free(text: str, name: str) -> str | None:
-    plain = to_plain(text)
-    if len(plain) > MAX_TEXT:
-        raise UserError(
-            f"That text is {len(plain):,} characters; the most I can keep is {MAX_TEXT:,}. "
-            "Please shorten it — here is what you typed:",
-            usage(name),
-            echo=plain,
-        )
-    return plain or None
+    return bounded_text(text, usage(name))
 
 
 def _list(words: list[str]) -> ListRisks:

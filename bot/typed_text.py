@@ -7,6 +7,10 @@ person saw, so a mention typed in a note reads "@Sam" and can never ping when sh
 
 import re
 
+from bot.errors import UserError
+
+MAX_TEXT = 3000  # one Slack section: a note, evidence or description is shown whole
+
 _SPECIAL = re.compile(r"<([^<>]*)>")
 
 
@@ -26,3 +30,16 @@ def _plain_special(match: re.Match[str]) -> str:
         keyword = target[1:].split("^")[0]
         return "@" + (label or keyword)
     return f"{label} ({target})" if label else target
+
+
+def bounded_text(raw: str, usage: str | None) -> str | None:
+    """Typed free text as plain words, refused (and handed back whole) when over MAX_TEXT."""
+    text = to_plain(raw)
+    if len(text) > MAX_TEXT:
+        raise UserError(
+            f"That text is {len(text):,} characters; the most I can keep is {MAX_TEXT:,}. "
+            "Please shorten it — here is what you typed:",
+            usage,
+            echo=text,
+        )
+    return text or None

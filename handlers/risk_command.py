@@ -6,6 +6,7 @@ from bot import risk_commands as cmd
 from bot.errors import UserError
 from bot.risk_service import RiskForm
 from bot.tokens import parse_number
+from bot.typed_text import MAX_TEXT
 from handlers import risk_modals
 from handlers.context import BotContext
 from handlers.guard import answer
@@ -67,8 +68,8 @@ def _score(values: dict, key: str) -> int:
 
 def _text(values: dict, key: str) -> str | None:
     value = values.get(key)
-    if value is not None and (not isinstance(value, str) or len(value) > cmd.MAX_TEXT):
-        raise UserError(f"Please keep this under {cmd.MAX_TEXT:,} characters.", field=key)
+    if value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT):
+        raise UserError(f"Please keep this under {MAX_TEXT:,} characters.", field=key)
     return value
 
 

@@ -18,21 +18,30 @@ from tests.conftest import BOT_TOKEN
 from tests.support.cli import clean_env, sendbot
 
 OWNERS = [f"U0OWNER{n:03d}" for n in range(24)]
+MANY = [f"U0MANY{n:04d}" for n in range(60)]
 
 
-@pytest.fixture
-def env(database_url: str, standin, tmp_path: Path) -> dict[str, str]:
-    """A plan with one action per owner, each due on Friday 31 January 2020."""
-    plan = tmp_path / "plan.csv"
-    rows = [f"{n}.1,Action for owner {n},1,{owner},31/01/2020" for n, owner in enumerate(OWNERS)]
+def import_plan(
+    owners: list[str], group: int, prefix: str, database_url, standin, folder: Path
+) -> dict:
+    """One action per owner, each due on Friday 31 January 2020, imported with the CLI."""
+    plan = folder / f"plan-{group}.csv"
+    rows = [
+        f"{prefix}{n}.1,Action {n},{group},{owner},31/01/2020" for n, owner in enumerate(owners)
+    ]
     plan.write_text("ref,title,working_group,owner,due\n" + "\n".join(rows) + "\n", "utf-8")
     settings = {
         "DATABASE_URL": database_url,
         "SLACK_API_URL": standin.url,
         "SLACK_BOT_TOKEN": BOT_TOKEN,
     }
-    assert sendbot("import", str(plan), cwd=tmp_path, **settings).returncode == 0
+    assert sendbot("import", str(plan), cwd=folder, **settings).returncode == 0
     return settings
+
+
+@pytest.fixture
+def env(database_url: str, standin, tmp_path: Path) -> dict[str, str]:
+    return import_plan(OWNERS, 1, "", database_url, standin, tmp_path)
 
 
 def test_remind_dry_run_prints_what_would_be_sent_and_sends_nothing(env, tmp_path, standin):
@@ -111,17 +120,7 @@ def _wait_until_recorded(url: str, count: int) -> None:
 
 @pytest.fixture
 def many_owners(database_url: str, standin, tmp_path: Path) -> dict[str, str]:
-    owners = [f"U0MANY{n:04d}" for n in range(60)]
-    plan = tmp_path / "many.csv"
-    rows = [f"M{n}.1,Action {n},2,{owner},31/01/2020" for n, owner in enumerate(owners)]
-    plan.write_text("ref,title,working_group,owner,due\n" + "\n".join(rows) + "\n", "utf-8")
-    settings = {
-        "DATABASE_URL": database_url,
-        "SLACK_API_URL": standin.url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-    }
-    assert sendbot("import", str(plan), cwd=tmp_path, **settings).returncode == 0
-    return settings
+    return import_plan(MANY, 2, "M", database_url, standin, tmp_path)
 
 
 def test_clock_killed_20_times_at_random_points_delivers_everything(many_owners, tmp_path, standin):
@@ -154,5 +153,5 @@ def test_clock_killed_20_times_at_random_points_delivers_everything(many_owners,
     duplicates = len(recipients) - len(set(recipients))
     print(f"{kills} kills, {len(recipients)} messages, {duplicates} duplicates")
     assert kills >= 10
-    assert set(recipients) == {f"U0MANY{n:04d}" for n in range(60)}
+    assert set(recipients) == set(MANY)
     assert duplicates <= kills  # at most the one message in flight at each kill
