@@ -1,5 +1,5 @@
 """The baseline server of benchmark 1: a bare Bolt app served exactly as `sendbot serve` serves
-the bot (waitress through handlers.web.make_server and wsgi_app, 8 threads, the same Bolt
+the bot (waitress through sendbot.web.make_server and wsgi_app, 8 threads, the same Bolt
 options), that only acks `/action` and `/summary` (`--mode ack`), or acks and posts a fixed
 answer to the response URL (`--mode answer`). Settings come from the same environment
 variables as the bot's: PORT, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL.
@@ -13,8 +13,8 @@ import os
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.log_setup import configure_logging
-from handlers.web import make_server, wsgi_app
+from sendbot.log_setup import configure_logging
+from sendbot.web import make_server, wsgi_app
 
 
 class _NoDatabase:

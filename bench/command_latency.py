@@ -17,7 +17,7 @@ ack under Slack's 3 s. The answer times are reported beside the answer-posting b
     .venv/bin/python bench/command_latency.py [--database sqlite|postgresql|both]
         [--requests 2000] [--concurrency 16] [--serve-with SCRIPT]
 
---serve-with runs `python SCRIPT` (same environment) instead of `python -m bot serve`: a way to
+--serve-with runs `python SCRIPT` (same environment) instead of `python -m sendbot serve`: a way to
 try a change to the bot without editing it (see bench/README.md).
 """
 
@@ -328,7 +328,7 @@ def main() -> int:
             env = api | {"DATABASE_URL": url, "BOT_ADMINS": common.ADMIN}
             serve = [python, str(args.serve_with.resolve())] if args.serve_with else None
             name = f"{args.serve_with.stem}, {kind}" if serve else f"sendbot serve, {kind}"
-            runs.append((name, serve or [python, "-m", "bot", "serve"], env, True))
+            runs.append((name, serve or [python, "-m", "sendbot", "serve"], env, True))
         for n, (name, argv, env, wait) in enumerate(runs):
             process, url = start_server(argv, env, folder, f"server{n}")
             reps = []

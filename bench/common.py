@@ -21,8 +21,8 @@ from pathlib import Path
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import make_url
 
-from bot.runtime import Runtime, start
-from bot.settings import Settings
+from sendbot.runtime import Runtime, start
+from sendbot.settings import Settings
 from storage.database import Database, normalize_url
 from storage.migrate import upgrade
 from storage.models import (

@@ -21,8 +21,8 @@ import time
 import common
 from sqlalchemy import text
 
-from handlers.render_result import render
-from handlers.render_summary import render_overview
+from handlers.slack.render_result import render
+from handlers.slack.render_summary import render_overview
 
 SIZES = (100, 10_000)
 HISTORY_PER_ACTION = 10

@@ -37,8 +37,8 @@ from sqlalchemy import func, select
 
 from bot.reminder_sweep import LEASE, ReminderSweep, SweepReport
 from bot.working_calendar import add_working_days
-from handlers.app import web_client
-from handlers.slack_reminder_sender import SlackReminderSender
+from handlers.slack.app import web_client
+from handlers.slack.reminder_sender import SlackReminderSender
 from slack_standin import SlackStandIn
 from storage import reminder_store
 from storage.models import Action, Deadline, Reminder

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.errors import ConfigError
 from bot.risk_scale import COLOURS, DEFAULT_BANDS, Band, check_bands
-from bot.settings import CHANNEL_ID, USER_ID
+from sendbot.settings import CHANNEL_ID, USER_ID
 
 DEFAULT_GROUPS = (
     "Understanding of Need",

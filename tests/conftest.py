@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import time_machine
 
-from bot.runtime import Runtime, start
-from bot.settings import Settings
-from handlers.local_server import LocalBot
+from sendbot.local_server import LocalBot
+from sendbot.runtime import Runtime, start
+from sendbot.settings import Settings
 from slack_standin import SlackStandIn
 from slack_standin.signed_requests import SIGNING_SECRET, SlackSender
 from tests.support import databases

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from handlers.replies import trusted_response_url
-from handlers.server import context
+from handlers.slack.replies import trusted_response_url
+from sendbot.serve import context
 from slack_standin.signed_requests import select, text_input
 from tests.conftest import ADMIN, OTHER, OWNER
 from tests.support import plan_state

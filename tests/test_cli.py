@@ -131,7 +131,7 @@ def _free_port() -> int:
 def test_serve_answers_health_checks_and_signed_commands(env, tmp_path, standin):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve"],
+        [sys.executable, "-m", "sendbot", "serve"],
         cwd=tmp_path,
         env=clean_env(**env, SLACK_SIGNING_SECRET=SIGNING_SECRET, PORT=str(port)),
         stdout=subprocess.PIPE,

@@ -72,7 +72,7 @@ def test_remind_outside_working_hours_says_when_the_window_opens(env, tmp_path):
 
 def _start_clock(env: dict, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", "clock", "--at", "2020-01-21T09:30"],
+        [sys.executable, "-m", "sendbot", "clock", "--at", "2020-01-21T09:30"],
         cwd=cwd,
         env=clean_env(**env),
         stdout=subprocess.DEVNULL,

@@ -8,9 +8,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.runtime import Runtime
-from handlers.local_server import BackgroundServer
-from handlers.web import wsgi_app
+from sendbot.local_server import BackgroundServer
+from sendbot.runtime import Runtime
+from sendbot.web import wsgi_app
 from storage.database import Database
 from tests.conftest import ADMIN, OWNER
 from tests.support import plan_state

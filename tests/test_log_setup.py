@@ -3,7 +3,7 @@
 import io
 import logging
 
-from bot.log_setup import RedactingFormatter
+from sendbot.log_setup import RedactingFormatter
 
 
 def test_secrets_are_redacted_from_messages_and_tracebacks():

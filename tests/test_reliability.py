@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.runtime import start
-from handlers.local_server import LocalBot
+from sendbot.local_server import LocalBot
+from sendbot.runtime import start
 from slack_standin.signed_requests import SIGNING_SECRET, SlackSender
 from storage.models import Action, ActionHistory, Deadline, Reminder, Risk, RiskHistory
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OWNER
@@ -249,8 +249,8 @@ def test_a_429_storm_during_a_sweep_is_waited_out_and_nothing_doubles(plan, stan
     from datetime import UTC, datetime
 
     from bot.reminder_sweep import ReminderSweep
-    from handlers.app import web_client
-    from handlers.slack_reminder_sender import SlackReminderSender
+    from handlers.slack.app import web_client
+    from handlers.slack.reminder_sender import SlackReminderSender
 
     sweep = ReminderSweep(plan.db, plan.board, None, plan.clock)
     sender = SlackReminderSender(web_client(BOT_TOKEN, standin.url), plan.summaries)

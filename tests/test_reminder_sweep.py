@@ -8,8 +8,8 @@ import time_machine
 from sqlalchemy import select, update
 
 from bot.reminder_sweep import ReminderSweep
-from handlers.app import web_client
-from handlers.slack_reminder_sender import SlackReminderSender
+from handlers.slack.app import web_client
+from handlers.slack.reminder_sender import SlackReminderSender
 from storage.models import Reminder
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OTHER, OWNER
 from tests.support import plan_state

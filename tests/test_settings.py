@@ -6,7 +6,7 @@ import pytest
 
 from bot.board_config import default_board, load_board, parse_board
 from bot.errors import ConfigError
-from bot.settings import load_settings
+from sendbot.settings import load_settings
 from storage.database import normalize_url
 
 

@@ -26,9 +26,9 @@ def clean_env(**settings: str) -> dict[str, str]:
 
 
 def sendbot(*args: str, cwd: Path, timeout: float = 60, **settings: str):
-    """`python -m bot ARGS` in `cwd`; returns the CompletedProcess (text output)."""
+    """`python -m sendbot ARGS` in `cwd`; returns the CompletedProcess (text output)."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "sendbot", *args],
         cwd=cwd,
         env=clean_env(**settings),
         capture_output=True,

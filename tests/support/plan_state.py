@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from bot.runtime import Runtime
+from sendbot.runtime import Runtime
 from storage.action_queries import find_action
 from storage.models import Action, ActionHistory
 

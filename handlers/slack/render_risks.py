@@ -3,7 +3,7 @@
 from bot.dates import format_compact_year, format_long
 from bot.risk_scale import IMPACT, LIKELIHOOD
 from bot.risk_service import RiskCard, RiskDetail, RiskList
-from handlers.render import (
+from handlers.slack.render import (
     MAX_BLOCKS,
     context,
     cut,

@@ -13,12 +13,12 @@ from bot.dates import format_compact_year
 from bot.plan_import import import_plan
 from bot.reminder_report import report_lines
 from bot.reminder_sweep import ReminderSweep
-from bot.runtime import start
-from bot.settings import Settings
-from handlers.app import web_client
-from handlers.local_server import LocalBot
-from handlers.slack_directory import email_resolver
-from handlers.slack_reminder_sender import SlackReminderSender
+from handlers.slack.app import web_client
+from handlers.slack.directory import email_resolver
+from handlers.slack.reminder_sender import SlackReminderSender
+from sendbot.local_server import LocalBot
+from sendbot.runtime import start
+from sendbot.settings import Settings
 from slack_standin import SlackStandIn
 from slack_standin.readable import readable
 from slack_standin.signed_requests import SIGNING_SECRET, SlackSender, text_input
@@ -174,7 +174,7 @@ def _play(folder: Path, output: Path) -> int:
 
 def _import_sample(runtime, settings: Settings, folder: Path) -> None:
     sample = folder / "sample_plan.csv"
-    sample.write_bytes(resources.files("bot").joinpath("sample_plan.csv").read_bytes())
+    sample.write_bytes(resources.files("sendbot").joinpath("sample_plan.csv").read_bytes())
     print("SEND Improvement Bot demo — as if it were Monday 13 January 2020.")
     print(f"\n$ sendbot import {sample.name}")
     report = import_plan(runtime.db, sample, email_resolver(settings), now=DEMO_NOW)

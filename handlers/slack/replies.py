@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from slack_sdk.webhook import WebhookClient
 
-from handlers.context import BotContext
+from handlers.slack.context import BotContext
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from slack_sdk.errors import SlackApiError
 from bot.dates import format_long
 from bot.reminder_sweep import Bundle, DeliveryError
 from bot.summary_service import SummaryService
-from handlers.reminder_messages import render_bundle
-from handlers.render_summary import render_overview
-from handlers.summary_files import upload_chart
+from handlers.slack.reminder_messages import render_bundle
+from handlers.slack.render_summary import render_overview
+from handlers.slack.summary_files import upload_chart
 
 # Slack errors that will not go away by trying again: the reminder is recorded as failed.
 PERMANENT = {

@@ -5,14 +5,14 @@ from datetime import date
 from bot.deadline_service import DeadlineList
 from bot.results import ActionDetail, ActionList, Help, Notice
 from bot.risk_service import RiskDetail, RiskList
-from handlers.render import (
+from handlers.slack.render import (
     render_deadlines,
     render_detail,
     render_help,
     render_list,
     render_notice,
 )
-from handlers.render_risks import render_risk_detail, render_risk_list
+from handlers.slack.render_risks import render_risk_detail, render_risk_list
 
 
 def render(result: object, today: date) -> dict:

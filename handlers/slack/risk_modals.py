@@ -3,9 +3,9 @@
 from bot.risk_commands import OpenLogForm
 from bot.risk_scale import IMPACT, LIKELIHOOD
 from bot.risk_service import RiskCard
-from handlers.modal_kit import date_input, input_block, modal, option, select, text_input
-from handlers.render import cut, escape, section
-from handlers.render_risks import score_words
+from handlers.slack.modal_kit import date_input, input_block, modal, option, select, text_input
+from handlers.slack.render import cut, escape, section
+from handlers.slack.render_risks import score_words
 
 LOG_FORM = "risk_log_modal"
 UPDATE_FORM = "risk_update_modal"

@@ -14,8 +14,8 @@ from bot.clock import Clock
 from bot.deadline_service import DeadlineService
 from bot.errors import ConfigError
 from bot.risk_service import RiskService
-from bot.settings import Settings
 from bot.summary_service import SummaryService
+from sendbot.settings import Settings
 from storage.database import Database
 from storage.migrate import upgrade
 

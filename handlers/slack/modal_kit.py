@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from handlers.render import cut
+from handlers.slack.render import cut
 
 MAX_INPUT = 3000
 

@@ -4,10 +4,10 @@ import threading
 
 from waitress import wasyncore
 
-from bot.runtime import Runtime
-from handlers.app import build_app
-from handlers.server import context
-from handlers.web import make_server, wsgi_app
+from handlers.slack.app import build_app
+from sendbot.runtime import Runtime
+from sendbot.serve import context
+from sendbot.web import make_server, wsgi_app
 
 
 class BackgroundServer:

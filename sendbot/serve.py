@@ -4,10 +4,10 @@ import logging
 
 from slack_bolt import App
 
-from bot.runtime import Runtime
-from handlers.app import build_app
-from handlers.context import BotContext
-from handlers.web import make_server, wsgi_app
+from handlers.slack.app import build_app
+from handlers.slack.context import BotContext
+from sendbot.runtime import Runtime
+from sendbot.web import make_server, wsgi_app
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from datetime import date
 from bot.dates import format_weekday_long
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
 from bot.reminder_sweep import Bundle
-from handlers.render import (
+from handlers.slack.render import (
     MAX_BLOCKS,
     context,
     cut,

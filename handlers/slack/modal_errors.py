@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 from bot.errors import UserError
 from bot.message_text import plain
-from handlers.guard import log_failure
+from handlers.slack.guard import log_failure
 
 MAX_ERROR = 150
 

@@ -9,15 +9,15 @@ from bot import action_commands as cmd
 from bot.errors import UserError
 from bot.status import Status, parse_status
 from bot.tokens import parse_number
-from handlers import action_modals as modals
-from handlers.context import BotContext
-from handlers.guard import answer, guarded
-from handlers.home import publish_home
-from handlers.modal_errors import inline_errors
-from handlers.modal_kit import metadata, values
-from handlers.render_result import render
-from handlers.replies import reply_function, trusted_response_url
-from handlers.slack_messenger import SlackMessenger
+from handlers.slack import action_modals as modals
+from handlers.slack.context import BotContext
+from handlers.slack.guard import answer, guarded
+from handlers.slack.home import publish_home
+from handlers.slack.messenger import SlackMessenger
+from handlers.slack.modal_errors import inline_errors
+from handlers.slack.modal_kit import metadata, values
+from handlers.slack.render_result import render
+from handlers.slack.replies import reply_function, trusted_response_url
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.errors import UserError
 from bot.typed_text import to_plain
-from handlers.render import render_apology, render_unreachable_database, render_user_error
+from handlers.slack.render import render_apology, render_unreachable_database, render_user_error
 
 log = logging.getLogger(__name__)
 

@@ -4,12 +4,12 @@ from slack_bolt import App
 
 from bot.results import Help
 from bot.summary_service import USAGE, SummaryRequest, parse
-from handlers.context import BotContext
-from handlers.guard import answer
-from handlers.render import message, render_help, section
-from handlers.render_summary import render_overview, render_risk_summary, render_visit
-from handlers.slash_command import register_command
-from handlers.summary_files import upload_chart, upload_export
+from handlers.slack.context import BotContext
+from handlers.slack.guard import answer
+from handlers.slack.render import message, render_help, section
+from handlers.slack.render_summary import render_overview, render_risk_summary, render_visit
+from handlers.slack.slash_command import register_command
+from handlers.slack.summary_files import upload_chart, upload_export
 
 
 def register(app: App, ctx: BotContext) -> None:

@@ -6,7 +6,7 @@ from bot.dates import describe_due, format_compact, format_compact_year, format_
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
 from bot.summary_service import ActionLine, Overview, Part, RiskSummary, VisitReadiness
-from handlers.render import (
+from handlers.slack.render import (
     STATUS_ICON,
     context,
     countdown,
@@ -17,7 +17,7 @@ from handlers.render import (
     pack_sections,
     section,
 )
-from handlers.render_risks import BAND_ICON, TREND_ARROW
+from handlers.slack.render_risks import BAND_ICON, TREND_ARROW
 
 TITLE_IN_LIST = 90
 MORE = "/summary export has everything."

@@ -3,8 +3,8 @@
 from bot.action_commands import MAX_TITLE
 from bot.results import ActionCard
 from bot.status import Status
-from handlers.modal_kit import input_block, modal, option, text_input
-from handlers.render import cut, escape, status_words
+from handlers.slack.modal_kit import input_block, modal, option, text_input
+from handlers.slack.render import cut, escape, status_words
 
 UPDATE = "action_update_modal"
 COMPLETE = "action_complete_modal"

@@ -8,8 +8,8 @@ from bot.deadline_service import DeadlineList
 from bot.errors import UserError
 from bot.message_text import Text, as_text
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
-from bot.settings import USER_ID
 from bot.status import Status
+from sendbot.settings import USER_ID
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000

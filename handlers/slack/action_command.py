@@ -3,12 +3,12 @@
 from slack_bolt import App
 
 from bot.results import OpenAddForm
-from handlers import action_modals
-from handlers.context import BotContext
-from handlers.guard import answer
-from handlers.render_result import render
-from handlers.slack_messenger import SlackMessenger
-from handlers.slash_command import register_command
+from handlers.slack import action_modals
+from handlers.slack.context import BotContext
+from handlers.slack.guard import answer
+from handlers.slack.messenger import SlackMessenger
+from handlers.slack.render_result import render
+from handlers.slack.slash_command import register_command
 
 
 def register(app: App, ctx: BotContext) -> None:

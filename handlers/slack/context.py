@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from bot.action_service import ActionService
 from bot.deadline_service import DeadlineService
 from bot.risk_service import RiskService
-from bot.settings import Settings
 from bot.summary_service import SummaryService
+from sendbot.settings import Settings
 from storage.database import Database
 
 

@@ -5,11 +5,11 @@ import logging
 from slack_bolt import App
 
 from bot import action_commands as cmd
-from handlers.context import BotContext
-from handlers.guard import guarded
-from handlers.render import context
-from handlers.render_result import render
-from handlers.render_summary import render_overview
+from handlers.slack.context import BotContext
+from handlers.slack.guard import guarded
+from handlers.slack.render import context
+from handlers.slack.render_result import render
+from handlers.slack.render_summary import render_overview
 
 log = logging.getLogger(__name__)
 MAX_HOME_BLOCKS = 100

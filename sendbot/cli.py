@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.log_setup import configure_logging
-from bot.settings import Settings, load_settings
+from sendbot.log_setup import configure_logging
+from sendbot.settings import Settings, load_settings
 
 log = logging.getLogger("sendbot")
 
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "demo":
-            from bot.demo import run_demo
+            from sendbot.demo import run_demo
 
             return run_demo(args.keep)
         settings = load_settings()
@@ -58,8 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.runtime import start
-    from handlers.server import serve
+    from sendbot.runtime import start
+    from sendbot.serve import serve
 
     settings.require_serving()
     serve(start(settings))
@@ -67,7 +67,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.runtime import DATABASE_ERRORS, database_url_error
+    from sendbot.runtime import DATABASE_ERRORS, database_url_error
     from storage.migrate import upgrade
 
     try:
@@ -80,8 +80,8 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.plan_import import ImportFileError, import_plan
-    from bot.runtime import start
-    from handlers.slack_directory import email_resolver
+    from handlers.slack.directory import email_resolver
+    from sendbot.runtime import start
 
     runtime = start(settings)
     try:
@@ -97,7 +97,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.plan_export import export_plan
-    from bot.runtime import start
+    from sendbot.runtime import start
 
     runtime = start(settings)
     try:
@@ -122,7 +122,7 @@ def _moment(text: str) -> datetime:
 
 def _sweep(settings: Settings, at: datetime | None):
     from bot.reminder_sweep import ReminderSweep
-    from bot.runtime import start
+    from sendbot.runtime import start
 
     offset = timedelta(0)
     if at is not None:
@@ -134,8 +134,8 @@ def _sweep(settings: Settings, at: datetime | None):
 
 
 def _sender(settings: Settings, runtime):
-    from handlers.app import web_client
-    from handlers.slack_reminder_sender import SlackReminderSender
+    from handlers.slack.app import web_client
+    from handlers.slack.reminder_sender import SlackReminderSender
 
     return SlackReminderSender(web_client(settings.bot_token, settings.api_url), runtime.summaries)
 
@@ -158,7 +158,7 @@ def _remind(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _clock(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.clock_process import run_clock
+    from sendbot.clock_process import run_clock
 
     _require_token(settings)
     runtime, sweep = _sweep(settings, args.at)

@@ -2,10 +2,10 @@
 
 from slack_bolt import App
 
-from handlers.context import BotContext
-from handlers.guard import answer
-from handlers.render_result import render
-from handlers.slash_command import register_command
+from handlers.slack.context import BotContext
+from handlers.slack.guard import answer
+from handlers.slack.render_result import render
+from handlers.slack.slash_command import register_command
 
 
 def register(app: App, ctx: BotContext) -> None:

@@ -7,14 +7,14 @@ from bot.errors import UserError
 from bot.risk_service import RiskForm
 from bot.tokens import parse_number
 from bot.typed_text import MAX_TEXT
-from handlers import risk_modals
-from handlers.context import BotContext
-from handlers.guard import answer
-from handlers.modal_errors import inline_errors
-from handlers.modal_kit import metadata, values
-from handlers.render_result import render
-from handlers.replies import reply_function
-from handlers.slash_command import register_command
+from handlers.slack import risk_modals
+from handlers.slack.context import BotContext
+from handlers.slack.guard import answer
+from handlers.slack.modal_errors import inline_errors
+from handlers.slack.modal_kit import metadata, values
+from handlers.slack.render_result import render
+from handlers.slack.replies import reply_function
+from handlers.slack.slash_command import register_command
 
 
 def register(app: App, ctx: BotContext) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from slack_sdk import WebClient
 
 from bot.results import DirectMessage, Notice
-from handlers.render_result import render
+from handlers.slack.render_result import render
 
 log = logging.getLogger(__name__)
 

@@ -5,8 +5,8 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import ConfigError
-from bot.settings import Settings
-from handlers.app import web_client
+from handlers.slack.app import web_client
+from sendbot.settings import Settings
 
 
 def email_resolver(settings: Settings) -> Callable[[str], str | None]:

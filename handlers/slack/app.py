@@ -7,7 +7,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
 )
 
-from handlers import (
+from handlers.slack import (
     action_buttons,
     action_command,
     deadline_command,
@@ -15,7 +15,7 @@ from handlers import (
     risk_command,
     summary_command,
 )
-from handlers.context import BotContext
+from handlers.slack.context import BotContext
 
 
 def web_client(token: str, api_url: str) -> WebClient:

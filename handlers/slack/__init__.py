@@ -1,0 +1,1 @@
+"""The Slack door: Bolt listeners, Block Kit, the Web API."""

@@ -1,0 +1,3 @@
+from sendbot.cli import main
+
+raise SystemExit(main())
