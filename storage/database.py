@@ -16,20 +16,25 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def _enable_sqlite_pragmas(dbapi_connection, _record) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+def _sqlite_pragmas(foreign_keys: bool):
+    def set_pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    return set_pragmas
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, foreign_keys: bool = True) -> Engine:
+    """`foreign_keys=False` is for migrations only: SQLite rebuilds a table to alter it, and
+    dropping the old copy with foreign keys on would cascade-delete its children's rows."""
     url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
-        event.listen(engine, "connect", _enable_sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas(foreign_keys))
         return engine
     # A short connect timeout lets a command say "cannot reach the database" inside Slack's 3 s.
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 2})

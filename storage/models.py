@@ -1,5 +1,9 @@
 """The plan as tables: working groups, areas, actions with their history, and people."""
 
+# How wide a chat platform's own identifiers may be: Teams conversation ids run past 130
+# characters, so every account, channel or conversation column takes this much.
+PLATFORM_ID_LENGTH = 300
+
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -11,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -22,16 +27,59 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
+class Person(Base):
+    """Someone the plan names. Chat accounts are optional: a person may have none at all."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    role_title: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    accounts: Mapped[list["ChatAccount"]] = relationship(
+        back_populates="person", lazy="selectin", order_by="ChatAccount.id"
+    )
+
+
+class ChatAccount(Base):
+    """A person's account on one chat platform, and what that platform needs to reach them."""
+
+    __tablename__ = "chat_accounts"
+    __table_args__ = (UniqueConstraint("platform", "account_id", name="uq_chat_accounts_account"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE", name="fk_chat_accounts_person"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(20))
+    account_id: Mapped[str] = mapped_column(String(PLATFORM_ID_LENGTH))
+    # Beyond the account id, e.g. a Teams conversation reference (JSON); Slack needs none.
+    reach: Mapped[str | None] = mapped_column(Text)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="accounts")
+
+
+def person_fk(table: str, column: str) -> ForeignKey:
+    return ForeignKey("people.id", name=f"fk_{table}_{column}_people")
+
+
 class WorkingGroup(Base):
     __tablename__ = "working_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    lead_id: Mapped[str | None] = mapped_column(String(32))
-    channel_id: Mapped[str | None] = mapped_column(String(32))
+    lead_id: Mapped[int | None] = mapped_column(person_fk("working_groups", "lead_id"))
+    channel_id: Mapped[str | None] = mapped_column(String(PLATFORM_ID_LENGTH))
     # No longer in the board file: its actions stay, but it takes no new ones.
     retired: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    lead: Mapped[Person | None] = relationship(lazy="joined")
 
 
 class Area(Base):
@@ -50,17 +98,6 @@ action_areas = Table(
 )
 
 
-class Person(Base):
-    """What Slack told us about a user, so exports and the CLI can show names, not IDs."""
-
-    __tablename__ = "people"
-
-    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(320), index=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
 class Action(Base):
     __tablename__ = "actions"
     __table_args__ = (
@@ -76,12 +113,12 @@ class Action(Base):
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     working_group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"))
-    owner_id: Mapped[str] = mapped_column(String(32))
-    sro_id: Mapped[str | None] = mapped_column(String(32))
+    owner_id: Mapped[int] = mapped_column(person_fk("actions", "owner_id"))
+    sro_id: Mapped[int | None] = mapped_column(person_fk("actions", "sro_id"))
     start_date: Mapped[date | None] = mapped_column(Date)
     original_due_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
-    due_revised_by: Mapped[str | None] = mapped_column(String(32))
+    due_revised_by: Mapped[int | None] = mapped_column(person_fk("actions", "due_revised_by"))
     due_revised_at: Mapped[datetime | None]
     due_revised_reason: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="not started")
@@ -97,6 +134,9 @@ class Action(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     working_group: Mapped[WorkingGroup] = relationship(lazy="joined")
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id], lazy="joined")
+    sro: Mapped[Person | None] = relationship(foreign_keys=[sro_id], lazy="joined")
+    due_reviser: Mapped[Person | None] = relationship(foreign_keys=[due_revised_by])
     areas: Mapped[list[Area]] = relationship(secondary=action_areas, order_by=Area.number)
     history: Mapped[list["ActionHistory"]] = relationship(
         back_populates="action", order_by="ActionHistory.id", cascade="all, delete-orphan"
@@ -118,7 +158,8 @@ class ActionHistory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[str] = mapped_column(String(32))
+    # None: the bot itself did it (an import), not a person.
+    actor_id: Mapped[int | None] = mapped_column(person_fk("action_history", "actor_id"))
     event: Mapped[str] = mapped_column(String(30))
     field: Mapped[str | None] = mapped_column(String(40))
     old_value: Mapped[str | None] = mapped_column(Text)
@@ -126,6 +167,7 @@ class ActionHistory(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     action: Mapped[Action] = relationship(back_populates="history")
+    actor: Mapped[Person | None] = relationship(lazy="joined")
 
 
 class Deadline(Base):
@@ -138,10 +180,10 @@ class Deadline(Base):
     kind: Mapped[str] = mapped_column(String(10))
     date: Mapped[date] = mapped_column(Date)
     title: Mapped[str] = mapped_column(String(300))
-    created_by: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[int] = mapped_column(person_fk("deadlines", "created_by"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]
-    removed_by: Mapped[str | None] = mapped_column(String(32))
+    removed_by: Mapped[int | None] = mapped_column(person_fk("deadlines", "removed_by"))
 
 
 class Reminder(Base):
@@ -153,7 +195,9 @@ class Reminder(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
-    recipient: Mapped[str] = mapped_column(String(32))
+    # A reminder goes to a person, or to a place (a channel, by its platform's address).
+    recipient_id: Mapped[int | None] = mapped_column(person_fk("reminders", "recipient_id"))
+    place: Mapped[str | None] = mapped_column(String(PLATFORM_ID_LENGTH))
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
     # claimed → sent, or claimed → failed (a permanent Slack error, kept for the operator).
     state: Mapped[str] = mapped_column(String(10))
@@ -182,7 +226,7 @@ class Risk(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(unique=True)  # the n of the ref R<n>
     description: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[int] = mapped_column(person_fk("risks", "owner_id"))
     working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))
     likelihood: Mapped[int]
     impact: Mapped[int]
@@ -191,13 +235,14 @@ class Risk(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     # Since the last rescore: "up", "down" or "same"; None until the first review.
     trend: Mapped[str | None] = mapped_column(String(5))
-    created_by: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[int] = mapped_column(person_fk("risks", "created_by"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     working_group: Mapped[WorkingGroup | None] = relationship(lazy="joined")
+    owner: Mapped[Person] = relationship(foreign_keys=[owner_id], lazy="joined")
     history: Mapped[list["RiskHistory"]] = relationship(
         back_populates="risk", order_by="RiskHistory.id", cascade="all, delete-orphan"
     )
@@ -220,7 +265,7 @@ class RiskHistory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     risk_id: Mapped[int] = mapped_column(ForeignKey("risks.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int] = mapped_column(person_fk("risk_history", "actor_id"))
     event: Mapped[str] = mapped_column(String(30))
     old_score: Mapped[int | None]
     new_score: Mapped[int | None]
@@ -230,3 +275,4 @@ class RiskHistory(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
     risk: Mapped[Risk] = relationship(back_populates="history")
+    actor: Mapped[Person] = relationship(lazy="joined")

@@ -9,14 +9,19 @@ config = context.config
 
 
 def run_migrations() -> None:
-    connection = config.attributes.get("connection")
-    if connection is not None:
-        _run(connection)
-        return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    engine = make_engine(config.get_main_option("sqlalchemy.url"), foreign_keys=False)
     with engine.connect() as connection:
         _run(connection)
+        if connection.dialect.name == "sqlite":
+            _check_foreign_keys(connection)
     engine.dispose()
+
+
+def _check_foreign_keys(connection) -> None:
+    """Foreign keys were off while SQLite rebuilt tables: prove no row was left dangling."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"migration left {len(broken)} rows pointing nowhere: {broken[:5]}")
 
 
 def _run(connection) -> None:
