@@ -3,7 +3,7 @@
 1,000 reminders fall due at once (Tuesday 10 March 2026, 10:00 London): 994 "7 days to go"
 reminders for actions of 200 owners, and a board meeting's highlight-update request to each of
 the 6 working groups' channels. One sweep (`ReminderSweep.run` with the bot's own
-`SlackReminderSender` and Web API client) delivers them through the Slack stand-in, which
+`SlackDelivery` and Web API client) delivers them through the Slack stand-in, which
 enforces, on chat.postMessage, one message per second per channel and a workspace-wide bucket
 (`--burst` messages at once, refilled at `--per-minute`), answering 429 with Retry-After.
 Goal: every reminder delivered, none twice, and the sweep's total time ≤ 1.1 × the floor the
@@ -38,7 +38,7 @@ from sqlalchemy import func, select
 from bot.reminder_sweep import LEASE, ReminderSweep, SweepReport
 from bot.working_calendar import add_working_days
 from handlers.slack.app import web_client
-from handlers.slack.reminder_sender import SlackReminderSender
+from handlers.slack.delivery import SlackDelivery
 from slack_standin import SlackStandIn
 from storage import reminder_store
 from storage.models import Action, Deadline, Reminder
@@ -156,7 +156,7 @@ def run(kind: str, args) -> bool:
         client = web_client(common.BOT_TOKEN, standin.url)
         if args.try_no_open:
             client = _NoOpenClient(client)
-        sender = SlackReminderSender(client, rt.summaries)
+        sender = SlackDelivery(client, rt.clock.today)
         standin.limit_rate(
             "chat.postMessage",
             per_channel_per_second=args.per_channel,

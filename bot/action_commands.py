@@ -6,10 +6,9 @@ from datetime import date
 
 from bot.dates import DateError, parse_date, take_date
 from bot.errors import UserError
-from bot.mentions import parse_user
 from bot.status import STATUS_WORDS, Status, parse_status
 from bot.tokens import TokenError, parse_number, rest_after, split_args
-from bot.typed_text import MAX_TEXT, bounded_text, to_plain
+from bot.typed_text import MAX_TEXT, bounded_text, person_in, quoted, shown
 from storage.action_queries import ActionFilter
 
 # A reference holds a number ("1.1", "WG3.2", "A12"): a title's first word is never taken for one.
@@ -99,15 +98,23 @@ class Snooze:
 
 
 @dataclass(frozen=True)
+class PrepareForm:
+    """A button that opens a form: the action as it is now, if the person may change it."""
+
+    ref: str
+    completing: bool = False
+
+
+@dataclass(frozen=True)
 class AddAction:
     ref: str | None
     title: str
     group: int
-    owner: str
+    owner: int
     due: date
     areas: tuple[int, ...] = ()
     description: str | None = None
-    sro: str | None = None
+    sro: int | None = None
     start: date | None = None
     source: str | None = None
     success_measures: str | None = None
@@ -121,7 +128,7 @@ class OpenAdd:
 @dataclass(frozen=True)
 class Assign:
     ref: str
-    owner: str
+    owner: int
 
 
 @dataclass(frozen=True)
@@ -163,7 +170,7 @@ class _Args:
 def check_ref(word: str, usage_line: str | None = None) -> str:
     if not REF_PATTERN.match(word):
         raise UserError(
-            f"“{to_plain(word)[:40]}” is not an action reference — references are letters, "
+            f"“{quoted(word)}” is not an action reference — references are letters, "
             "numbers and dots with at least one number, like 1.1, WG3.2 or A12.",
             usage_line,
         )
@@ -184,7 +191,7 @@ def parse(text: str) -> object:
     name = words[0].lower()
     if name not in USAGE:
         raise UserError(
-            f"I don't know “{to_plain(words[0])[:40]}”. Try /action help for what I can do.",
+            f"I don't know “{quoted(words[0])}”. Try /action help for what I can do.",
             "/action mine | list | show | update | note | done | add | assign | due | remove",
         )
     args = _Args(name, rest_after(text, 1), words[1:])
@@ -215,7 +222,7 @@ def _update(args: _Args) -> UpdateStatus:
         word, used = two_words, 3
     status = parse_status(word)
     if status is None:
-        raise args.fail(f"“{to_plain(word)[:30]}” is not a status. Use one of: {STATUS_WORDS}.")
+        raise args.fail(f"“{quoted(word, 30)}” is not a status. Use one of: {STATUS_WORDS}.")
     return UpdateStatus(ref, status, args.tail(used))
 
 
@@ -256,17 +263,25 @@ def _remove(args: _Args) -> Remove:
     return Remove(ref)
 
 
-def _user(args: _Args, word: str) -> str:
-    user = parse_user(word)
-    if user is None:
-        shown = to_plain(word)[:40]
-        if shown.startswith("@"):
-            raise args.fail(
-                f"“{shown}” wasn't recognised as a Slack user — after typing @, pick the person "
-                "from the list Slack shows."
+def _user(args: _Args, word: str) -> int:
+    return person_or_refusal(word, usage(args.name))
+
+
+def person_or_refusal(word: str, usage_line: str | None) -> int:
+    """The person a mention names, or a refusal saying how to mention someone."""
+    person = person_in(word)
+    if person is None:
+        typed = quoted(word)
+        if typed.startswith("@"):
+            raise UserError(
+                f"“{typed}” wasn't recognised as a person — after typing @, pick them from "
+                "the list your chat app shows.",
+                usage_line,
             )
-        raise args.fail(f"“{shown}” is not a Slack user — mention them, like @Sam.")
-    return user
+        raise UserError(
+            f"“{typed}” is not someone I can find — mention them, like @Sam.", usage_line
+        )
+    return person
 
 
 def _list(args: _Args) -> ListActions:
@@ -291,7 +306,7 @@ def _list(args: _Args) -> ListActions:
         elif (status := parse_status(word)) is not None:
             options["statuses"].add(status.value)
         else:
-            raise args.fail(f"I don't know the filter “{to_plain(words[i])[:30]}”.")
+            raise args.fail(f"I don't know the filter “{quoted(words[i], 30)}”.")
         i += 1
     flt = ActionFilter(
         group=options.get("wg"),
@@ -305,7 +320,7 @@ def _list(args: _Args) -> ListActions:
     return ListActions(flt)
 
 
-def _list_value(args: _Args, key: str, word: str) -> int | str:
+def _list_value(args: _Args, key: str, word: str) -> int:
     if key == "owner":
         return _user(args, word)
     return _number(args, key, word)
@@ -314,7 +329,7 @@ def _list_value(args: _Args, key: str, word: str) -> int | str:
 def _number(args: _Args, key: str, word: str) -> int:
     number = parse_number(word)
     if number is None:
-        raise args.fail(f"“{key}” needs a number, like {key} 2 — not “{to_plain(word)[:20]}”.")
+        raise args.fail(f"“{key}” needs a number, like {key} 2 — not “{quoted(word, 20)}”.")
     return number
 
 
@@ -333,7 +348,7 @@ def _add(args: _Args) -> AddAction | OpenAdd:
     if len(positional) > 2 or (len(positional) == 2 and not REF_PATTERN.match(positional[0])):
         raise args.fail('Put the title in "double quotes" so I can tell where it ends.')
     ref = check_ref(positional[0], usage("add")) if len(positional) == 2 else None
-    title = to_plain(positional[-1])
+    title = shown(positional[-1])
     if not title or len(title) > MAX_TITLE:
         raise args.fail(f"The title must be 1 to {MAX_TITLE} characters.")
     values = _add_keywords(args, i)
@@ -358,7 +373,7 @@ def _add_keywords(args: _Args, i: int) -> dict:
     while i < len(words):
         key = words[i].lower()
         if key not in _ADD_KEYS:
-            raise args.fail(f"I don't understand “{to_plain(words[i])[:30]}” here.")
+            raise args.fail(f"I don't understand “{quoted(words[i], 30)}” here.")
         if i + 1 >= len(words):
             raise args.fail(f"“{key}” needs a value after it.")
         if key in ("due", "start"):
@@ -372,7 +387,7 @@ def _add_keywords(args: _Args, i: int) -> dict:
         elif key == "wg":
             values[key] = _number(args, key, word)
         else:
-            values[key] = to_plain(word)
+            values[key] = shown(word)
         i += 2
     return values
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import format_long
 from bot.message_text import Mention, Text, text
+from bot.people import PersonRef, optional_ref
 from bot.results import HistoryLine
 from bot.status import Status
 from storage.models import Action, ActionHistory
@@ -12,7 +13,7 @@ from storage.models import Action, ActionHistory
 
 def record(
     action: Action,
-    actor_id: str,
+    actor_id: int | None,
     at: datetime,
     event: str,
     field: str | None = None,
@@ -33,13 +34,30 @@ def record(
     )
 
 
-def describe(row: ActionHistory, tz: ZoneInfo) -> HistoryLine:
+def describe(row: ActionHistory, tz: ZoneInfo, people: dict[int, PersonRef]) -> HistoryLine:
+    """One history row in words; `people` names those a change of owner or SRO mentions."""
     return HistoryLine(
-        on=row.at.astimezone(tz).date(), actor_id=row.actor_id, summary=_summary(row)
+        on=row.at.astimezone(tz).date(),
+        actor=optional_ref(row.actor),
+        summary=_summary(row, people),
     )
 
 
-def _summary(row: ActionHistory) -> Text:
+def people_named(rows: list[ActionHistory]) -> set[int]:
+    """The people that changes of owner or SRO point at, to load in one go."""
+    return {
+        int(value)
+        for row in rows
+        if row.field in PERSON_FIELDS
+        for value in (row.old_value, row.new_value)
+        if value and value.isdigit()
+    }
+
+
+PERSON_FIELDS = ("owner_id", "sro_id")
+
+
+def _summary(row: ActionHistory, people: dict[int, PersonRef]) -> Text:
     note = row.note or ""
     tail = (": " + note) if note else ""
     if row.event == "created":
@@ -52,7 +70,8 @@ def _summary(row: ActionHistory) -> Text:
         return text(f"Status {_status(row.old_value)} → {_status(row.new_value)}", tail)
     if row.field in ("owner_id", "sro_id"):
         who = "Owner" if row.field == "owner_id" else "Senior responsible officer"
-        return text(f"{who} ", *_person(row.old_value), " → ", *_person(row.new_value), tail)
+        old, new = _person(row.old_value, people), _person(row.new_value, people)
+        return text(f"{who} ", *old, " → ", *new, tail)
     if row.field in ("due_date", "start_date", "original_due_date"):
         label = {"due_date": "Due date", "start_date": "Start date"}.get(row.field, "Due date")
         return text(f"{label} {_date(row.old_value)} → {_date(row.new_value)}", tail)
@@ -68,8 +87,11 @@ def _status(value: str | None) -> str:
     return Status(value).label if value else "—"
 
 
-def _person(user_id: str | None) -> tuple:
-    return (Mention(user_id),) if user_id else ("nobody",)
+def _person(value: str | None, people: dict[int, PersonRef]) -> tuple:
+    if not value:
+        return ("nobody",)
+    person = people.get(int(value)) if value.isdigit() else None
+    return (Mention(person),) if person else ("someone no longer known",)
 
 
 def _date(value: str | None) -> str:

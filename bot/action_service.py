@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import action_commands as cmd
-from bot.action_history import describe, record
+from bot.action_history import describe, people_named, record
 from bot.clock import Clock
 from bot.dates import format_long, format_weekday_long
 from bot.errors import UserError
 from bot.message_text import Mention, Text, text
-from bot.permissions import Actor, require_admin, require_update
+from bot.people import Actor, PersonRef, optional_ref, person_ref, refs
+from bot.permissions import require_admin, require_update
 from bot.results import (
     ActionCard,
     ActionDetail,
@@ -31,7 +32,7 @@ from bot.status import Status
 from bot.working_calendar import add_working_days
 from storage import action_queries as q
 from storage.database import Database
-from storage.models import Action
+from storage.models import Action, Person
 
 MINE_LIMIT = 15
 LIST_LIMIT = 40
@@ -41,33 +42,23 @@ SNOOZE_WORKING_DAYS = 2
 
 
 class ActionService:
-    def __init__(
-        self,
-        db: Database,
-        admins: frozenset[str],
-        clock: Clock | None = None,
-    ) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
-        self.admins = admins
         self.clock = clock or Clock()
         self.now = self.clock.now
-
-    def actor(self, user_id: str) -> Actor:
-        return Actor(user_id, user_id in self.admins)
 
     def today(self) -> date:
         return self.clock.today()
 
-    def handle(self, user_id: str, command_text: str) -> Outcome:
-        """Parse and carry out `/action …` typed by `user_id`."""
-        return self.execute(self.actor(user_id), cmd.parse(command_text))
+    def handle(self, actor: Actor, command_text: str) -> Outcome:
+        """Parse and carry out `/action …` typed by `actor`."""
+        return self.execute(actor, cmd.parse(command_text))
 
     def execute(self, actor: Actor, command: object) -> Outcome:
-        handler = getattr(self, "_" + type(command).__name__)
         for attempt in range(WRITE_ATTEMPTS):
             try:
                 with self.db.session() as session:
-                    return handler(session, actor, command)
+                    return self._dispatch(session, actor, command)
             except StaleDataError:
                 # Someone saved the same action a moment before us: read it again and reapply,
                 # after a short random pause so that two retries do not collide again.
@@ -76,12 +67,46 @@ class ActionService:
                 time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def prepare_update(self, user_id: str, ref: str) -> ActionCard:
+    def _dispatch(self, session: Session, actor: Actor, command: object) -> Outcome:
+        match command:
+            case cmd.ShowHelp():
+                return self._help()
+            case cmd.Mine():
+                return self._mine(session, actor)
+            case cmd.ListActions():
+                return self._list(session, command)
+            case cmd.Show():
+                return self._show(session, command)
+            case cmd.UpdateStatus():
+                return self._update_status(session, actor, command)
+            case cmd.AddNote():
+                return self._add_note(session, actor, command)
+            case cmd.MarkDone():
+                return self._mark_done(session, actor, command)
+            case cmd.Snooze():
+                return self._snooze(session, actor, command)
+            case cmd.OpenAdd():
+                require_admin(actor, "add actions")
+                return Outcome(OpenAddForm())
+            case cmd.AddAction():
+                return self._add(session, actor, command)
+            case cmd.Assign():
+                return self._assign(session, actor, command)
+            case cmd.Redate():
+                return self._redate(session, actor, command)
+            case cmd.Remove():
+                return self._remove(session, actor, command)
+            case cmd.PrepareForm():
+                return self._prepare_form(session, actor, command)
+        raise TypeError(f"no use case for {type(command).__name__}")
+
+    def _prepare_form(self, session: Session, actor: Actor, command: cmd.PrepareForm) -> Outcome:
         """Before opening a form: the action as it is now, if this person may change it."""
-        with self.db.session() as session:
-            action = self._find_open(session, ref, "update")
-            require_update(self.actor(user_id), action)
-            return self._card(action)
+        action = self._find_open(session, command.ref, "update")
+        require_update(actor, action)
+        if command.completing and action.status == Status.BLUE:
+            raise UserError(_already_complete(action))
+        return Outcome(self._card(action))
 
     def board_lists(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
         """Working groups and areas, for the pickers of the Add form."""
@@ -91,12 +116,12 @@ class ActionService:
 
     # Reading
 
-    def _ShowHelp(self, session: Session, actor: Actor, command: cmd.ShowHelp) -> Outcome:
+    def _help(self) -> Outcome:
         lines = tuple(cmd.USAGE[name] for name in cmd.USAGE if name != "help")
         return Outcome(Help("/action — the actions of the Written Statement of Action", lines))
 
-    def _Mine(self, session: Session, actor: Actor, command: cmd.Mine) -> Outcome:
-        flt = q.ActionFilter(owner=actor.user_id)
+    def _mine(self, session: Session, actor: Actor) -> Outcome:
+        flt = q.ActionFilter(owner=actor.person_id)
         rows, total = q.list_actions(session, flt, self.today(), MINE_LIMIT)
         return Outcome(
             ActionList(
@@ -104,23 +129,23 @@ class ActionService:
                 actions=tuple(self._card(a) for a in rows),
                 total=total,
                 empty="You have no open actions. Nice work.",
-                with_buttons=True,
-                more_hint="/action list owner @you shows them all.",
+                own=True,
+                see_all="/action list owner @you shows them all.",
             )
         )
 
-    def _ListActions(self, session: Session, actor: Actor, command: cmd.ListActions) -> Outcome:
+    def _list(self, session: Session, command: cmd.ListActions) -> Outcome:
         self._check_filter(session, command.filter)
         rows, total = q.list_actions(session, command.filter, self.today(), LIST_LIMIT)
         heading = "Actions" if command.filter.include_complete else "Open actions"
         return Outcome(
             ActionList(
                 heading=heading,
-                filters=describe_filter(command.filter),
+                filters=describe_filter(command.filter, refs(session, _owner(command.filter))),
                 actions=tuple(self._card(a) for a in rows),
                 total=total,
                 empty="No actions match.",
-                more_hint="Narrow the list with wg N, owner @user or a status.",
+                see_all="Narrow the list with wg N, owner @user or a status.",
             )
         )
 
@@ -130,16 +155,16 @@ class ActionService:
         if flt.area is not None and not q.find_areas(session, [flt.area]):
             raise UserError(self._no_area(session, flt.area), cmd.usage("list"))
 
-    def _Show(self, session: Session, actor: Actor, command: cmd.Show) -> Outcome:
+    def _show(self, session: Session, command: cmd.Show) -> Outcome:
         action = self._find(session, command.ref, "show")
         rows, total = q.recent_history(session, action.id, HISTORY_SHOWN)
-        return Outcome(
-            ActionDetail(self._card(action), tuple(describe(r, self.clock.tz) for r in rows), total)
-        )
+        named = refs(session, people_named(rows))
+        lines = tuple(describe(r, self.clock.tz, named) for r in rows)
+        return Outcome(ActionDetail(self._card(action), lines, total))
 
     # Owners, leads and admins
 
-    def _UpdateStatus(self, session: Session, actor: Actor, command: cmd.UpdateStatus) -> Outcome:
+    def _update_status(self, session: Session, actor: Actor, command: cmd.UpdateStatus) -> Outcome:
         action = self._find_open(session, command.ref, "update")
         require_update(actor, action)
         self._check_version(action, command.expected_version)
@@ -149,11 +174,11 @@ class ActionService:
         now = self.now()
         if old != command.status:
             record(
-                action, actor.user_id, now, "update", "status", old, command.status, command.note
+                action, actor.person_id, now, "update", "status", old, command.status, command.note
             )
             action.status = command.status
         elif command.note:
-            record(action, actor.user_id, now, "note", note=command.note)
+            record(action, actor.person_id, now, "note", note=command.note)
         self._set_evidence(action, actor, now, command.evidence)
         action.last_update_at = now
         session.flush()
@@ -163,23 +188,23 @@ class ActionService:
             Notice(f"{action.ref} {verb} {command.status.label}.{saved}", self._card(action))
         )
 
-    def _AddNote(self, session: Session, actor: Actor, command: cmd.AddNote) -> Outcome:
+    def _add_note(self, session: Session, actor: Actor, command: cmd.AddNote) -> Outcome:
         action = self._find_open(session, command.ref, "note")
         require_update(actor, action)
         now = self.now()
-        record(action, actor.user_id, now, "note", note=command.note)
+        record(action, actor.person_id, now, "note", note=command.note)
         action.last_update_at = now
         session.flush()
         return Outcome(Notice(f"Your note on {action.ref} is saved.", self._card(action)))
 
-    def _MarkDone(self, session: Session, actor: Actor, command: cmd.MarkDone) -> Outcome:
+    def _mark_done(self, session: Session, actor: Actor, command: cmd.MarkDone) -> Outcome:
         action = self._find_open(session, command.ref, "done")
         require_update(actor, action)
         if action.status == Status.BLUE:
-            return Outcome(Notice(f"{action.ref} is already complete. Nothing was changed."))
+            return Outcome(Notice(_already_complete(action)))
         self._check_version(action, command.expected_version)
         now = self.now()
-        record(action, actor.user_id, now, "update", "status", action.status, Status.BLUE)
+        record(action, actor.person_id, now, "update", "status", action.status, Status.BLUE)
         action.status = Status.BLUE
         self._set_evidence(action, actor, now, command.evidence)
         action.last_update_at = now
@@ -187,7 +212,7 @@ class ActionService:
         thanks = " The evidence is saved." if command.evidence else ""
         return Outcome(Notice(f"{action.ref} is complete — thank you.{thanks}", self._card(action)))
 
-    def _Snooze(self, session: Session, actor: Actor, command: cmd.Snooze) -> Outcome:
+    def _snooze(self, session: Session, actor: Actor, command: cmd.Snooze) -> Outcome:
         action = self._find_open(session, command.ref, "update")
         require_update(actor, action)
         today = self.today()
@@ -203,7 +228,9 @@ class ActionService:
             shown = format_weekday_long(action.snoozed_until)
             return Outcome(Notice(f"Reminders for {action.ref} are already snoozed until {shown}."))
         old = action.snoozed_until.isoformat() if action.snoozed_until else None
-        record(action, actor.user_id, self.now(), "snooze", "snoozed_until", old, until.isoformat())
+        record(
+            action, actor.person_id, self.now(), "snooze", "snoozed_until", old, until.isoformat()
+        )
         action.snoozed_until = until
         session.flush()
         return Outcome(
@@ -212,16 +239,12 @@ class ActionService:
 
     def _set_evidence(self, action: Action, actor: Actor, now: datetime, evidence: str | None):
         if evidence:
-            record(action, actor.user_id, now, "update", "evidence", action.evidence, evidence)
+            record(action, actor.person_id, now, "update", "evidence", action.evidence, evidence)
             action.evidence = evidence
 
     # Admins
 
-    def _OpenAdd(self, session: Session, actor: Actor, command: cmd.OpenAdd) -> Outcome:
-        require_admin(actor, "add actions")
-        return Outcome(OpenAddForm())
-
-    def _AddAction(self, session: Session, actor: Actor, command: cmd.AddAction) -> Outcome:
+    def _add(self, session: Session, actor: Actor, command: cmd.AddAction) -> Outcome:
         require_admin(actor, "add actions")
         group = q.find_group(session, command.group)
         if group is None:
@@ -234,6 +257,8 @@ class ActionService:
             raise UserError(
                 "The start date is after the due date.", cmd.usage("add"), field="start"
             )
+        owner = self._person(session, command.owner, "owner")
+        sro = self._person(session, command.sro, "sro") if command.sro is not None else None
         ref = command.ref or self._next_ref(session)
         if q.find_action(session, ref) is not None:
             raise UserError(
@@ -248,8 +273,8 @@ class ActionService:
             title=command.title,
             description=command.description,
             working_group=group,
-            owner_id=command.owner,
-            sro_id=command.sro,
+            owner=owner,
+            sro=sro,
             start_date=command.start,
             original_due_date=command.due,
             due_date=command.due,
@@ -261,7 +286,7 @@ class ActionService:
         )
         action.areas = areas
         session.add(action)
-        record(action, actor.user_id, now, "created", note=command.title)
+        record(action, actor.person_id, now, "created", note=command.title)
         try:
             session.flush()
         except IntegrityError:
@@ -271,32 +296,34 @@ class ActionService:
         messages = self._tell_owner(actor, action, "You are the owner of a new action")
         return Outcome(
             Notice(
-                text(f"Added {action.ref}, owned by ", Mention(action.owner_id), "."),
+                text(f"Added {action.ref}, owned by ", Mention(person_ref(owner)), "."),
                 self._card(action),
             ),
             messages,
         )
 
-    def _Assign(self, session: Session, actor: Actor, command: cmd.Assign) -> Outcome:
+    def _assign(self, session: Session, actor: Actor, command: cmd.Assign) -> Outcome:
         require_admin(actor, "reassign actions")
         action = self._find_open(session, command.ref, "assign")
-        if action.owner_id == command.owner:
+        owner = self._person(session, command.owner, "owner")
+        if action.owner_id == owner.id:
             return Outcome(
-                Notice(text(f"{action.ref} is already owned by ", Mention(command.owner), "."))
+                Notice(text(f"{action.ref} is already owned by ", Mention(person_ref(owner)), "."))
             )
         now = self.now()
-        record(action, actor.user_id, now, "update", "owner_id", action.owner_id, command.owner)
-        action.owner_id = command.owner
+        old_owner = str(action.owner_id)
+        record(action, actor.person_id, now, "update", "owner_id", old_owner, str(owner.id))
+        action.owner = owner
         session.flush()
         return Outcome(
             Notice(
-                text(f"{action.ref} is now owned by ", Mention(command.owner), "."),
+                text(f"{action.ref} is now owned by ", Mention(person_ref(owner)), "."),
                 self._card(action),
             ),
             self._tell_owner(actor, action, "You are now the owner of an action"),
         )
 
-    def _Redate(self, session: Session, actor: Actor, command: cmd.Redate) -> Outcome:
+    def _redate(self, session: Session, actor: Actor, command: cmd.Redate) -> Outcome:
         require_admin(actor, "change due dates")
         action = self._find_open(session, command.ref, "due")
         if action.due_date == command.due:
@@ -311,7 +338,7 @@ class ActionService:
         old = action.due_date.isoformat()
         record(
             action,
-            actor.user_id,
+            actor.person_id,
             now,
             "update",
             "due_date",
@@ -320,7 +347,7 @@ class ActionService:
             command.reason,
         )
         action.due_date = command.due
-        action.due_revised_by = actor.user_id
+        action.due_revised_by = actor.person_id
         action.due_revised_at = now
         action.due_revised_reason = command.reason
         session.flush()
@@ -332,11 +359,11 @@ class ActionService:
             )
         )
 
-    def _Remove(self, session: Session, actor: Actor, command: cmd.Remove) -> Outcome:
+    def _remove(self, session: Session, actor: Actor, command: cmd.Remove) -> Outcome:
         require_admin(actor, "remove actions")
         action = self._find_open(session, command.ref, "remove")
         now = self.now()
-        record(action, actor.user_id, now, "withdrawn")
+        record(action, actor.person_id, now, "withdrawn")
         action.withdrawn_at = now
         session.flush()
         return Outcome(
@@ -378,15 +405,21 @@ class ActionService:
             )
 
     def _tell_owner(self, actor: Actor, action: Action, opening: str) -> list[DirectMessage]:
-        if action.owner_id == actor.user_id:
+        if action.owner_id == actor.person_id:
             return []
         return [
             DirectMessage(
-                action.owner_id,
-                text(f"{opening}, given to you by ", Mention(actor.user_id), ":"),
+                person_ref(action.owner),
+                text(f"{opening}, given to you by ", Mention(actor.person), ":"),
                 self._card(action),
             )
         ]
+
+    def _person(self, session: Session, person_id: int, field: str) -> Person:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise UserError("I can't find that person. Mention them again.", field=field)
+        return person
 
     def _card(self, action: Action) -> ActionCard:
         return card(action, self.clock.tz)
@@ -406,15 +439,23 @@ class ActionService:
         return f"There is no area {number}; areas are numbered 1 to {count}."
 
 
-def describe_filter(flt: q.ActionFilter) -> Text:
+def _already_complete(action: Action) -> str:
+    return f"{action.ref} is already complete. Nothing was changed."
+
+
+def _owner(flt: q.ActionFilter) -> list[int]:
+    return [flt.owner] if flt.owner is not None else []
+
+
+def describe_filter(flt: q.ActionFilter, people: dict[int, PersonRef]) -> Text:
     """The filters in words, e.g. "Working Group 3 · owned by @Sam · overdue"."""
     segments: list[tuple] = []
     if flt.group is not None:
         segments.append((f"Working Group {flt.group}",))
     if flt.area is not None:
         segments.append((f"area {flt.area}",))
-    if flt.owner is not None:
-        segments.append(("owned by ", Mention(flt.owner)))
+    if flt.owner is not None and flt.owner in people:
+        segments.append(("owned by ", Mention(people[flt.owner])))
     if flt.statuses:
         segments.append((", ".join(sorted(Status(s).label for s in flt.statuses)),))
     if flt.overdue:
@@ -433,17 +474,17 @@ def card(action: Action, tz: ZoneInfo) -> ActionCard:
         title=action.title,
         group_number=action.working_group.number,
         group_name=action.working_group.name,
-        owner_id=action.owner_id,
+        owner=person_ref(action.owner),
         status=Status(action.status),
         due=action.due_date,
         original_due=action.original_due_date,
         last_update_on=action.last_update_at.astimezone(tz).date(),
         version=action.version,
         description=action.description,
-        sro_id=action.sro_id,
+        sro=optional_ref(action.sro),
         start=action.start_date,
         due_revised_reason=action.due_revised_reason,
-        due_revised_by=action.due_revised_by,
+        due_revised_by=optional_ref(action.due_reviser),
         success_measures=action.success_measures,
         evidence=action.evidence,
         source=action.source,

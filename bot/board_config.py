@@ -1,6 +1,8 @@
 """The board's own configuration (`board.toml`): working groups, areas of weakness, admins."""
 
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import time
 from pathlib import Path
@@ -8,7 +10,33 @@ from typing import Any
 
 from bot.errors import ConfigError
 from bot.risk_scale import COLOURS, DEFAULT_BANDS, Band, check_bands
-from sendbot.settings import CHANNEL_ID, USER_ID
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def is_email(text: str) -> bool:
+    return _EMAIL.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class IdRules:
+    """How to tell a chat account or channel from a typo. Each door knows its own shapes; the
+    entry combines them, so the core never holds a platform's ID pattern."""
+
+    is_account: Callable[[str], bool]
+    is_place: Callable[[str], bool]
+    account_words: str = "a chat user ID"
+    place_words: str = "a channel ID"
+
+    def is_person(self, text: str) -> bool:
+        return self.is_account(text) or is_email(text)
+
+
+def _any_text(text: str) -> bool:
+    return bool(text.strip())
+
+
+ANY_ID = IdRules(_any_text, _any_text)
 
 DEFAULT_GROUPS = (
     "Understanding of Need",
@@ -72,26 +100,30 @@ def default_board() -> BoardConfig:
     )
 
 
-def load_board(path: Path | None) -> BoardConfig:
+def load_board(path: Path | None, ids: IdRules = ANY_ID) -> BoardConfig:
     if path is None:
         return default_board()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
-    return parse_board(data, str(path))
+    return parse_board(data, str(path), ids)
 
 
-def parse_board(data: dict[str, Any], where: str = "board.toml") -> BoardConfig:
+def parse_board(
+    data: dict[str, Any], where: str = "board.toml", ids: IdRules = ANY_ID
+) -> BoardConfig:
     known = {"working_groups", "areas", "board", "reminders", "risk_bands"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}: unknown section {key!r} (expected {sorted(known)}).")
     defaults = default_board()
     board = _table(data, "board", where)
-    groups = _groups(data["working_groups"], where) if "working_groups" in data else defaults.groups
+    groups = (
+        _groups(data["working_groups"], where, ids) if "working_groups" in data else defaults.groups
+    )
     areas = _areas(data["areas"], where) if "areas" in data else defaults.areas
-    admins = _list_of_ids(board.get("admins", []), f"{where}: board.admins", USER_ID)
+    admins = _list_of_people(board.get("admins", []), f"{where}: board.admins", ids)
     _only_keys(
         board, {"admins", "stale_after_days", "evidence_lead_working_days"}, f"{where}: board"
     )
@@ -183,7 +215,7 @@ def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
     return value
 
 
-def _groups(items: Any, where: str) -> tuple[GroupConfig, ...]:
+def _groups(items: Any, where: str, ids: IdRules) -> tuple[GroupConfig, ...]:
     entries = _entries(items, "working_groups", where)
     groups = []
     for i, entry in enumerate(entries):
@@ -191,8 +223,12 @@ def _groups(items: Any, where: str) -> tuple[GroupConfig, ...]:
         _only_keys(entry, {"number", "name", "lead", "channel"}, key)
         number = _positive_int(entry.get("number"), f"{key}.number")
         name = _text(entry.get("name"), f"{key}.name")
-        lead = _optional_id(entry.get("lead"), f"{key}.lead", USER_ID, "a Slack user ID")
-        channel = _optional_id(entry.get("channel"), f"{key}.channel", CHANNEL_ID, "a channel ID")
+        lead = _optional_id(
+            entry.get("lead"), f"{key}.lead", ids.is_person, f"{ids.account_words} or an email"
+        )
+        channel = _optional_id(
+            entry.get("channel"), f"{key}.channel", ids.is_place, ids.place_words
+        )
         groups.append(GroupConfig(number, name, lead, channel))
     _unique_numbers([g.number for g in groups], f"{where}: working_groups")
     return tuple(sorted(groups, key=lambda g: g.number))
@@ -234,18 +270,19 @@ def _text(value: Any, key: str) -> str:
     return value.strip()
 
 
-def _optional_id(value: Any, key: str, pattern, what: str) -> str | None:
+def _optional_id(value: Any, key: str, accepts: Callable[[str], bool], what: str) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not pattern.match(value):
+    if not isinstance(value, str) or not accepts(value):
         raise ConfigError(f"{key} must be {what}, not {value!r}.")
     return value
 
 
-def _list_of_ids(value: Any, key: str, pattern) -> list[str]:
+def _list_of_people(value: Any, key: str, ids: IdRules) -> list[str]:
+    what = f"{ids.account_words} or an email"
     if not isinstance(value, list):
-        raise ConfigError(f"{key} must be a list of Slack user IDs.")
-    return [_optional_id(v, key, pattern, "a Slack user ID") for v in value]
+        raise ConfigError(f"{key} must be a list, each {what}.")
+    return [_optional_id(v, key, ids.is_person, what) for v in value]
 
 
 def _unique_numbers(numbers: list[int], key: str) -> None:

@@ -4,25 +4,30 @@ The configuration file is the source of truth for names, leads and channels; the
 the rows because actions point at them. So rows are inserted, updated or retired, never deleted.
 """
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.board_config import AreaConfig, BoardConfig, GroupConfig
 from storage.database import Database
-from storage.models import Area, WorkingGroup
+from storage.models import Area, Person, WorkingGroup
+
+# The person a board file names as a lead (by account id or email), made if new.
+LeadFinder = Callable[[Session, str], Person]
 
 # Two processes (web and clock) may start at once and both insert group 1; the loser's retry
 # then finds the row and updates it instead.
 ATTEMPTS = 2
 
 
-def sync_board(db: Database, board: BoardConfig) -> None:
+def sync_board(db: Database, board: BoardConfig, leads: LeadFinder) -> None:
     """Upsert working groups and areas by number. Idempotent: a second run changes nothing."""
     for attempt in range(ATTEMPTS):
         try:
             with db.session() as session:
-                _sync_groups(session, board.groups)
+                _sync_groups(session, board.groups, leads)
                 _sync_areas(session, board.areas)
             return
         except IntegrityError:
@@ -30,7 +35,7 @@ def sync_board(db: Database, board: BoardConfig) -> None:
                 raise
 
 
-def _sync_groups(session: Session, configs: tuple[GroupConfig, ...]) -> None:
+def _sync_groups(session: Session, configs: tuple[GroupConfig, ...], leads: LeadFinder) -> None:
     existing = {g.number: g for g in session.scalars(select(WorkingGroup))}
     for config in configs:
         group = existing.get(config.number)
@@ -39,7 +44,8 @@ def _sync_groups(session: Session, configs: tuple[GroupConfig, ...]) -> None:
             session.add(group)
         # Assigning an equal value is not a change to SQLAlchemy, so a re-run writes nothing.
         group.name = config.name
-        group.lead_id = config.lead
+        lead = leads(session, config.lead) if config.lead else None
+        group.lead_id = lead.id if lead else None
         group.channel_id = config.channel
         group.retired = False
     # A group dropped from the file keeps its actions but takes no new ones, and its old lead

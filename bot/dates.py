@@ -90,18 +90,41 @@ def format_compact_year(d: date) -> str:
     return f"{format_compact(d)} {d.year}"
 
 
-def describe_due(due: date, today: date) -> str:
-    """Say how a due date relates to today, e.g. 'due in 12 days' or '1 day overdue'."""
-    days = (due - today).days
+# Relative dates are phrased here and only here, so every message agrees ("tomorrow", never
+# "in 1 day" in one place and "tomorrow" in another).
+
+
+def days_word(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def relative_day(day: date, today: date) -> str:
+    """'today', 'tomorrow', 'in 3 days', 'yesterday' or '3 days ago'."""
+    days = (day - today).days
     if days == 0:
-        return "due today"
+        return "today"
     if days == 1:
-        return "due tomorrow"
-    if days > 1:
-        return f"due in {days} days"
+        return "tomorrow"
     if days == -1:
-        return "1 day overdue"
-    return f"{-days} days overdue"
+        return "yesterday"
+    return f"in {days_word(days)}" if days > 0 else f"{days_word(-days)} ago"
+
+
+def describe_due(due: date, today: date) -> str:
+    """How a due date relates to today: 'due today', 'due tomorrow', 'due in 12 days' or
+    '1 day overdue'."""
+    if due < today:
+        return f"{days_word((today - due).days)} overdue"
+    return f"due {relative_day(due, today)}"
+
+
+def due_with_date(due: date, today: date) -> str:
+    """The same with the day named: 'due in 10 days, on Friday 31 January 2020'."""
+    when = format_weekday_long(due)
+    if due < today:
+        return f"{describe_due(due, today)} (due {when})"
+    on = "on " if (due - today).days > 1 else ""
+    return f"{describe_due(due, today)}, {on}{when}"
 
 
 def _match(words: list[str]) -> tuple[date | None, int]:

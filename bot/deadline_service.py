@@ -8,10 +8,11 @@ from sqlalchemy import select
 from bot.clock import Clock
 from bot.dates import DateError, format_long, take_date
 from bot.errors import UserError
-from bot.permissions import Actor, require_admin
+from bot.people import Actor
+from bot.permissions import require_admin
 from bot.results import Help, Notice, Outcome
 from bot.tokens import TokenError, parse_number, split_args
-from bot.typed_text import to_plain
+from bot.typed_text import quoted, shown
 from bot.working_calendar import add_working_days
 from storage.database import Database
 from storage.models import Deadline
@@ -44,6 +45,12 @@ class DeadlineCard:
     evidence_due: date | None
 
 
+def deadline_card(deadline: Deadline, lead_working_days: int) -> DeadlineCard:
+    """A deadline as results carry it; a visit with its evidence deadline."""
+    evidence = evidence_due(deadline.date, lead_working_days) if deadline.kind == "visit" else None
+    return DeadlineCard(deadline.id, deadline.kind, deadline.date, deadline.title, evidence)
+
+
 @dataclass(frozen=True)
 class DeadlineList:
     deadlines: tuple[DeadlineCard, ...]
@@ -54,12 +61,10 @@ class DeadlineService:
     def __init__(
         self,
         db: Database,
-        admins: frozenset[str],
         evidence_lead_working_days: int = 10,
         clock: Clock | None = None,
     ) -> None:
         self.db = db
-        self.admins = admins
         self.lead_days = evidence_lead_working_days
         self.clock = clock or Clock()
         self.now = self.clock.now
@@ -68,8 +73,7 @@ class DeadlineService:
     def evidence_due(self, visit: date) -> date:
         return evidence_due(visit, self.lead_days)
 
-    def handle(self, user_id: str, text: str) -> Outcome:
-        actor = Actor(user_id, user_id in self.admins)
+    def handle(self, actor: Actor, text: str) -> Outcome:
         try:
             words = split_args(text)
         except TokenError as error:
@@ -87,9 +91,7 @@ class DeadlineService:
             return self._add(actor, text.strip()[3:].strip())
         if verb == "remove":
             return self._remove(actor, words[1:])
-        raise UserError(
-            f"I don't know “{to_plain(words[0])[:30]}”.", "/deadline list | add | remove"
-        )
+        raise UserError(f"I don't know “{quoted(words[0], 30)}”.", "/deadline list | add | remove")
 
     def upcoming(self, limit: int = 20) -> DeadlineList:
         today = self.today()
@@ -103,8 +105,7 @@ class DeadlineService:
             return DeadlineList(tuple(self.card(d) for d in rows), today)
 
     def card(self, deadline: Deadline) -> DeadlineCard:
-        evidence = self.evidence_due(deadline.date) if deadline.kind == "visit" else None
-        return DeadlineCard(deadline.id, deadline.kind, deadline.date, deadline.title, evidence)
+        return deadline_card(deadline, self.lead_days)
 
     def _add(self, actor: Actor, rest: str) -> Outcome:
         require_admin(actor, "add deadlines")
@@ -118,7 +119,7 @@ class DeadlineService:
             when, title = take_date(rest)
         except DateError as error:
             raise UserError(str(error), usage) from None
-        title = to_plain(title.strip('"“”'))
+        title = shown(title.strip('"“”'))
         if not title:
             if kind == "other":
                 raise UserError("What is the deadline for? Add a title after the date.", usage)
@@ -127,7 +128,7 @@ class DeadlineService:
             raise UserError(f"The title can be at most {MAX_TITLE} characters.", usage)
         with self.db.session() as session:
             deadline = Deadline(
-                kind=kind, date=when, title=title, created_by=actor.user_id, created_at=self.now()
+                kind=kind, date=when, title=title, created_by=actor.person_id, created_at=self.now()
             )
             session.add(deadline)
             session.flush()
@@ -152,7 +153,7 @@ class DeadlineService:
             deadline = session.get(Deadline, number)
             if deadline is None or deadline.removed_at is not None:
                 raise UserError(f"There is no deadline #{number}.", usage)
-            deadline.removed_at, deadline.removed_by = self.now(), actor.user_id
+            deadline.removed_at, deadline.removed_by = self.now(), actor.person_id
             return Outcome(
                 Notice(f"Removed #{number}: {deadline.title} on {format_long(deadline.date)}.")
             )

@@ -1,15 +1,17 @@
 """Messages from the core: plain text plus mentions of people, never markup.
 
-The core never writes Slack markup, so user text cannot smuggle any in; the renderer escapes every
-string part and turns each `Mention` into a real one.
+The core never writes a platform's markup, so user text cannot smuggle any in; each door's
+renderer escapes every string part and turns each `Mention` into its own kind of mention.
 """
 
 from dataclasses import dataclass
 
+from bot.people import PersonRef
+
 
 @dataclass(frozen=True)
 class Mention:
-    user_id: str
+    person: PersonRef
 
 
 Part = str | Mention
@@ -24,9 +26,6 @@ def as_text(value: "str | Text") -> Text:
     return (value,) if isinstance(value, str) else value
 
 
-def plain(value: "str | Text", names: dict[str, str] | None = None) -> str:
-    """Readable text for terminals and logs; mentions become @name (or @ID)."""
-    names = names or {}
-    return "".join(
-        p if isinstance(p, str) else "@" + names.get(p.user_id, p.user_id) for p in as_text(value)
-    )
+def plain(value: "str | Text") -> str:
+    """Readable text for terminals and logs; mentions become @name."""
+    return "".join(p if isinstance(p, str) else "@" + p.person.shown for p in as_text(value))

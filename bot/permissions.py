@@ -1,25 +1,18 @@
 """Who may do what (SPEC §2). A refusal names who may; nothing is changed."""
 
-from dataclasses import dataclass
-
 from bot.errors import NotAllowed
 from bot.message_text import Mention, text
+from bot.people import Actor, person_ref
 from storage.models import Action
 
 ADMIN_WORDS = "an admin (the board chair or project manager)"
 
 
-@dataclass(frozen=True)
-class Actor:
-    user_id: str
-    is_admin: bool = False
-
-
 def may_update(actor: Actor, action: Action) -> bool:
     return (
         actor.is_admin
-        or actor.user_id == action.owner_id
-        or actor.user_id == action.working_group.lead_id
+        or actor.person_id == action.owner_id
+        or actor.person_id == action.working_group.lead_id
     )
 
 
@@ -31,11 +24,15 @@ def require_update(actor: Actor, action: Action) -> None:
     if group.lead_id is None:
         lead = (f", the lead of Working Group {group.number}",)
     elif group.lead_id != action.owner_id:
-        lead = (f", the lead of Working Group {group.number} (", Mention(group.lead_id), ")")
+        lead = (
+            f", the lead of Working Group {group.number} (",
+            Mention(person_ref(group.lead)),
+            ")",
+        )
     raise NotAllowed(
         text(
             f"Only the owner of {action.ref} (",
-            Mention(action.owner_id),
+            Mention(person_ref(action.owner)),
             ")",
             *lead,
             f" or {ADMIN_WORDS} can update it. Nothing was changed.",

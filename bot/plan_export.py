@@ -169,12 +169,11 @@ def actions_table(session: Session, options: ExportOptions) -> Table:
     actions = sorted(
         session.scalars(query), key=lambda a: (a.working_group.number, _natural(a.ref))
     )
-    names = _names(session)
-    rows = [_action_row(a, names, options.tz) for a in actions]
+    rows = [_action_row(a, options.tz) for a in actions]
     return Table("Actions", ACTION_COLUMNS, rows)
 
 
-def _action_row(action: Action, names: dict[str, str], tz: ZoneInfo) -> list[Cell]:
+def _action_row(action: Action, tz: ZoneInfo) -> list[Cell]:
     group = action.working_group
     return [
         action.ref,
@@ -182,9 +181,9 @@ def _action_row(action: Action, names: dict[str, str], tz: ZoneInfo) -> list[Cel
         action.description,
         f"{group.number} {group.name}",
         "; ".join(str(area.number) for area in action.areas) or None,
-        action.owner_id,
-        names.get(action.owner_id),
-        action.sro_id,
+        _person_cell(action.owner),
+        action.owner.name,
+        _person_cell(action.sro),
         Coloured(Status(action.status).label, STATUS_COLOUR[action.status]),
         action.start_date,
         action.original_due_date,
@@ -199,14 +198,18 @@ def _action_row(action: Action, names: dict[str, str], tz: ZoneInfo) -> list[Cel
 
 
 def history_table(session: Session, options: ExportOptions) -> Table:
-    query = select(ActionHistory, Action.ref).join(Action).order_by(ActionHistory.id)
+    query = (
+        select(ActionHistory, Action.ref)
+        .join(Action, ActionHistory.action_id == Action.id)
+        .order_by(ActionHistory.id)
+    )
     # sorted() is stable, so each action's history stays in the order it happened.
     entries = sorted(session.execute(query).all(), key=lambda pair: _natural(pair[1]))
     rows: list[list[Cell]] = [
         [
             ref,
             entry.at.astimezone(UTC).isoformat(timespec="seconds"),
-            entry.actor_id,
+            _who(entry.actor),
             entry.event,
             entry.field,
             entry.old_value,
@@ -223,7 +226,6 @@ def risks_table(session: Session, options: ExportOptions) -> Table:
     risks = session.scalars(
         select(Risk).order_by((Risk.likelihood * Risk.impact).desc(), Risk.number)
     )
-    names = _names(session)
     rows: list[list[Cell]] = []
     for risk in risks:
         group = risk.working_group
@@ -232,8 +234,8 @@ def risks_table(session: Session, options: ExportOptions) -> Table:
             [
                 risk.ref,
                 risk.description,
-                risk.owner_id,
-                names.get(risk.owner_id),
+                _person_cell(risk.owner),
+                risk.owner.name,
                 f"{group.number} {group.name}" if group else None,
                 risk.likelihood,
                 likelihood_name(risk.likelihood),
@@ -256,9 +258,19 @@ XLSX_TABLES: list[TableBuilder] = [actions_table, risks_table, history_table]
 CSV_TABLES: list[TableBuilder] = [actions_table]
 
 
-def _names(session: Session) -> dict[str, str]:
-    people = session.scalars(select(Person).where(Person.name.is_not(None)))
-    return {person.user_id: person.name for person in people if person.name}
+def _person_cell(person: Person | None) -> str | None:
+    """How the import finds the person again: their chat account, else their email."""
+    if person is None:
+        return None
+    if person.accounts:
+        return person.accounts[0].account_id
+    return person.email or person.name
+
+
+def _who(person: Person | None) -> str:
+    if person is None:
+        return "the plan import"
+    return person.name or _person_cell(person) or f"person {person.id}"
 
 
 def _local_day(moment: datetime | None, tz: ZoneInfo) -> date | None:

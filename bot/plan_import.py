@@ -22,18 +22,17 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
 from bot.dates import DateError, format_long, parse_date
-from bot.mentions import parse_user
+from bot.people import PersonKey, ensure_person
 from bot.status import STATUS_WORDS, Status, parse_status
 from storage import action_queries as q
 from storage.database import Database
-from storage.models import Action, Area, Person, WorkingGroup
+from storage.models import Action, Area, WorkingGroup
 
 REQUIRED = ("ref", "title", "working_group", "owner", "due")
 OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
 # Other headings people use for the same columns; our own export writes "areas".
 ALIASES = {"areas": "area", "duedate": "due", "startdate": "start"}
 MAX_SOURCE = 200  # the width of Action.source
-MAX_USER_ID = 32  # the width of Action.owner_id
 MAX_EMAIL = 320  # the width of Person.email
 QUOTE_LIMIT = 40
 WRITE_ATTEMPTS = 3
@@ -48,7 +47,16 @@ _GROUP_NUMBER = re.compile(r"(?:wg\s*)?(\d{1,6})", re.ASCII | re.IGNORECASE)
 _GROUP_NUMBER_AND_NAME = re.compile(r"(\d{1,6})\s*[-–:.]?\s+(.+)", re.ASCII)
 _LABELS = {status.label.casefold(): status for status in Status}
 
-EmailResolver = Callable[[str], str | None]
+
+@dataclass(frozen=True)
+class ChatDirectory:
+    """A door's directory, for owners named in a file: its account ids and email look-up."""
+
+    platform: str
+    platform_name: str  # "Slack", as a person would say it
+    is_account_id: Callable[[str], bool]
+    lookup_email: Callable[[str], str | None]  # the account with this email, or None
+    id_example: str = "U012AB3CD"
 
 
 class ImportFileError(ValueError):
@@ -231,30 +239,27 @@ class _Row:
 
 
 class _People:
-    """Turns owner and SRO cells into Slack user IDs, asking Slack about each email once."""
+    """Turns owner and SRO cells into people, asking the chat platform about each email once."""
 
-    def __init__(self, resolve_email: EmailResolver) -> None:
-        self._resolve = resolve_email
+    def __init__(self, directory: ChatDirectory) -> None:
+        self.directory = directory
         self._found: dict[str, str | None] = {}
 
-    def user_id(self, text: str) -> str:
-        user = parse_user(text)
-        if user is not None and len(user) <= MAX_USER_ID:
-            return user
+    def key(self, text: str) -> PersonKey:
+        directory = self.directory
+        if directory.is_account_id(text):
+            return PersonKey(directory.platform, text)
         if len(text) <= MAX_EMAIL and _EMAIL.fullmatch(text):
             email = text.lower()
             if email not in self._found:
-                self._found[email] = self._resolve(email)
+                self._found[email] = directory.lookup_email(email)
             if self._found[email] is None:
-                raise _CellError(f"no Slack user has the email {_quote(text)}.")
-            return self._found[email]
+                raise _CellError(f"no {directory.platform_name} user has the email {_quote(text)}.")
+            return PersonKey(directory.platform, self._found[email], email)
         raise _CellError(
-            f"“{_quote(text)}” is not a Slack user ID or an email address — "
-            "use an ID like U012AB3CD or the person's work email."
+            f"“{_quote(text)}” is not a {directory.platform_name} user ID or an email address — "
+            f"use an ID like {directory.id_example} or the person's work email."
         )
-
-    def resolved(self) -> list[tuple[str, str]]:
-        return [(user, email) for email, user in self._found.items() if user is not None]
 
 
 class _RowParser:
@@ -302,11 +307,11 @@ class _RowParser:
     def _working_group(self, text: str) -> str:
         return text  # matched against the database's groups in the second pass
 
-    def _owner(self, text: str) -> str:
-        return self.people.user_id(text)
+    def _owner(self, text: str) -> PersonKey:
+        return self.people.key(text)
 
-    def _sro(self, text: str) -> str:
-        return self.people.user_id(text)
+    def _sro(self, text: str) -> PersonKey:
+        return self.people.key(text)
 
     def _due(self, text: str) -> date:
         return parse_date(text)
@@ -386,17 +391,16 @@ class _Lookup:
 
 @dataclass(frozen=True)
 class _Writer:
-    actor_id: str
     now: datetime
     note: str
+    actor_id: int | None = None  # the bot itself: an import is not one person's update
 
 
 def import_plan(
     db: Database,
     path: Path,
-    resolve_email: EmailResolver,
+    directory: ChatDirectory,
     *,
-    actor_id: str = "import",
     skip_invalid: bool = False,
     now: datetime | None = None,
 ) -> ImportReport:
@@ -406,26 +410,29 @@ def import_plan(
     A column missing from the file leaves that field alone; an empty cell clears it, except
     status, where an empty cell keeps the status an action already has.
 
-    Raises ImportFileError when the file as a whole can't be used. Errors from resolve_email
-    (Slack unreachable) propagate: they are not the row's fault, and nothing is written yet.
+    Raises ImportFileError when the file as a whole can't be used. Errors from the directory
+    (the chat platform unreachable) propagate: they are not the row's fault, and nothing is
+    written yet.
     """
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     plan_file = read_rows(path)
-    people = _People(resolve_email)
     # Emails are looked up here, before any database transaction is open.
-    rows = _parse_rows(plan_file.rows, people)
-    writer = _Writer(actor_id, now, f"Imported from {path.name}")
+    rows = _parse_rows(plan_file.rows, _People(directory))
+    writer = _Writer(now, f"Imported from {path.name}")
     for attempt in range(WRITE_ATTEMPTS):
         try:
             with db.session() as session:
-                plans = _plans(session, rows)
+                plans = _plans(session, rows, now)
                 report = _report(plans, plan_file.warnings)
                 if report.rejected and not skip_invalid:
-                    return report  # the checks changed nothing, so nothing is committed
-                _write(session, plans, people, writer, report)
+                    # The people the checks added go too: a refused file writes nothing at all.
+                    raise _Refused(report)
+                _write(session, plans, writer, report)
                 return report
+        except _Refused as refused:
+            return refused.report
         except (StaleDataError, IntegrityError):
             # Someone changed or added one of these actions as we wrote: check everything again.
             if attempt == WRITE_ATTEMPTS - 1:
@@ -433,7 +440,16 @@ def import_plan(
     raise AssertionError("unreachable")
 
 
-def _plans(session: Session, rows: list[_Row]) -> list[_Plan]:
+class _Refused(Exception):
+    def __init__(self, report: ImportReport) -> None:
+        self.report = report
+
+
+def _plans(session: Session, rows: list[_Row], now: datetime) -> list[_Plan]:
+    for row in rows:
+        for column in ("owner", "sro"):
+            if isinstance(row.values.get(column), PersonKey):
+                row.values[column] = ensure_person(session, now, row.values[column])
     keys = sorted({q.ref_key(row.ref) for row in rows if row.ref})
     query = select(Action).where(Action.ref_key.in_(keys)).options(selectinload(Action.areas))
     lookup = _Lookup(
@@ -545,6 +561,25 @@ def _compare_plain(attribute: str) -> Callable[[Action, Any], _Change | None]:
     return compare
 
 
+def _compare_person(attribute: str) -> Callable[[Action, Any], _Change | None]:
+    def compare(action: Action, new: Any) -> _Change | None:
+        old = getattr(action, attribute)
+        if old is new:
+            return None
+        # History names people by id, as `/action assign` does.
+        return _Change(attribute, new, _person_id(old), _person_id(new))
+
+    return compare
+
+
+def _person_id(person: Any) -> str | None:
+    return str(person.id) if person is not None else None
+
+
+# History rows name the column a change was to.
+_HISTORY_FIELD = {"owner": "owner_id", "sro": "sro_id"}
+
+
 def _compare_status(action: Action, new: Status | None) -> _Change | None:
     # An empty status cell leaves an existing action's status alone.
     if new is None or Status(action.status) == new:
@@ -573,8 +608,8 @@ _COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
     "source": _compare_text("source"),
     "working_group": _compare_group,
     "area": _compare_areas,
-    "owner": _compare_plain("owner_id"),
-    "sro": _compare_plain("sro_id"),
+    "owner": _compare_person("owner"),
+    "sro": _compare_person("sro"),
     "due": _compare_plain("due_date"),
     "start": _compare_plain("start_date"),
     "status": _compare_status,
@@ -586,9 +621,7 @@ def _report(plans: list[_Plan], warnings: list[str]) -> ImportReport:
     return ImportReport(rejected=rejected, warnings=list(warnings))
 
 
-def _write(
-    session: Session, plans: list[_Plan], people: _People, writer: _Writer, report: ImportReport
-) -> None:
+def _write(session: Session, plans: list[_Plan], writer: _Writer, report: ImportReport) -> None:
     for plan in plans:
         if plan.problems:
             continue
@@ -600,9 +633,6 @@ def _write(
             report.updated.append(plan.action.ref)
         else:
             report.unchanged.append(plan.action.ref)
-    for user_id, email in people.resolved():
-        # merge copies only the attributes set here, so a name we already know is kept.
-        session.merge(Person(user_id=user_id, email=email, updated_at=writer.now))
     session.flush()
     report.written = True
 
@@ -615,8 +645,8 @@ def _create(plan: _Plan, writer: _Writer) -> Action:
         title=values["title"],
         description=values.get("description"),
         working_group=values["working_group"],
-        owner_id=values["owner"],
-        sro_id=values.get("sro"),
+        owner=values["owner"],
+        sro=values.get("sro"),
         start_date=values.get("start"),
         original_due_date=values["due"],
         due_date=values["due"],
@@ -638,7 +668,7 @@ def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
             writer.actor_id,
             writer.now,
             "import",
-            change.attribute,
+            _HISTORY_FIELD.get(change.attribute, change.attribute),
             change.old_text,
             change.new_text,
             writer.note,

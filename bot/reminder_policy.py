@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot.board_config import ReminderConfig
-from bot.dates import format_weekday_long
+from bot.dates import due_with_date, format_weekday_long
+from bot.delivery import Place, Recipient
+from bot.people import PersonRef
 from bot.status import Status
 from bot.working_calendar import DeliveryWindow, add_working_days, next_working_day
 
@@ -24,8 +26,8 @@ class ActionFacts:
     title: str
     group_number: int
     group_name: str
-    owner_id: str
-    lead_id: str | None
+    owner: PersonRef
+    lead: PersonRef | None
     status: Status
     due: date
     last_update: datetime
@@ -37,8 +39,8 @@ class ActionFacts:
 class GroupFacts:
     number: int
     name: str
-    lead_id: str | None
-    channel_id: str | None
+    lead: PersonRef | None
+    place: Place | None
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class RiskFacts:
     id: int
     ref: str
     description: str
-    owner_id: str
+    owner: PersonRef
     score: int
     review_date: date
 
@@ -78,7 +80,7 @@ class PlanFacts:
     events: tuple[EventFacts, ...] = ()
     not_updated_since: dict[int, tuple[ActionFacts, ...]] = field(default_factory=dict)
     counts: StatusCounts | None = None
-    board_channel: str | None = None
+    board_place: Place | None = None
     risks_to_review: tuple[RiskFacts, ...] = ()
 
 
@@ -88,8 +90,7 @@ class Due:
 
     key: str
     kind: str
-    recipient: str
-    to_channel: bool
+    recipient: Recipient
     action: ActionFacts | None = None
     words: str = ""
     event: EventFacts | None = None
@@ -147,9 +148,7 @@ class Policy:
         if label is None:
             return []
         key = f"before:{action.id}:{action.due.isoformat()}:{label}"
-        return [
-            Due(key, "before_due", action.owner_id, False, action, due_words(action.due, today))
-        ]
+        return [Due(key, "before_due", action.owner, action, due_with_date(action.due, today))]
 
     def _overdue(
         self, action: ActionFacts, now: datetime, today: date, owner_snoozed: bool
@@ -168,18 +167,16 @@ class Policy:
         if label is None:
             return []
         occurrence = first + timedelta(days=every * int(label))
-        words = due_words(action.due, today)
+        words = due_with_date(action.due, today)
         stem = f"{action.id}:{action.due.isoformat()}:{label}"
         found = (
             []
             if owner_snoozed
-            else [Due(f"overdue:{stem}", "overdue", action.owner_id, False, action, words)]
+            else [Due(f"overdue:{stem}", "overdue", action.owner, action, words)]
         )
         escalate = (occurrence - action.due).days >= self.config.escalate_after_days
-        if escalate and action.lead_id and action.lead_id != action.owner_id:
-            found.append(
-                Due(f"escalate:{stem}", "escalation", action.lead_id, False, action, words)
-            )
+        if escalate and action.lead and action.lead.id != action.owner.id:
+            found.append(Due(f"escalate:{stem}", "escalation", action.lead, action, words))
         return found
 
     def _stale(self, action: ActionFacts, now: datetime, today: date) -> list[Due]:
@@ -194,7 +191,7 @@ class Policy:
                 return []
         key = f"stale:{action.id}:{updated.isoformat()}:{period}"
         words = f"no update for {(today - updated).days} days"
-        return [Due(key, "stale", action.owner_id, False, action, words)]
+        return [Due(key, "stale", action.owner, action, words)]
 
     # Visits and board meetings
 
@@ -221,15 +218,14 @@ class Policy:
         label = self._latest(series, now)
         if label is None:
             return []
-        by_owner: dict[str, list[ActionFacts]] = {}
+        by_owner: dict[PersonRef, list[ActionFacts]] = {}
         for action in facts.not_updated_since.get(visit.id, ()):
-            by_owner.setdefault(action.owner_id, []).append(action)
+            by_owner.setdefault(action.owner, []).append(action)
         return [
             Due(
-                f"visit-owner:{visit.id}:{label}:{owner}",
+                f"visit-owner:{visit.id}:{label}:{owner.id}",
                 "visit_owner",
                 owner,
-                False,
                 event=visit,
                 actions=tuple(actions),
             )
@@ -239,7 +235,7 @@ class Policy:
     def _visit_board(
         self, visit: EventFacts, facts: PlanFacts, now: datetime, today: date
     ) -> list[Due]:
-        if not facts.board_channel or today > visit.date:
+        if not facts.board_place or today > visit.date:
             return []
         series = [(str(d), visit.date - timedelta(days=d)) for d in self.config.visit_board_days]
         label = self._latest(series, now)
@@ -247,7 +243,7 @@ class Policy:
             return []
         key = f"visit-board:{visit.id}:{label}"
         stale = facts.not_updated_since.get(visit.id, ())
-        return [Due(key, "visit_readiness", facts.board_channel, True, event=visit, actions=stale)]
+        return [Due(key, "visit_readiness", facts.board_place, event=visit, actions=stale)]
 
     def _board_meeting(
         self, meeting: EventFacts, facts: PlanFacts, now: datetime, today: date
@@ -259,14 +255,13 @@ class Policy:
             return []
         found = []
         for group in facts.groups:
-            recipient = group.channel_id or group.lead_id
+            recipient = group.place or group.lead
             if recipient:
                 found.append(
                     Due(
                         f"board:{meeting.id}:wg{group.number}",
                         "board_meeting",
                         recipient,
-                        group.channel_id is not None,
                         event=meeting,
                         group=group,
                     )
@@ -276,13 +271,13 @@ class Policy:
     # Weekly digest
 
     def _digest(self, facts: PlanFacts, now: datetime, today: date) -> list[Due]:
-        if not facts.board_channel or facts.counts is None:
+        if not facts.board_place or facts.counts is None:
             return []
         week_start = today - timedelta(days=(today.weekday() - self.config.digest_weekday) % 7)
         moment = datetime.combine(week_start, self.config.digest_time, tzinfo=self.window.tz)
         if self.window.earliest_delivery(moment) > now:
             return []
-        return [Due(f"digest:{week_start.isoformat()}", "digest", facts.board_channel, True)]
+        return [Due(f"digest:{week_start.isoformat()}", "digest", facts.board_place)]
 
     # Risk reviews
 
@@ -292,8 +287,7 @@ class Policy:
             Due(
                 f"risk-review:{risk.id}:{risk.review_date.isoformat()}",
                 "risk_review",
-                risk.owner_id,
-                False,
+                risk.owner,
                 risk=risk,
                 words=f"review due {format_weekday_long(risk.review_date)}",
             )
@@ -307,16 +301,3 @@ class Policy:
             (day, label) for label, day in series if self.window.delivery_for_day(day) <= now
         ]
         return max(arrived)[1] if arrived else None
-
-
-def due_words(due: date, today: date) -> str:
-    days = (due - today).days
-    when = format_weekday_long(due)
-    if days == 0:
-        return f"due today, {when}"
-    if days == 1:
-        return f"due tomorrow, {when}"
-    if days > 1:
-        return f"due in {days} days, on {when}"
-    overdue = -days
-    return f"{overdue} day{'s' if overdue != 1 else ''} overdue (due {when})"

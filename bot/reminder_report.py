@@ -1,6 +1,7 @@
 """A sweep's outcome as plain lines, for `sendbot remind`, the clock's log and the demo."""
 
 from bot.dates import format_weekday_long
+from bot.delivery import recipient_words
 from bot.reminder_policy import Due
 from bot.reminder_sweep import SweepReport
 
@@ -17,8 +18,8 @@ KIND_WORDS = {
 }
 
 
-def report_lines(report: SweepReport, names: dict[str, str] | None = None) -> list[str]:
-    names = names or {}
+def report_lines(report: SweepReport, place_names: dict[str, str] | None = None) -> list[str]:
+    """`place_names` names channels by address, e.g. {"C0BOARD01": "#send-board"}."""
     if not report.window_open:
         when = report.next_window.astimezone(report.at.tzinfo) if report.next_window else None
         opens = f"{format_weekday_long(when.date())} at {when:%H:%M}" if when else "later"
@@ -28,13 +29,17 @@ def report_lines(report: SweepReport, names: dict[str, str] | None = None) -> li
     verb = "would send" if report.dry_run else "sent"
     lines = []
     for bundle in report.sent:
-        who = names.get(bundle.recipient, bundle.recipient)
+        who = recipient_words(bundle.recipient, place_names)
         for item in bundle.items:
             lines.append(f"{verb} to {who}: {describe(item)}")
     for bundle, reason in report.failed:
-        lines.append(f"NOT delivered to {bundle.recipient} ({reason}); recorded as failed.")
+        lines.append(
+            f"NOT delivered to {recipient_words(bundle.recipient)} ({reason}); recorded as failed."
+        )
     for bundle, reason in report.retry_later:
-        lines.append(f"NOT delivered to {bundle.recipient} ({reason}); will try again.")
+        lines.append(
+            f"NOT delivered to {recipient_words(bundle.recipient)} ({reason}); will try again."
+        )
     count = sum(len(b.items) for b in report.sent)
     lines.append(
         f"{count} reminder{'s' if count != 1 else ''} in {len(report.sent)} message"

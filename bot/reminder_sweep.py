@@ -9,13 +9,22 @@ import logging
 import os
 import socket
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
 
 from bot.board_config import BoardConfig
 from bot.clock import Clock
 from bot.deadline_service import evidence_due
+from bot.delivery import (
+    Delivery,
+    DeliveryError,
+    Place,
+    Recipient,
+    deliver,
+    recipient_words,
+)
+from bot.people import optional_ref, person_ref
 from bot.reminder_policy import (
     VISIT_LOOKBACK_DAYS,
     ActionFacts,
@@ -31,6 +40,7 @@ from bot.status import Status
 from bot.working_calendar import DeliveryWindow
 from storage import reminder_queries as rq
 from storage import reminder_store as store
+from storage.action_queries import groups
 from storage.database import Database
 from storage.models import Action, WorkingGroup
 
@@ -43,23 +53,14 @@ LEASE_LENGTH = timedelta(minutes=15)
 class Bundle:
     """Everything due for one person or channel in one sweep: one message."""
 
-    recipient: str
-    to_channel: bool
+    recipient: Recipient
     items: tuple[Due, ...]
     counts: StatusCounts | None = None
     today: date | None = None
 
 
-class DeliveryError(Exception):
-    def __init__(self, reason: str, permanent: bool) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.permanent = permanent
-
-
-class ReminderSender(Protocol):
-    def send(self, bundle: Bundle) -> None:
-        """Deliver one bundle as one message; raise DeliveryError when Slack says no."""
+# Builds the weekly digest when one is due: the board overview and the BRAG chart.
+DigestMaker = Callable[[], tuple[object, object]]
 
 
 @dataclass
@@ -98,19 +99,25 @@ def holder_is_gone(holder: str) -> bool:
 
 class ReminderSweep:
     def __init__(
-        self, db: Database, board: BoardConfig, board_channel: str | None, clock: Clock
+        self,
+        db: Database,
+        board: BoardConfig,
+        board_channel: str | None,
+        clock: Clock,
+        digest: DigestMaker | None = None,
     ) -> None:
         self.db = db
         self.board = board
-        self.board_channel = board_channel
+        self.board_place = Place(board_channel) if board_channel else None
         self.clock = clock
+        self.digest = digest
         config = board.reminders
         self.window = DeliveryWindow(clock.tz, config.window_opens, config.window_closes)
         self.policy = Policy(config, board.stale_after_days, self.window)
         self.holder = holder_id()
 
     def run(
-        self, sender: ReminderSender, now: datetime | None = None, dry_run: bool = False
+        self, delivery: Delivery | None, now: datetime | None = None, dry_run: bool = False
     ) -> SweepReport:
         now = now or self.clock.now()
         report = SweepReport(at=now, dry_run=dry_run)
@@ -126,7 +133,7 @@ class ReminderSweep:
                 if dry_run:
                     report.sent.append(bundle)
                 else:
-                    self._deliver(bundle, sender, report)
+                    self._deliver(bundle, delivery, report)
         finally:
             if not dry_run:
                 with self.db.session() as session:
@@ -146,44 +153,42 @@ class ReminderSweep:
             due = self.policy.due(facts, now)
             keys = [d.key for d in due]
             settled = store.settled_keys(session, keys, _wall_now(), holder_is_gone)
-        bundles: dict[tuple[str, bool], list[Due]] = {}
+        bundles: dict[Recipient, list[Due]] = {}
         for item in due:
             if item.key not in settled:
-                bundles.setdefault((item.recipient, item.to_channel), []).append(item)
+                bundles.setdefault(item.recipient, []).append(item)
         return [
-            Bundle(recipient, to_channel, tuple(items), facts.counts, today)
-            for (recipient, to_channel), items in bundles.items()
+            Bundle(recipient, tuple(items), facts.counts, today)
+            for recipient, items in bundles.items()
         ]
 
-    def _deliver(self, bundle: Bundle, sender: ReminderSender, report: SweepReport) -> None:
-        rows = [
-            {
-                "key": d.key,
-                "kind": d.kind,
-                "recipient": d.recipient,
-                "action_id": d.action.id if d.action else None,
-            }
-            for d in bundle.items
-        ]
+    def _deliver(self, pending: Bundle, delivery: Delivery, report: SweepReport) -> None:
+        rows = [_claim_row(d) for d in pending.items]
         with self.db.session() as session:
             won = store.claim(session, rows, self.holder, _wall_now(), holder_is_gone)
         if not won:
             return
-        bundle = Bundle(
-            bundle.recipient,
-            bundle.to_channel,
-            tuple(d for d in bundle.items if d.key in won),
-            bundle.counts,
-            bundle.today,
-        )
+        # Another sweep may have won some keys since this one looked: send only what it won.
+        bundle = replace(pending, items=tuple(d for d in pending.items if d.key in won))
         try:
-            sender.send(bundle)
+            self._send(bundle, delivery)
         except DeliveryError as error:
             self._record_failure(bundle, won, error, report)
             return
         with self.db.session() as session:
             store.mark_sent(session, won, _wall_now())
         report.sent.append(bundle)
+
+    def _send(self, bundle: Bundle, delivery: Delivery) -> None:
+        """One message for the bundle; the weekly digest goes as the overview and its chart."""
+        digest = any(item.kind == "digest" for item in bundle.items)
+        rest = replace(bundle, items=tuple(i for i in bundle.items if i.kind != "digest"))
+        if rest.items:
+            deliver(delivery, bundle.recipient, rest)
+        if digest and self.digest is not None:
+            overview, chart = self.digest()
+            deliver(delivery, bundle.recipient, overview)
+            delivery.file(bundle.recipient, chart)
 
     def _record_failure(self, bundle: Bundle, won: set[str], error: DeliveryError, report) -> None:
         with self.db.session() as session:
@@ -195,7 +200,7 @@ class ReminderSweep:
         target.append((bundle, error.reason))
         log.warning(
             "reminder to %s not delivered (%s): %s",
-            bundle.recipient,
+            recipient_words(bundle.recipient),
             "gave up" if error.permanent else "will retry",
             error.reason,
         )
@@ -216,23 +221,29 @@ class ReminderSweep:
             if event.kind == "visit"
         }
         counts = None
-        if self.board_channel:
+        if self.board_place:
             by_status, overdue = rq.status_counts(session, today)
             counts = StatusCounts(by_status, overdue)
         risks = tuple(
-            RiskFacts(r.id, r.ref, r.description, r.owner_id, r.score, r.review_date)
+            RiskFacts(r.id, r.ref, r.description, person_ref(r.owner), r.score, r.review_date)
             for r in rq.risks_due_for_review(session, today)
         )
         return PlanFacts(
             risks_to_review=risks,
             actions=tuple(_facts(a, g) for a, g in rows),
             groups=tuple(
-                GroupFacts(g.number, g.name, g.lead_id, g.channel_id) for g in rq.groups(session)
+                GroupFacts(
+                    g.number,
+                    g.name,
+                    optional_ref(g.lead),
+                    Place(g.channel_id) if g.channel_id else None,
+                )
+                for g in groups(session)
             ),
             events=events,
             not_updated_since=not_updated,
             counts=counts,
-            board_channel=self.board_channel,
+            board_place=self.board_place,
         )
 
     def _events(self, session, today: date) -> tuple[EventFacts, ...]:
@@ -266,14 +277,25 @@ def _facts(action: Action, group: WorkingGroup) -> ActionFacts:
         title=action.title,
         group_number=group.number,
         group_name=group.name,
-        owner_id=action.owner_id,
-        lead_id=group.lead_id,
+        owner=person_ref(action.owner),
+        lead=optional_ref(group.lead),
         status=Status(action.status),
         due=action.due_date,
         last_update=action.last_update_at,
         snoozed_until=action.snoozed_until,
         version=action.version,
     )
+
+
+def _claim_row(item: Due) -> dict:
+    place = item.recipient if isinstance(item.recipient, Place) else None
+    return {
+        "key": item.key,
+        "kind": item.kind,
+        "recipient_id": None if place else item.recipient.id,
+        "place": place.address if place else None,
+        "action_id": item.action.id if item.action else None,
+    }
 
 
 def _wall_now() -> datetime:

@@ -1,9 +1,10 @@
-"""What the core answers: plain data that a renderer turns into Slack blocks or terminal text."""
+"""What the core answers: plain data that each door renders in its own way, or the CLI as text."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
 from bot.message_text import Text
+from bot.people import PersonRef
 from bot.status import Status
 
 
@@ -15,17 +16,17 @@ class ActionCard:
     title: str
     group_number: int
     group_name: str
-    owner_id: str
+    owner: PersonRef
     status: Status
     due: date
     original_due: date
     last_update_on: date  # local date of the last report on progress
     version: int
     description: str | None = None
-    sro_id: str | None = None
+    sro: PersonRef | None = None
     start: date | None = None
     due_revised_reason: str | None = None
-    due_revised_by: str | None = None
+    due_revised_by: PersonRef | None = None
     success_measures: str | None = None
     evidence: str | None = None
     source: str | None = None
@@ -41,7 +42,7 @@ class ActionCard:
 @dataclass(frozen=True)
 class HistoryLine:
     on: date  # local date
-    actor_id: str
+    actor: PersonRef | None  # None: the bot itself (an import)
     summary: str
 
 
@@ -60,8 +61,10 @@ class ActionList:
     total: int
     empty: str
     filters: Text = ()
-    with_buttons: bool = False
-    more_hint: str = ""
+    # The asker's own actions: a door offers them the controls to update each one.
+    own: bool = False
+    # What to type to see the rest, when the list is cut.
+    see_all: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ class OpenAddForm:
 
 @dataclass(frozen=True)
 class DirectMessage:
-    user_id: str
+    person: PersonRef
     text: Text
     action: ActionCard | None = None
 

@@ -6,9 +6,8 @@ from datetime import date
 
 from bot.dates import DateError, parse_date
 from bot.errors import UserError
-from bot.mentions import parse_user
 from bot.tokens import TokenError, parse_number, rest_after, split_args
-from bot.typed_text import bounded_text, to_plain
+from bot.typed_text import bounded_text, person_in, quoted
 
 RISK_REF = re.compile(r"^[Rr]([0-9]{1,6})$")
 # "L4", "I5"; also "L0", "I6", "Lx", "L?" so that a bad score gets a reason, not silence.
@@ -61,7 +60,7 @@ class LogRisk:
     description: str
     likelihood: int
     impact: int
-    owner: str | None = None
+    owner: int | None = None
     group: int | None = None
     review: date | None = None
     mitigation: str | None = None
@@ -74,7 +73,7 @@ class OpenLogForm:
     description: str | None = None
     likelihood: int | None = None
     impact: int | None = None
-    owner: str | None = None
+    owner: int | None = None
     group: int | None = None
     review: date | None = None
 
@@ -118,7 +117,7 @@ def parse(text: str) -> object:
         number = _ref(words[1:], "close")
         return CloseRisk(number, _free(rest_after(text, 2), "close"))
     raise UserError(
-        f"I don't know “{to_plain(words[0])[:30]}”. Try /risk help.",
+        f"I don't know “{quoted(words[0], 30)}”. Try /risk help.",
         "/risk list | show | log | update | close",
     )
 
@@ -133,7 +132,7 @@ def _words(text: str) -> list[str]:
 def _ref(words: list[str], name: str) -> int:
     match = RISK_REF.match(words[0]) if words else None
     if match is None:
-        shown = f"“{to_plain(words[0])[:20]}” is not a risk reference. " if words else ""
+        shown = f"“{quoted(words[0], 20)}” is not a risk reference. " if words else ""
         raise UserError(f"{shown}Which risk? Give its reference, like R3.", usage(name))
     return int(match.group(1))
 
@@ -160,7 +159,7 @@ def _list(words: list[str]) -> ListRisks:
             options["group"] = number
             i += 1
         else:
-            raise UserError(f"I don't know the filter “{to_plain(words[i])[:30]}”.", usage("list"))
+            raise UserError(f"I don't know the filter “{quoted(words[i], 30)}”.", usage("list"))
         i += 1
     return ListRisks(**options)
 
@@ -231,8 +230,8 @@ def _log_options(words: list[str]) -> tuple[dict, list[str]]:
     i = 0
     while i < len(words):
         word, following = words[i].lower(), words[i + 1] if i + 1 < len(words) else ""
-        if word == "owner" and parse_user(following):
-            options["owner"] = parse_user(following)
+        if word == "owner" and person_in(following) is not None:
+            options["owner"] = person_in(following)
             i += 2
         elif word == "wg" and parse_number(following) is not None:
             options["group"] = parse_number(following)

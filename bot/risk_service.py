@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -14,12 +13,13 @@ from bot.clock import Clock
 from bot.dates import format_long
 from bot.errors import NotAllowed, UserError
 from bot.message_text import Mention, Text, text
-from bot.permissions import ADMIN_WORDS, Actor
+from bot.people import Actor, PersonRef, person_ref
+from bot.permissions import ADMIN_WORDS
 from bot.results import Help, Notice, Outcome
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, trend
-from storage.action_queries import find_group
+from storage.action_queries import find_group, groups
 from storage.database import Database
-from storage.models import Risk, RiskHistory, WorkingGroup
+from storage.models import Person, Risk, RiskHistory, WorkingGroup
 from storage.summary_queries import top_risks
 
 LIST_LIMIT = 30
@@ -31,7 +31,7 @@ ATTEMPTS = 3
 class RiskCard:
     ref: str
     description: str
-    owner_id: str
+    owner: PersonRef
     likelihood: int
     impact: int
     band: Band
@@ -41,7 +41,6 @@ class RiskCard:
     group: tuple[int, str] | None = None
     mitigation: str | None = None
     review_date: date | None = None
-    updated_on: date | None = None
 
     @property
     def score(self) -> int:
@@ -51,7 +50,7 @@ class RiskCard:
 @dataclass(frozen=True)
 class RiskHistoryLine:
     on: date
-    actor_id: str
+    actor: PersonRef
     summary: Text
 
 
@@ -81,56 +80,64 @@ class RiskService:
     def __init__(
         self,
         db: Database,
-        admins: frozenset[str],
         bands: tuple[Band, ...] = DEFAULT_BANDS,
         clock: Clock | None = None,
     ) -> None:
         self.db = db
-        self.admins = admins
         self.bands = bands
         self.clock = clock or Clock()
 
     def today(self) -> date:
         return self.clock.today()
 
-    def actor(self, user_id: str) -> Actor:
-        return Actor(user_id, user_id in self.admins)
-
-    def handle(self, user_id: str, command_text: str) -> Outcome:
-        return self.execute(self.actor(user_id), cmd.parse(command_text))
+    def handle(self, actor: Actor, command_text: str) -> Outcome:
+        return self.execute(actor, cmd.parse(command_text))
 
     def execute(self, actor: Actor, command: object) -> Outcome:
-        handler = getattr(self, "_" + type(command).__name__)
         for attempt in range(ATTEMPTS):
             try:
                 with self.db.session() as session:
-                    return handler(session, actor, command)
+                    return self._dispatch(session, actor, command)
             except (StaleDataError, IntegrityError):
                 # Someone saved the same risk, or took the next number, a moment before us.
                 if attempt == ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
 
-    def owned_by(self, user_id: str, limit: int = 10) -> RiskList:
+    def _dispatch(self, session: Session, actor: Actor, command: object) -> Outcome:
+        match command:
+            case cmd.ShowHelp():
+                return Outcome(Help("/risk — the risk register", tuple(cmd.USAGE.values())))
+            case cmd.ListRisks():
+                return self._list(session, command)
+            case cmd.ShowRisk():
+                return self._show(session, command)
+            case cmd.OpenLogForm():
+                return Outcome(RiskForm(prefill=command))
+            case cmd.LogRisk():
+                return self._log(session, actor, command)
+            case cmd.OpenUpdateForm():
+                return self._open_update_form(session, actor, command)
+            case cmd.UpdateRisk():
+                return self._update(session, actor, command)
+            case cmd.CloseRisk():
+                return self._close(session, actor, command)
+        raise TypeError(f"no use case for {type(command).__name__}")
+
+    def owned_by(self, actor: Actor, limit: int = 10) -> RiskList:
         """The person's open risks, highest score first (for App Home)."""
         with self.db.session() as session:
-            rows, total = top_risks(session, limit, owner=user_id)
+            rows, total = top_risks(session, limit, owner=actor.person_id)
             cards = tuple(self._card(r) for r in rows)
         return RiskList("Your open risks", cards, total, "You own no open risks.")
 
     def groups(self) -> list[tuple[int, str]]:
         with self.db.session() as session:
-            rows = session.scalars(
-                select(WorkingGroup).where(~WorkingGroup.retired).order_by(WorkingGroup.number)
-            )
-            return [(g.number, g.name) for g in rows]
+            return [(g.number, g.name) for g in groups(session)]
 
     # Reading
 
-    def _ShowHelp(self, session: Session, actor: Actor, command: cmd.ShowHelp) -> Outcome:
-        return Outcome(Help("/risk — the risk register", tuple(cmd.USAGE.values())))
-
-    def _ListRisks(self, session: Session, actor: Actor, command: cmd.ListRisks) -> Outcome:
+    def _list(self, session: Session, command: cmd.ListRisks) -> Outcome:
         query = select(Risk)
         statuses = [
             s
@@ -160,7 +167,7 @@ class RiskService:
             RiskList(heading, tuple(self._card(r) for r in rows), total, "No risks match.")
         )
 
-    def _ShowRisk(self, session: Session, actor: Actor, command: cmd.ShowRisk) -> Outcome:
+    def _show(self, session: Session, command: cmd.ShowRisk) -> Outcome:
         risk = self._find(session, command.number, "show")
         rows = session.scalars(
             select(RiskHistory)
@@ -169,38 +176,36 @@ class RiskService:
             .limit(HISTORY_SHOWN)
         )
         history = tuple(
-            RiskHistoryLine(r.at.astimezone(self.clock.tz).date(), r.actor_id, _summary(r))
+            RiskHistoryLine(r.at.astimezone(self.clock.tz).date(), person_ref(r.actor), _summary(r))
             for r in rows
         )
         return Outcome(RiskDetail(self._card(risk), history))
 
     # Writing
 
-    def _OpenLogForm(self, session: Session, actor: Actor, command: cmd.OpenLogForm) -> Outcome:
-        return Outcome(RiskForm(prefill=command))
-
-    def _LogRisk(self, session: Session, actor: Actor, command: cmd.LogRisk) -> Outcome:
+    def _log(self, session: Session, actor: Actor, command: cmd.LogRisk) -> Outcome:
         group = self._group(session, command.group, "log") if command.group else None
+        owner = self._owner(session, command.owner or actor.person_id)
         number = (session.scalar(select(func.max(Risk.number))) or 0) + 1
         now = self.clock.now()
         risk = Risk(
             number=number,
             description=command.description,
-            owner_id=command.owner or actor.user_id,
+            owner=owner,
             working_group=group,
             likelihood=command.likelihood,
             impact=command.impact,
             mitigation=command.mitigation,
             review_date=command.review,
             status="open",
-            created_by=actor.user_id,
+            created_by=actor.person_id,
             created_at=now,
             updated_at=now,
         )
         session.add(risk)
         risk.history.append(
             RiskHistory(
-                actor_id=actor.user_id,
+                actor_id=actor.person_id,
                 at=now,
                 event="logged",
                 new_score=risk.score,
@@ -211,19 +216,19 @@ class RiskService:
         card = self._card(risk)
         words = text(
             f"Logged {risk.ref}: score {card.score} ({card.band.name}), owned by ",
-            Mention(risk.owner_id),
+            Mention(person_ref(owner)),
             ".",
         )
         return Outcome(
             Notice(words),
         )
 
-    def _OpenUpdateForm(self, session: Session, actor: Actor, command: cmd.OpenUpdateForm):
+    def _open_update_form(self, session: Session, actor: Actor, command: cmd.OpenUpdateForm):
         risk = self._find_open(session, command.number, "update")
         self._require_owner(actor, risk, "update")
         return Outcome(RiskForm(risk=self._card(risk)))
 
-    def _UpdateRisk(self, session: Session, actor: Actor, command: cmd.UpdateRisk) -> Outcome:
+    def _update(self, session: Session, actor: Actor, command: cmd.UpdateRisk) -> Outcome:
         risk = self._find_open(session, command.number, "update")
         self._require_owner(actor, risk, "update")
         if command.expected_version is not None and command.expected_version != risk.version:
@@ -240,7 +245,7 @@ class RiskService:
             risk.trend = trend(old_score, risk.score)
         risk.history.append(
             RiskHistory(
-                actor_id=actor.user_id,
+                actor_id=actor.person_id,
                 at=now,
                 event="rescored" if rescored else "note",
                 old_score=old_score,
@@ -260,7 +265,7 @@ class RiskService:
             words = f"Your note on {risk.ref} is saved."
         return Outcome(Notice(words))
 
-    def _CloseRisk(self, session: Session, actor: Actor, command: cmd.CloseRisk) -> Outcome:
+    def _close(self, session: Session, actor: Actor, command: cmd.CloseRisk) -> Outcome:
         risk = self._find(session, command.number, "close")
         self._require_owner(actor, risk, "close")
         if risk.status == "closed":
@@ -268,7 +273,7 @@ class RiskService:
         now = self.clock.now()
         risk.history.append(
             RiskHistory(
-                actor_id=actor.user_id,
+                actor_id=actor.person_id,
                 at=now,
                 event="closed",
                 old_score=risk.score,
@@ -287,7 +292,7 @@ class RiskService:
             return
         risk.history.append(
             RiskHistory(
-                actor_id=actor.user_id,
+                actor_id=actor.person_id,
                 at=now,
                 event="changed",
                 field=field,
@@ -320,26 +325,32 @@ class RiskService:
         return group
 
     def _require_owner(self, actor: Actor, risk: Risk, verb: str) -> None:
-        if actor.is_admin or actor.user_id == risk.owner_id:
+        if actor.is_admin or actor.person_id == risk.owner_id:
             return
         raise NotAllowed(
             text(
                 f"Only the owner of {risk.ref} (",
-                Mention(risk.owner_id),
+                Mention(person_ref(risk.owner)),
                 f") or {ADMIN_WORDS} can {verb} it. Nothing was changed.",
             )
         )
 
+    def _owner(self, session: Session, person_id: int) -> Person:
+        person = session.get(Person, person_id)
+        if person is None:
+            raise UserError("I can't find that person. Mention them again.", field="owner")
+        return person
+
     def _card(self, risk: Risk) -> RiskCard:
-        return risk_card(risk, self.bands, self.clock.tz)
+        return risk_card(risk, self.bands)
 
 
-def risk_card(risk: Risk, bands: tuple[Band, ...], tz: ZoneInfo) -> RiskCard:
+def risk_card(risk: Risk, bands: tuple[Band, ...]) -> RiskCard:
     group = risk.working_group
     return RiskCard(
         ref=risk.ref,
         description=risk.description,
-        owner_id=risk.owner_id,
+        owner=person_ref(risk.owner),
         likelihood=risk.likelihood,
         impact=risk.impact,
         band=band_of(risk.score, bands),
@@ -349,7 +360,6 @@ def risk_card(risk: Risk, bands: tuple[Band, ...], tz: ZoneInfo) -> RiskCard:
         group=(group.number, group.name) if group else None,
         mitigation=risk.mitigation,
         review_date=risk.review_date,
-        updated_on=risk.updated_at.astimezone(tz).date(),
     )
 
 

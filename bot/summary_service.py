@@ -1,18 +1,26 @@
 """Summaries for the chair (SPEC §3 /summary): plain data, counted in the database."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from bot.action_commands import DUE_SOON_DAYS
+from bot.action_service import card
 from bot.board_config import BoardConfig
 from bot.clock import Clock
-from bot.deadline_service import DeadlineCard, evidence_due
+from bot.dates import format_long
+from bot.deadline_service import DeadlineCard, deadline_card
+from bot.delivery import OutgoingFile
 from bot.errors import UserError
+from bot.people import Actor, refs
 from bot.permissions import ADMIN_WORDS
+from bot.reminder_policy import VISIT_LOOKBACK_DAYS
+from bot.results import Help, Outcome
 from bot.risk_scale import band_of
 from bot.risk_service import RiskCard, risk_card
 from bot.status import Status
+from bot.summary_files import chart_file, export_file
 from bot.tokens import TokenError, parse_number, split_args
-from bot.typed_text import to_plain
+from bot.typed_text import quoted
 from storage import summary_queries as sq
 from storage.action_queries import find_group
 from storage.database import Database
@@ -21,9 +29,7 @@ from storage.models import Action
 LIST_LIMIT = 10
 RISKS_SHOWN = 5
 DEADLINES_SHOWN = 5
-DUE_SOON_DAYS = 14
 GROUP_ACTIONS_SHOWN = 25
-VISIT_LOOKBACK_DAYS = 91
 
 USAGE = {
     "overview": ("/summary", "/summary"),
@@ -34,16 +40,6 @@ USAGE = {
     "chart": ("/summary chart", "/summary chart"),
     "here": ("add here to any of them (admins): post it to the channel", "/summary here"),
 }
-
-
-@dataclass(frozen=True)
-class ActionLine:
-    ref: str
-    title: str
-    owner_id: str
-    status: Status
-    due: date
-    last_update: date
 
 
 @dataclass(frozen=True)
@@ -158,9 +154,25 @@ def parse(text: str, is_admin: bool) -> SummaryRequest:
     if kind in ("risks", "visit", "chart") and not rest:
         return SummaryRequest(kind, here)
     raise UserError(
-        f"I don't know “{to_plain(' '.join(words))[:30]}”. Try /summary help.",
+        f"I don't know “{quoted(' '.join(words), 30)}”. Try /summary help.",
         "/summary [wg N | risks | visit | export | chart] [here]",
     )
+
+
+@dataclass(frozen=True)
+class ToChannel:
+    """`here`: the answer goes to the channel it was asked in, for everyone (admins only)."""
+
+    result: object
+
+
+@dataclass(frozen=True)
+class FileReply:
+    """A file for the asker (or, with `here`, the channel), and a line to say it is coming."""
+
+    file: OutgoingFile
+    to_channel: bool
+    notice: str
 
 
 class SummaryService:
@@ -171,6 +183,39 @@ class SummaryService:
 
     def today(self) -> date:
         return self.clock.today()
+
+    def handle(self, actor: Actor, text: str) -> Outcome:
+        """Carry out `/summary …`: one answer, a file, or an answer for the channel."""
+        request = parse(text, actor.is_admin)
+        result = self._answer(request)
+        if isinstance(result, OutgoingFile):
+            where = "to this channel" if request.here else "to you in a direct message"
+            what = "chart" if request.kind == "chart" else "export"
+            return Outcome(FileReply(result, request.here, f"The {what} is on its way {where}."))
+        return Outcome(ToChannel(result) if request.here else result)
+
+    def _answer(self, request: SummaryRequest) -> object:
+        match request.kind:
+            case "help":
+                return Help("/summary — where the plan stands", tuple(USAGE.values()))
+            case "overview" | "wg":
+                return self.overview(request.group)
+            case "risks":
+                return self.risk_summary()
+            case "visit":
+                return self.visit_readiness()
+            case "chart":
+                return chart_file(self.overview())
+            case "export":
+                tz, bands = self.clock.tz, self.board.risk_bands
+                return export_file(self.db, self.today(), tz, bands, request.file_format)
+        raise TypeError(f"no summary {request.kind}")
+
+    def digest(self) -> tuple[Overview, OutgoingFile]:
+        """The weekly digest: the board overview, then the BRAG chart beneath it."""
+        overview = self.overview()
+        title = f"Weekly digest — {format_long(overview.today)}"
+        return replace(overview, title=title), chart_file(overview)
 
     def _start_of(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.clock.tz)
@@ -232,12 +277,14 @@ class SummaryService:
             since = previous or visit.date - timedelta(days=VISIT_LOOKBACK_DAYS)
             moment = self._start_of(since)
             owners, total = sq.owners_waiting(session, moment, 30)
+            named = refs(session, [owner for owner, _ in owners])
+            waiting = tuple((named[owner], count) for owner, count in owners)
             return VisitReadiness(
                 today=today,
                 visit=self._deadline(visit),
                 since=since,
                 groups=tuple(sq.updated_share_by_group(session, moment)),
-                waiting=Part(tuple(owners), total),
+                waiting=Part(waiting, total),
             )
 
     # Pieces
@@ -251,37 +298,18 @@ class SummaryService:
 
     def _part(self, pair: tuple[list[Action], int]) -> Part:
         rows, total = pair
-        tz = self.clock.tz
-        lines = tuple(
-            ActionLine(
-                a.ref,
-                a.title,
-                a.owner_id,
-                Status(a.status),
-                a.due_date,
-                a.last_update_at.astimezone(tz).date(),
-            )
-            for a in rows
-        )
-        return Part(lines, total)
+        return Part(tuple(card(a, self.clock.tz) for a in rows), total)
 
     def _risks(self, session, limit: int, group: int | None) -> Part:
         rows, total = sq.top_risks(session, limit, group)
-        cards: tuple[RiskCard, ...] = tuple(
-            risk_card(r, self.board.risk_bands, self.clock.tz) for r in rows
-        )
+        cards: tuple[RiskCard, ...] = tuple(risk_card(r, self.board.risk_bands) for r in rows)
         return Part(cards, total)
 
     def _deadlines(self, session, today: date) -> tuple[DeadlineCard, ...]:
         return tuple(self._deadline(d) for d in sq.next_deadlines(session, today, DEADLINES_SHOWN))
 
     def _deadline(self, deadline) -> DeadlineCard:
-        evidence = (
-            evidence_due(deadline.date, self.board.evidence_lead_working_days)
-            if deadline.kind == "visit"
-            else None
-        )
-        return DeadlineCard(deadline.id, deadline.kind, deadline.date, deadline.title, evidence)
+        return deadline_card(deadline, self.board.evidence_lead_working_days)
 
     def _changes(self, session, today: date) -> Changes | None:
         since = sq.last_event(session, "board", today)

@@ -1,13 +1,15 @@
 """Splitting slash-command text into arguments.
 
-Like a shell, but forgiving of what Slack clients do to text: straight quotes are often
-turned into curly ones, and '<@U1|Sam Smith>' mentions contain spaces.
+Like a shell, but forgiving of what chat clients do to text: straight quotes are often
+turned into curly ones, and a mention (a marker, see bot.typed_text) may hold spaces.
 Apostrophes are not quotes, because titles like "Young People's Forum" are common.
 """
 
 import re
 from collections.abc import Iterator
 from itertools import islice
+
+from bot.typed_text import CLOSE, OPEN
 
 # Straight, curly (either way round), low-9, reversed and fullwidth double quotes, and
 # the double prime some keyboards produce.
@@ -28,7 +30,7 @@ class TokenError(ValueError):
 
 
 def split_args(text: str) -> list[str]:
-    """Split on whitespace, keeping "quoted spans" and <...> Slack markup whole."""
+    """Split on whitespace, keeping "quoted spans" and mentions whole."""
     return [arg for arg, _ in _scan(text)]
 
 
@@ -60,7 +62,7 @@ def _read_arg(text: str, i: int) -> tuple[str, int]:
         if text[i] in QUOTE_CHARS:
             close = _find_quote(text, i + 1)
             parts.append(text[i + 1 : close])
-        elif text[i] == "<" and (close := text.find(">", i)) >= 0:
+        elif text[i] == OPEN and (close := text.find(CLOSE, i)) >= 0:
             parts.append(text[i : close + 1])
         else:
             close = i

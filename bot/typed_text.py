@@ -1,40 +1,52 @@
-"""Turn what Slack sends for typed text back into what the person typed.
+"""What a person typed, as the core reads it: plain text, with each person they mentioned
+written as a marker that carries the person's id and name.
 
-With `should_escape` on, Slack sends `&`, `<` and `>` as entities and wraps mentions, channels and
-links in angle brackets. Free text (notes, titles, evidence) is stored as the plain words the
-person saw, so a mention typed in a note reads "@Sam" and can never ping when shown back.
+Each door decodes its platform's wire text (Slack's mention markup, Teams' `<at>` tags and
+entities) into this form, so the core never sees a platform's markup. The markers use
+private-use characters that no keyboard types, and doors strip those characters from what people
+type, so a marker cannot be forged. Free text (notes, titles, evidence) is stored as the words
+the person saw: a mention in a note reads "@Sam Smith" and can never ping when shown back.
 """
 
 import re
 
 from bot.errors import UserError
 
-MAX_TEXT = 3000  # one Slack section: a note, evidence or description is shown whole
+MAX_TEXT = 3000  # a note, evidence or description is kept and shown whole up to this length
 
-_SPECIAL = re.compile(r"<([^<>]*)>")
-
-
-def to_plain(text: str) -> str:
-    text = _SPECIAL.sub(_plain_special, text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+OPEN, CLOSE = "\ue000", "\ue001"
+_MARKER = re.compile(f"{OPEN}([0-9]+)\\|([^{CLOSE}]*){CLOSE}")
 
 
-def _plain_special(match: re.Match[str]) -> str:
-    inner = match.group(1)
-    target, _, label = inner.partition("|")
-    if target.startswith(("@U", "@W")):
-        return "@" + (label or target[1:])
-    if target.startswith("#C"):
-        return "#" + (label or target[1:])
-    if target.startswith("!"):
-        keyword = target[1:].split("^")[0]
-        return "@" + (label or keyword)
-    return f"{label} ({target})" if label else target
+def mention_marker(person_id: int, name: str) -> str:
+    """The marker a door writes in place of a mention of this person."""
+    return f"{OPEN}{person_id}|{strip_markers(name)}{CLOSE}"
+
+
+def strip_markers(text: str) -> str:
+    """Remove the marker characters from text a person typed, so no marker can be forged."""
+    return text.replace(OPEN, "").replace(CLOSE, "")
+
+
+def person_in(word: str) -> int | None:
+    """The person id if the word is exactly one mention, else None."""
+    m = _MARKER.fullmatch(word.strip())
+    return int(m[1]) if m else None
+
+
+def shown(text: str) -> str:
+    """The text as the person saw it: each mention becomes @name."""
+    return _MARKER.sub(lambda m: "@" + (m[2] or "someone"), text).strip()
+
+
+def quoted(word: str, limit: int = 40) -> str:
+    """A word handed back in a reason, cut to fit one line."""
+    return shown(word)[:limit]
 
 
 def bounded_text(raw: str, usage: str | None) -> str | None:
     """Typed free text as plain words, refused (and handed back whole) when over MAX_TEXT."""
-    text = to_plain(raw)
+    text = shown(raw)
     if len(text) > MAX_TEXT:
         raise UserError(
             f"That text is {len(text):,} characters; the most I can keep is {MAX_TEXT:,}. "

@@ -80,13 +80,19 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.plan_import import ImportFileError, import_plan
-    from handlers.slack.directory import email_resolver
+    from handlers.slack.app import web_client
+    from handlers.slack.directory import slack_directory
     from sendbot.runtime import start
 
     runtime = start(settings)
     try:
         report = import_plan(
-            runtime.db, args.file, email_resolver(settings), skip_invalid=args.skip_invalid
+            runtime.db,
+            args.file,
+            slack_directory(
+                web_client(settings.bot_token, settings.api_url) if settings.bot_token else None
+            ),
+            skip_invalid=args.skip_invalid,
         )
     except ImportFileError as error:
         print(f"sendbot import: {error}", file=sys.stderr)
@@ -129,15 +135,21 @@ def _sweep(settings: Settings, at: datetime | None):
         at = at if at.tzinfo else at.replace(tzinfo=settings.timezone)
         offset = at - datetime.now(UTC)
     runtime = start(settings, now=lambda: datetime.now(UTC) + offset)
-    sweep = ReminderSweep(runtime.db, runtime.board, settings.board_channel, runtime.clock)
+    sweep = ReminderSweep(
+        runtime.db,
+        runtime.board,
+        settings.board_channel,
+        runtime.clock,
+        digest=runtime.summaries.digest,
+    )
     return runtime, sweep
 
 
 def _sender(settings: Settings, runtime):
     from handlers.slack.app import web_client
-    from handlers.slack.reminder_sender import SlackReminderSender
+    from handlers.slack.delivery import SlackDelivery
 
-    return SlackReminderSender(web_client(settings.bot_token, settings.api_url), runtime.summaries)
+    return SlackDelivery(web_client(settings.bot_token, settings.api_url), runtime.clock.today)
 
 
 def _require_token(settings: Settings) -> None:

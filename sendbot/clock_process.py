@@ -10,16 +10,15 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from bot.delivery import Delivery
 from bot.reminder_report import report_lines
-from bot.reminder_sweep import ReminderSender, ReminderSweep
+from bot.reminder_sweep import ReminderSweep
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminder-sweep"
 
 
-def build_scheduler(
-    sweep: ReminderSweep, sender: ReminderSender, minutes: float
-) -> BlockingScheduler:
+def build_scheduler(sweep: ReminderSweep, sender: Delivery, minutes: float) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=UTC)
     scheduler.add_job(
         run_once,
@@ -36,7 +35,7 @@ def build_scheduler(
     return scheduler
 
 
-def run_once(sweep: ReminderSweep, sender: ReminderSender) -> None:
+def run_once(sweep: ReminderSweep, sender: Delivery) -> None:
     try:
         report = sweep.run(sender)
     except Exception:
@@ -46,7 +45,7 @@ def run_once(sweep: ReminderSweep, sender: ReminderSender) -> None:
         log.info(line)
 
 
-def run_clock(sweep: ReminderSweep, sender: ReminderSender, minutes: float) -> None:
+def run_clock(sweep: ReminderSweep, sender: Delivery, minutes: float) -> None:
     scheduler = build_scheduler(sweep, sender, minutes)
 
     def stop(signum, _frame) -> None:

@@ -10,12 +10,13 @@ from importlib import resources
 from pathlib import Path
 
 from bot.dates import format_compact_year
+from bot.people import PersonRef
 from bot.plan_import import import_plan
 from bot.reminder_report import report_lines
 from bot.reminder_sweep import ReminderSweep
 from handlers.slack.app import web_client
-from handlers.slack.directory import email_resolver
-from handlers.slack.reminder_sender import SlackReminderSender
+from handlers.slack.delivery import SlackDelivery
+from handlers.slack.directory import slack_directory
 from sendbot.local_server import LocalBot
 from sendbot.runtime import start
 from sendbot.settings import Settings
@@ -177,7 +178,8 @@ def _import_sample(runtime, settings: Settings, folder: Path) -> None:
     sample.write_bytes(resources.files("sendbot").joinpath("sample_plan.csv").read_bytes())
     print("SEND Improvement Bot demo — as if it were Monday 13 January 2020.")
     print(f"\n$ sendbot import {sample.name}")
-    report = import_plan(runtime.db, sample, email_resolver(settings), now=DEMO_NOW)
+    client = web_client(settings.bot_token, settings.api_url)
+    report = import_plan(runtime.db, sample, slack_directory(client), now=DEMO_NOW)
     for line in report.lines():
         print("  " + line)
 
@@ -225,10 +227,14 @@ def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: De
     chat.say(ADMIN, "/deadline add visit 6/2/2020")
     chat.say(ADMIN, "/deadline add board 21/1/2020 January SEND Improvement Board")
     print("\nThe clock now sweeps at 09:05 every day until the monitoring visit.")
-    sender = SlackReminderSender(
-        web_client(settings.bot_token, settings.api_url), runtime.summaries
+    sender = SlackDelivery(web_client(settings.bot_token, settings.api_url), runtime.clock.today)
+    sweep = ReminderSweep(
+        runtime.db,
+        runtime.board,
+        settings.board_channel,
+        runtime.clock,
+        digest=runtime.summaries.digest,
     )
-    sweep = ReminderSweep(runtime.db, runtime.board, settings.board_channel, runtime.clock)
     first_shown = False
     for offset in range(1, QUARTER_DAYS + 1):
         clock.moment = (DEMO_NOW + timedelta(days=offset)).replace(hour=9, minute=5)
@@ -237,12 +243,12 @@ def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: De
         if not report.sent:
             continue
         print(f"\n{day}:")
-        for line in report_lines(report, chat.names):
+        for line in report_lines(report, {BOARD_CHANNEL: "#send-board"}):
             print("  " + line)
-        if not first_shown and any(not b.to_channel for b in report.sent):
+        personal = [b for b in report.sent if isinstance(b.recipient, PersonRef)]
+        if not first_shown and personal:
             first_shown = True
-            bundle = next(b for b in report.sent if not b.to_channel)
-            chat.show_direct_message(bundle.recipient)
+            chat.show_direct_message(personal[0].recipient.account_on("slack"))
         if offset == 7:  # Monday 20 January: Jo hears that 3.1 is overdue and closes it
             chat.say("U0JO000001", "/action done 3.1 Family-friendly WSoA launched at the forum")
         if offset == 15:  # Tuesday 28 January: after the board, two owners catch up

@@ -13,8 +13,10 @@ from bot.board_sync import sync_board
 from bot.clock import Clock
 from bot.deadline_service import DeadlineService
 from bot.errors import ConfigError
+from bot.people import People
 from bot.risk_service import RiskService
 from bot.summary_service import SummaryService
+from sendbot.identities import RULES, find_lead
 from sendbot.settings import Settings
 from storage.database import Database
 from storage.migrate import upgrade
@@ -26,6 +28,7 @@ class Runtime:
     board: BoardConfig
     db: Database
     clock: Clock
+    people: People
     actions: ActionService
     deadlines: DeadlineService
     risks: RiskService
@@ -36,9 +39,9 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
     """Open and prepare the database, then build the services; a bad setting raises ConfigError.
 
     `now` replaces the wall clock (the demo plays a quarter of 2020)."""
-    board = load_board(settings.board_config)
+    board = load_board(settings.board_config, RULES)
     db = open_database(settings.database_url)
-    sync_board(db, board)
+    sync_board(db, board, find_lead)
     admins = settings.admins | board.admins
     clock = Clock(settings.timezone, now) if now else Clock(settings.timezone)
     return Runtime(
@@ -46,9 +49,10 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
         board,
         db,
         clock,
-        ActionService(db, admins, clock),
-        DeadlineService(db, admins, board.evidence_lead_working_days, clock),
-        RiskService(db, admins, board.risk_bands, clock),
+        People(db, admins, clock),
+        ActionService(db, clock),
+        DeadlineService(db, board.evidence_lead_working_days, clock),
+        RiskService(db, board.risk_bands, clock),
         SummaryService(db, board, clock),
     )
 

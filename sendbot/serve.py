@@ -14,8 +14,10 @@ log = logging.getLogger(__name__)
 
 def context(runtime: Runtime) -> BotContext:
     return BotContext(
-        settings=runtime.settings,
-        db=runtime.db,
+        api_url=runtime.settings.api_url,
+        bot_token=runtime.settings.bot_token or "",
+        signing_secret=runtime.settings.signing_secret,
+        people=runtime.people,
         actions=runtime.actions,
         deadlines=runtime.deadlines,
         risks=runtime.risks,
@@ -24,6 +26,7 @@ def context(runtime: Runtime) -> BotContext:
 
 
 def serve(runtime: Runtime, host: str = "0.0.0.0") -> None:
+    runtime.settings.require_serving()
     ctx = context(runtime)
     app = build_app(ctx)
     if runtime.settings.socket_mode:

@@ -11,10 +11,10 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.board_config import is_email
 from bot.errors import ConfigError
+from sendbot.identities import RULES
 
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 DEFAULT_API_URL = "https://slack.com/api/"
 
 
@@ -124,19 +124,18 @@ class _Reader:
     def admins(self) -> frozenset[str]:
         ids = [part.strip() for part in (self.optional("BOT_ADMINS") or "").split(",")]
         ids = [i for i in ids if i]
-        for user_id in ids:
-            if not USER_ID.match(user_id):
+        for admin in ids:
+            if not RULES.is_account(admin) and not is_email(admin):
                 raise ConfigError(
-                    f"BOT_ADMINS is malformed: {user_id!r} is not a Slack user ID (like U012AB3CD)."
+                    f"BOT_ADMINS is malformed: {admin!r} is not {RULES.account_words} "
+                    "or an email address."
                 )
         return frozenset(ids)
 
     def channel(self, name: str) -> str | None:
         value = self.optional(name)
-        if value is not None and not CHANNEL_ID.match(value):
-            raise ConfigError(
-                f"{name} is malformed: {value!r} is not a channel ID (like C012AB3CD)."
-            )
+        if value is not None and not RULES.is_place(value):
+            raise ConfigError(f"{name} is malformed: {value!r} is not {RULES.place_words}.")
         return value
 
     def timezone(self) -> ZoneInfo:

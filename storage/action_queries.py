@@ -15,7 +15,7 @@ COMPLETE = "blue"
 class ActionFilter:
     group: int | None = None
     area: int | None = None
-    owner: str | None = None
+    owner: int | None = None
     statuses: frozenset[str] = frozenset()
     overdue: bool = False
     due_within_days: int | None = None

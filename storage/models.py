@@ -1,9 +1,5 @@
 """The plan as tables: working groups, areas, actions with their history, and people."""
 
-# How wide a chat platform's own identifiers may be: Teams conversation ids run past 130
-# characters, so every account, channel or conversation column takes this much.
-PLATFORM_ID_LENGTH = 300
-
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -21,6 +17,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.types import UTCDateTime, utcnow
+
+# How wide a chat platform's own identifiers may be: Teams conversation ids run past 130
+# characters, so every account, channel or conversation column takes this much.
+PLATFORM_ID_LENGTH = 300
 
 
 class Base(DeclarativeBase):

@@ -30,11 +30,6 @@ def candidate_actions(
     return [(action, group) for action, group in session.execute(query)]
 
 
-def groups(session: Session) -> list[WorkingGroup]:
-    query = select(WorkingGroup).where(~WorkingGroup.retired).order_by(WorkingGroup.number)
-    return list(session.scalars(query))
-
-
 def upcoming_events(session: Session, today: date) -> list[Deadline]:
     return list(
         session.scalars(

@@ -4,7 +4,7 @@ loaded, so a plan of any size answers quickly and fits in a message."""
 from datetime import date, datetime
 
 from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Action, ActionHistory, Deadline, Risk, WorkingGroup
 
@@ -40,7 +40,10 @@ def _first_and_total(
 ) -> tuple[list[Action], int]:
     total = session.scalar(_in_group(select(func.count(Action.id)).where(*where), group)) or 0
     rows = session.scalars(
-        _in_group(select(Action).where(*where), group).order_by(*order).limit(limit)
+        _in_group(select(Action).where(*where), group)
+        .options(selectinload(Action.areas))
+        .order_by(*order)
+        .limit(limit)
     )
     return list(rows), total
 
@@ -68,7 +71,7 @@ def open_actions(session: Session, limit: int, group: int | None = None):
 
 
 def top_risks(
-    session: Session, limit: int, group: int | None = None, owner: str | None = None
+    session: Session, limit: int, group: int | None = None, owner: int | None = None
 ) -> tuple[list[Risk], int]:
     """Open risks, highest score first, and how many there are."""
     where = [Risk.status == "open"]
@@ -170,7 +173,7 @@ def updated_share_by_group(session: Session, since: datetime) -> list[tuple[int,
 
 def owners_waiting(
     session: Session, since: datetime, limit: int
-) -> tuple[list[tuple[str, int]], int]:
+) -> tuple[list[tuple[int, int]], int]:
     """Owners with open actions not updated since `since`: (owner, how many), most first."""
     count = func.count(Action.id)
     where = (*OPEN, Action.last_update_at < since)

@@ -15,6 +15,7 @@ from slack_standin.signed_requests import SIGNING_SECRET, SlackSender
 from tests.support import databases
 from tests.support.blockkit import assert_valid_message, assert_valid_view
 from tests.support.chat import Chat
+from tests.support.speak import SlackVoice
 
 ADMIN = "U0ADMIN01"
 OWNER = "U0OWNER01"
@@ -148,7 +149,7 @@ def plan(runtime: Runtime, monday_morning) -> Runtime:
         f'3.1 "Launch the family-friendly WSoA" wg 3 owner {OWNER} due 10/01/2020 area 3',
         f'4.1 "Transition protocol for care leavers" wg 4 owner {OTHER} due 28/02/2020',
     ):
-        runtime.actions.handle(ADMIN, "add " + line)
+        SlackVoice(runtime).action(ADMIN, "add " + line)
     return runtime
 
 

@@ -132,7 +132,7 @@ def test_a_forged_response_url_is_never_called(chat, standin, plan):
     answer = chat.sender.submit(forged, {"status": select("green")}, OWNER)
     assert answer.status == 200
     dm = standin.wait_for("chat.postMessage")[-1]
-    assert dm.params["channel"] == f"D{OWNER}"
+    assert dm.params["channel"] == OWNER  # the person's direct message with the bot
     assert "1.1 is now Green" in flatten(dm.params)
 
 
@@ -152,13 +152,13 @@ def test_admin_adds_an_action_with_the_form(chat, standin, plan):
     answer = chat.sender.submit(view, values, ADMIN)
     assert (answer.status, answer.body) == (200, "")
     row = plan_state.action(plan, "6.4")
-    assert (row.title, row.owner_id, row.source) == (
+    assert (row.title, plan_state.slack_id(plan, row.owner_id), row.source) == (
         "SENCO network meets termly",
         OTHER,
         "Board 10/12/2019",
     )
     confirmation = standin.wait_for(
-        "chat.postMessage", predicate=lambda c: c.params["channel"] == f"D{ADMIN}"
+        "chat.postMessage", predicate=lambda c: c.params["channel"] == ADMIN
     )
     assert "Added 6.4" in flatten(confirmation[0].params)
 
@@ -213,9 +213,7 @@ def test_a_confirmation_comes_by_direct_message_when_the_response_url_has_expire
     standin.expire(chat.last_response_url)
     answer = chat.sender.submit(view, {"status": select("green")}, OWNER)
     assert answer.status == 200
-    dm = standin.wait_for(
-        "chat.postMessage", predicate=lambda c: c.params["channel"] == f"D{OWNER}"
-    )
+    dm = standin.wait_for("chat.postMessage", predicate=lambda c: c.params["channel"] == OWNER)
     assert "1.1 is now Green" in flatten(dm[0].params)
 
 

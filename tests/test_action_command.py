@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from bot.board_sync import sync_board
+from sendbot.identities import find_lead
 from tests.conftest import ADMIN, LEAD, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import flatten
@@ -93,7 +94,7 @@ def test_list_hides_complete_actions_unless_all_or_blue(chat):
         ("wg x", "“wg” needs a number"),
         ("wg 9", "There is no working group 9"),
         ("area 42", "There is no area 42"),
-        ("owner bob", "“bob” is not a Slack user"),
+        ("owner bob", "“bob” is not someone I can find"),
         ("wg ²", "“wg” needs a number"),
         ("area ٣", "“area” needs a number"),
     ],
@@ -131,7 +132,8 @@ def test_owner_updates_status_with_a_note_kept_in_history(chat, plan):
     assert "1.1 is now Amber (at risk). Your note is saved." in said
     assert plan_state.action(plan, "1.1").status == "amber"
     last = plan_state.history(plan, "1.1")[-1]
-    assert (last.actor_id, last.field, last.old_value, last.new_value, last.note) == (
+    who = plan_state.slack_id(plan, last.actor_id)
+    assert (who, last.field, last.old_value, last.new_value, last.note) == (
         OWNER,
         "status",
         "not started",
@@ -182,8 +184,8 @@ def test_an_unknown_status_is_refused_and_nothing_is_written(chat, plan):
         ("note 1.1", "The note for 1.1 is empty"),
         ("done", "Which action?"),
         ("assign 1.1", "Who should own 1.1?"),
-        ("assign 1.1 bob", "“bob” is not a Slack user"),
-        ("assign 1.1 @sam", "“@sam” wasn't recognised as a Slack user — after typing @, pick"),
+        ("assign 1.1 bob", "“bob” is not someone I can find"),
+        ("assign 1.1 @sam", "“@sam” wasn't recognised as a person — after typing @, pick"),
         ("due 1.1", "A date is missing"),
         ("due 1.1 31/02/2020", "There is no 31 February 2020."),
         ("due 1.1 02/13/2020", "There is no month 13"),
@@ -248,14 +250,19 @@ def test_admin_adds_an_action_inline_and_the_owner_is_told(chat, plan, standin):
     )
     assert "Added 5.3" in said and f"<@{OTHER}>" in said
     row = plan_state.action(plan, "5.3")
-    assert (row.title, row.due_date, row.original_due_date, row.owner_id) == (
+    assert (
+        row.title,
+        row.due_date,
+        row.original_due_date,
+        plan_state.slack_id(plan, row.owner_id),
+    ) == (
         "Mental health support teams in schools",
         date(2020, 2, 6),
         date(2020, 2, 6),
         OTHER,
     )
     dm = standin.wait_for("chat.postMessage")[-1]
-    assert dm.params["channel"] == f"D{OTHER}"
+    assert dm.params["channel"] == OTHER
     assert "You are the owner of a new action" in flatten(dm.params)
 
 
@@ -318,9 +325,9 @@ def test_only_admins_maintain_the_plan(chat, plan, text):
 def test_assign_gives_the_action_a_new_owner_who_gets_a_dm(chat, plan, standin):
     said = chat.says(f"assign 1.1 <@{OTHER}|sam>", ADMIN)
     assert f"1.1 is now owned by <@{OTHER}>" in said
-    assert plan_state.action(plan, "1.1").owner_id == OTHER
+    assert plan_state.slack_id(plan, plan_state.action(plan, "1.1").owner_id) == OTHER
     dm = standin.wait_for("chat.postMessage")[-1]
-    assert dm.params["channel"] == f"D{OTHER}"
+    assert dm.params["channel"] == OTHER
     assert "You are now the owner of an action" in flatten(dm.params)
     assert "*1.1*" in chat.says("mine", OTHER)
 
@@ -330,7 +337,8 @@ def test_due_revises_the_date_and_keeps_the_original_and_the_reason(chat, plan):
     assert "1.1 is now due on 30 April 2020 (originally 31 January 2020)" in said
     row = plan_state.action(plan, "1.1")
     assert (row.due_date, row.original_due_date) == (date(2020, 4, 30), date(2020, 1, 31))
-    assert (row.due_revised_by, row.due_revised_reason) == (ADMIN, "Health data arrives late")
+    revised_by = plan_state.slack_id(plan, row.due_revised_by)
+    assert (revised_by, row.due_revised_reason) == (ADMIN, "Health data arrives late")
     shown = chat.says("show 1.1", OWNER)
     assert "*Originally due:* 31 January 2020: Health data arrives late" in shown
     assert "Due date 31 January 2020 → 30 April 2020: Health data arrives late" in shown
@@ -411,7 +419,7 @@ def test_dates_are_shown_in_london_time_not_utc(chat, plan):
 
 
 def test_a_retired_working_group_takes_no_new_actions_and_its_lead_loses_rights(chat, plan):
-    sync_board(plan.db, replace(plan.board, groups=plan.board.groups[1:]))
+    sync_board(plan.db, replace(plan.board, groups=plan.board.groups[1:]), find_lead)
     assert "Only the owner of 1.1" in chat.says("update 1.1 green", LEAD)
     said = chat.says(f'add 1.9 "New" wg 1 owner {OWNER} due 01/03/2020', ADMIN)
     assert "There is no working group 1" in said

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from bot.board_config import AreaConfig, BoardConfig, GroupConfig, default_board
 from bot.board_sync import sync_board
+from sendbot.identities import find_lead
 from storage.database import Database
 from storage.models import Action, Area, WorkingGroup
 
@@ -24,7 +25,12 @@ def db(database_url: str) -> Iterator[Database]:
 def groups(db: Database) -> list[tuple]:
     with db.session() as session:
         rows = session.scalars(select(WorkingGroup).order_by(WorkingGroup.number))
-        return [(g.id, g.number, g.name, g.lead_id, g.channel_id) for g in rows]
+        # A lead is a person; show them by the Slack account the board file named.
+        return [(g.id, g.number, g.name, _account(g.lead), g.channel_id) for g in rows]
+
+
+def _account(person) -> str | None:
+    return person.accounts[0].account_id if person is not None else None
 
 
 def areas(db: Database) -> list[tuple]:
@@ -33,7 +39,7 @@ def areas(db: Database) -> list[tuple]:
 
 
 def test_the_default_board_creates_six_groups_and_nine_areas(db):
-    sync_board(db, default_board())
+    sync_board(db, default_board(), find_lead)
 
     assert [(n, name) for _, n, name, _, _ in groups(db)] == [
         (1, "Understanding of Need"),
@@ -47,16 +53,16 @@ def test_the_default_board_creates_six_groups_and_nine_areas(db):
 
 
 def test_a_second_run_changes_nothing(db):
-    sync_board(db, default_board())
+    sync_board(db, default_board(), find_lead)
     before = (groups(db), areas(db))
 
-    sync_board(db, default_board())
+    sync_board(db, default_board(), find_lead)
 
     assert (groups(db), areas(db)) == before
 
 
 def test_changes_in_the_configuration_update_the_rows_in_place(db):
-    sync_board(db, default_board())
+    sync_board(db, default_board(), find_lead)
     ids = [g[0] for g in groups(db)]
     board = BoardConfig(
         groups=(
@@ -66,7 +72,7 @@ def test_changes_in_the_configuration_update_the_rows_in_place(db):
         areas=(AreaConfig(2, "Waiting times for assessment"),),
     )
 
-    sync_board(db, board)
+    sync_board(db, board, find_lead)
 
     rows = groups(db)
     assert rows[0] == (ids[0], 1, "Needs and Data", "U0LEAD001", "C0WG1CHAN")
@@ -78,13 +84,13 @@ def test_changes_in_the_configuration_update_the_rows_in_place(db):
 
 def test_removing_a_lead_from_the_configuration_clears_it(db):
     lead = BoardConfig(groups=(GroupConfig(1, "Needs", lead="U0LEAD001"),), areas=())
-    sync_board(db, lead)
-    sync_board(db, BoardConfig(groups=(GroupConfig(1, "Needs"),), areas=()))
+    sync_board(db, lead, find_lead)
+    sync_board(db, BoardConfig(groups=(GroupConfig(1, "Needs"),), areas=()), find_lead)
     assert groups(db)[0][3:] == (None, None)
 
 
 def test_groups_that_actions_point_at_survive_a_smaller_configuration(db):
-    sync_board(db, default_board())
+    sync_board(db, default_board(), find_lead)
     with db.session() as session:
         group = session.scalars(select(WorkingGroup).where(WorkingGroup.number == 6)).one()
         area = session.scalars(select(Area).where(Area.number == 9)).one()
@@ -102,7 +108,9 @@ def test_groups_that_actions_point_at_survive_a_smaller_configuration(db):
         action.areas = [area]
         session.add(action)
 
-    sync_board(db, BoardConfig(groups=(GroupConfig(1, "Needs"),), areas=(AreaConfig(1, "A"),)))
+    sync_board(
+        db, BoardConfig(groups=(GroupConfig(1, "Needs"),), areas=(AreaConfig(1, "A"),)), find_lead
+    )
 
     with db.session() as session:
         action = session.scalars(select(Action)).one()

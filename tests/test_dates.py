@@ -7,11 +7,13 @@ from hypothesis import strategies as st
 from bot.dates import (
     DateError,
     describe_due,
+    due_with_date,
     format_compact,
     format_compact_year,
     format_long,
     format_weekday_long,
     parse_date,
+    relative_day,
     take_date,
 )
 
@@ -173,6 +175,33 @@ def test_formats(d, long, weekday_long, compact, compact_year):
 )
 def test_describe_due(due, expected):
     assert describe_due(due, today=FEB_6) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2020, 2, 6), "today"),
+        (date(2020, 2, 7), "tomorrow"),
+        (date(2020, 2, 9), "in 3 days"),
+        (date(2020, 2, 5), "yesterday"),
+        (date(2020, 2, 3), "3 days ago"),
+    ],
+)
+def test_relative_days_are_phrased_one_way(day, expected):
+    assert relative_day(day, today=FEB_6) == expected
+
+
+@pytest.mark.parametrize(
+    ("due", "expected"),
+    [
+        (date(2020, 2, 6), "due today, Thursday 6 February 2020"),
+        (date(2020, 2, 7), "due tomorrow, Friday 7 February 2020"),
+        (date(2020, 2, 16), "due in 10 days, on Sunday 16 February 2020"),
+        (date(2020, 2, 5), "1 day overdue (due Wednesday 5 February 2020)"),
+    ],
+)
+def test_due_with_date_names_the_day(due, expected):
+    assert due_with_date(due, today=FEB_6) == expected
 
 
 dates_in_range = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))

@@ -94,7 +94,7 @@ def test_an_unexpected_error_gets_an_apology_with_an_id_that_is_in_the_log(
     def explode(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(runtime.actions, "_Mine", explode)
+    monkeypatch.setattr(runtime.actions, "_mine", explode)
     url = standin.new_response_url()
     slack.post(_form(OWNER, "mine", url))
     answer = standin.wait_for_response(url)[0]
@@ -109,7 +109,7 @@ def test_an_unexpected_error_gets_an_apology_with_an_id_that_is_in_the_log(
 def test_typed_text_handed_back_after_an_error_is_escaped_once(
     slack, standin, runtime: Runtime, monkeypatch
 ):
-    monkeypatch.setattr(runtime.actions, "_AddNote", lambda *a: 1 / 0)
+    monkeypatch.setattr(runtime.actions, "_add_note", lambda *a: 1 / 0)
     url = standin.new_response_url()
     slack.post(_form(OWNER, "note 1.1 Q&amp;A with &lt;b&gt;", url))
     body = json.dumps(standin.wait_for_response(url)[0])

@@ -1,129 +1,101 @@
+"""The Slack door reads Slack's wire text into the core's plain text with people as markers."""
+
+import re
+
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.mentions import MentionError, parse_channel, parse_user, take_user
+from bot.errors import UserError
+from bot.people import People
+from bot.typed_text import CLOSE, OPEN, person_in, shown
+from handlers.slack.app import web_client
+from handlers.slack.people import SlackPeople, as_typed
+from storage.database import Database
+from storage.migrate import upgrade
+
+
+@pytest.fixture
+def slack_people(tmp_path, standin):
+    url = f"sqlite:///{tmp_path / 'people.db'}"
+    upgrade(url)
+    standin.add_user("U123ABC", "sam.smith", real_name="Sam Smith")
+    people = People(Database(url), frozenset())
+    return SlackPeople(people, web_client("xoxb-test", standin.url))
+
+
+def account_of(slack_people, text: str) -> str | None:
+    """The Slack account of the first person the decoded text mentions."""
+    found = re.search(f"{OPEN}[^{CLOSE}]*{CLOSE}", text)
+    person_id = person_in(found[0]) if found else None
+    if person_id is None:
+        return None
+    return slack_people.people.refs([person_id])[person_id].account_on("slack")
 
 
 @pytest.mark.parametrize(
-    ("token", "expected"),
+    ("wire", "account"),
     [
         ("<@U123ABC|sam.smith>", "U123ABC"),
-        ("<@U123ABC|Sam Smith>", "U123ABC"),
         ("<@U123ABC|>", "U123ABC"),
         ("<@U123ABC>", "U123ABC"),
-        ("U0123ABCDE", "U0123ABCDE"),
-        ("W0123ABCDE", "W0123ABCDE"),
-        ("@U123ABC", "U123ABC"),
-        ("  <@U123ABC>  ", "U123ABC"),
-        ("U12", "U12"),
-        ("U1", None),
-        ("u123abc", None),
-        ("<@u123abc>", None),
-        ("X123ABC", None),
+        ("owner U0123ABCDE", "U0123ABCDE"),
+        ("sro @W0123ABCDE", "W0123ABCDE"),
+        ("assign 1.1 U0123ABCDE", "U0123ABCDE"),
+        ("owner URGENT", None),
+        # Where no person is expected, a typed ID is just the text typed.
+        ("note 1.1 U0123ABCDE agreed", None),
         ("bob", None),
-        ("@Sam", None),
-        ("<@U123ABC", None),
         ("<#C123ABC|general>", None),
         ("<!here>", None),
-        ("", None),
     ],
 )
-def test_parse_user(token, expected):
-    assert parse_user(token) == expected
+def test_a_mention_or_typed_user_id_becomes_a_person(slack_people, wire, account):
+    assert account_of(slack_people, slack_people.decode(wire)) == account
+
+
+def test_a_person_is_named_from_users_info_the_first_time(slack_people):
+    decoded = slack_people.decode("chase <@U123ABC|sam.smith> today")
+    assert shown(decoded) == "chase @Sam Smith today"
 
 
 @pytest.mark.parametrize(
-    ("token", "expected"),
+    ("wire", "plain"),
     [
-        ("<#C123ABC|send-board>", "C123ABC"),
-        ("<#C123ABC|>", "C123ABC"),
-        ("<#C123ABC>", "C123ABC"),
-        ("C123ABC", "C123ABC"),
-        ("G123ABC", "G123ABC"),
-        ("#send-board", None),
-        ("<@U123ABC>", None),
-        ("c123abc", None),
-        ("", None),
+        ("<#C123ABC|send-board> and <!here>", "#send-board and @here"),
+        ("<!subteam^S123|@send-team>", "@send-team"),
+        ("<https://gov.uk|the guidance>", "the guidance (https://gov.uk)"),
+        ("a &lt;b&gt; &amp; c", "a <b> & c"),
     ],
 )
-def test_parse_channel(token, expected):
-    assert parse_channel(token) == expected
+def test_slack_markup_becomes_what_the_person_saw(slack_people, wire, plain):
+    assert slack_people.decode(wire) == plain
+    assert as_typed(wire) == plain
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("<@U123ABC|Sam Smith> chase the LA", ("U123ABC", "chase the LA")),
-        ("  <@U123ABC>", ("U123ABC", "")),
-        ("W123ABC  two  spaces ", ("W123ABC", "two  spaces")),
-        ("<@U123ABC>next", ("U123ABC", "next")),
-    ],
+def test_a_marker_cannot_be_forged_by_typing_it(slack_people):
+    decoded = slack_people.decode(f"{OPEN}1|Sam{CLOSE}")
+    assert person_in(decoded) is None and OPEN not in decoded and CLOSE not in decoded
+
+
+def test_a_typed_id_slack_does_not_know_is_refused(slack_people, standin):
+    standin.fail_next("users.info", status=200, error="user_not_found")
+    with pytest.raises(UserError, match="There is no Slack user U0NOBODY9"):
+        slack_people.decode("assign 1.1 U0NOBODY9")
+
+
+def test_a_typed_id_in_a_note_is_kept_as_typed(slack_people):
+    assert slack_people.decode("note 1.1 U0OWNER01 edit 3") == "note 1.1 U0OWNER01 edit 3"
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_take_user(text, expected):
-    assert take_user(text) == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("", "A person is missing — mention them, like @Sam Smith."),
-        ("  ", "A person is missing — mention them, like @Sam Smith."),
-        ("bob to chase", "“bob” is not a Slack user — mention them, like @Sam Smith."),
-        (
-            "<#C123|send-board>",
-            "“#send-board” is not a Slack user — mention them, like @Sam Smith.",
-        ),
-        (
-            "<!subteam^S12|@send-team> x",
-            "“@send-team” is not a Slack user — mention them, like @Sam Smith.",
-        ),
-        ("<!here>", "“@here” is not a Slack user — mention them, like @Sam Smith."),
-    ],
-)
-def test_take_user_refuses_with_reason(text, message):
-    with pytest.raises(MentionError) as caught:
-        take_user(text)
-    assert str(caught.value) == message
-
-
-# Real Slack user IDs always hold a digit; bare words like "URGENT" must not read as people.
-user_ids = st.from_regex(r"[UW][A-Z0-9]{1,5}[0-9][A-Z0-9]{0,4}", fullmatch=True)
-names = st.text(alphabet=st.characters(blacklist_characters=">"))
-
-
-@pytest.mark.parametrize("word", ["URGENT", "USA", "WHO", "@UK"])
-def test_bare_capitalised_words_are_not_people(word):
-    assert parse_user(word) is None
-
-
-@settings(max_examples=300)
-@given(st.text())
-def test_parse_user_never_raises(text):
-    assert parse_user(text) is None or isinstance(parse_user(text), str)
-    assert parse_channel(text) is None or isinstance(parse_channel(text), str)
-
-
-@settings(max_examples=200)
-@given(user_ids, names)
-def test_parse_user_reads_generated_mentions(uid, name):
-    assert parse_user(f"<@{uid}|{name}>") == uid
-    assert parse_user(f"<@{uid}>") == uid
-    assert parse_user(uid) == uid
-
-
-@settings(max_examples=200)
-@given(user_ids, names, st.text())
-def test_take_user_splits_off_the_rest(uid, name, rest):
-    assert take_user(f"<@{uid}|{name}> {rest}") == (uid, rest.strip())
-
-
-@settings(max_examples=200)
-@given(st.text())
-def test_take_user_only_raises_mention_error(text):
+@given(st.text(alphabet=st.sampled_from([*"<>@|!#&;UC0123 abxyz", OPEN, CLOSE]), max_size=40))
+def test_every_marker_the_core_gets_is_a_whole_mention_the_door_wrote(slack_people, wire):
     try:
-        uid, _ = take_user(text)
-    except MentionError as error:
-        assert "\n" not in str(error)
-    else:
-        assert parse_user(uid) == uid
+        decoded = slack_people.decode(wire)
+    except UserError:
+        return
+    words = shown(decoded)
+    assert OPEN not in words and CLOSE not in words

@@ -142,6 +142,12 @@ def test_upgrade_keeps_every_row_and_maps_every_user_id_to_a_person(old_database
             people["U0ADMIN01"].id,
             None,
         ]
+        # A change of owner still says from whom to whom, now as people.
+        assert (history[2].field, history[2].old_value, history[2].new_value) == (
+            "owner_id",
+            str(people["U0LEAD001"].id),
+            str(people["U0OWNER01"].id),
+        )
         assert [h.note for h in history] == [
             "Imported from plan.csv",
             "Waiting",

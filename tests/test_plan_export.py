@@ -13,11 +13,15 @@ from sqlalchemy import func, select
 from bot.action_history import record
 from bot.board_config import default_board
 from bot.board_sync import sync_board
+from bot.people import PersonKey, find_person
 from bot.plan_export import ACTION_COLUMNS, ExportError, export_plan
-from bot.plan_import import import_plan
+from bot.plan_import import ChatDirectory, import_plan
+from handlers.slack.ids import is_user_id
+from sendbot.identities import find_lead
 from storage import action_queries as q
 from storage.database import Database
-from storage.models import ActionHistory, Person
+from storage.models import ActionHistory
+from tests.support.speak import core_actor
 
 NOW = datetime(2020, 1, 20, 10, 0, tzinfo=UTC)
 LATER = datetime(2020, 2, 3, 9, 30, tzinfo=UTC)
@@ -31,25 +35,30 @@ PLAN = [
 ]
 
 
-def no_emails(email: str) -> str | None:
+def _no_email(email: str) -> str | None:
     return None
+
+
+no_emails = ChatDirectory("slack", "Slack", is_user_id, _no_email)
 
 
 @pytest.fixture
 def db(database_url: str, tmp_path: Path) -> Iterator[Database]:
     """A plan with a revised due date, a withdrawn action and a person whose name we know."""
     database = Database(database_url)
-    sync_board(database, default_board())
+    sync_board(database, default_board(), find_lead)
     path = tmp_path / "plan.csv"
     import_plan(database, write_csv(path, PLAN), no_emails, now=NOW)
     revised = [row[:] for row in PLAN]
     revised[2][4] = "15/04/2020"
-    import_plan(database, write_csv(path, revised), no_emails, now=LATER, actor_id="U0ADMIN01")
+    import_plan(database, write_csv(path, revised), no_emails, now=LATER)
+    admin = core_actor(database, "U0ADMIN01")
     with database.session() as session:
-        session.add(Person(user_id=SAM, name="Sam Smith", email="sam@example.org"))
+        sam = find_person(session, PersonKey("slack", SAM))
+        sam.name, sam.email = "Sam Smith", "sam@example.org"
         action = q.find_action(session, "1.10")
         action.withdrawn_at = LATER
-        record(action, "U0ADMIN01", LATER, "withdrawn")
+        record(action, admin.person_id, LATER, "withdrawn")
     yield database
     database.dispose()
 
@@ -104,7 +113,7 @@ def test_xlsx_has_actions_risks_and_history_sheets(db, tmp_path):
     assert (
         "1.2",
         "2020-02-03T09:30:00+00:00",
-        "U0ADMIN01",
+        "the plan import",
         "import",
         "due_date",
         "2020-03-31",
@@ -211,10 +220,11 @@ def test_start_dates_are_exported_as_dates(db, tmp_path):
 def test_the_workbook_holds_the_risk_register_with_scores_and_bands(db, tmp_path):
     from bot.risk_service import RiskService
 
-    risks = RiskService(db, frozenset())
-    risks.handle("U0OWNER01", "log Project manager not in post L4 I4 wg 1")
-    risks.handle("U0OWNER01", "log Minor data gap L1 I2")
-    risks.handle("U0OWNER01", "update R1 L2 Appointed")
+    risks = RiskService(db)
+    owner = core_actor(db, "U0OWNER01")
+    risks.handle(owner, "log Project manager not in post L4 I4 wg 1")
+    risks.handle(owner, "log Minor data gap L1 I2")
+    risks.handle(owner, "update R1 L2 Appointed")
     path = tmp_path / "plan.xlsx"
     export_plan(db, path)
     sheet = load_workbook(path)["Risks"]

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from bot.board_config import default_board
 from bot.board_sync import sync_board
 from bot.plan_import import (
+    ChatDirectory,
     ImportFileError,
     ImportReport,
     RejectedRow,
@@ -21,6 +22,8 @@ from bot.plan_import import (
     read_rows,
 )
 from bot.status import Status
+from handlers.slack.ids import is_user_id
+from sendbot.identities import find_lead
 from storage import action_queries as q
 from storage.database import Database
 from storage.models import Action, ActionHistory, Person
@@ -43,11 +46,19 @@ class Directory:
         self.calls.append(email)
         return self.people.get(email)
 
+    def chat(self) -> ChatDirectory:
+        return ChatDirectory("slack", "Slack", is_user_id, self)
+
+
+def account(person: Person | None) -> str | None:
+    """The Slack user ID of a person, as the file named them."""
+    return person.accounts[0].account_id if person is not None else None
+
 
 @pytest.fixture
 def db(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
-    sync_board(database, default_board())
+    sync_board(database, default_board(), find_lead)
     yield database
     database.dispose()
 
@@ -72,7 +83,7 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
 
 
 def run(db: Database, path: Path, directory: Directory, **options) -> ImportReport:
-    return import_plan(db, path, directory, now=options.pop("now", NOW), **options)
+    return import_plan(db, path, directory.chat(), now=options.pop("now", NOW), **options)
 
 
 def count(db: Database, model: type) -> int:
@@ -129,7 +140,7 @@ def test_csv_import_creates_actions_with_history(db, directory, tmp_path):
     assert (report.updated, report.unchanged, report.rejected) == ([], [], [])
     assert report.written
     first = load(db, "1.1")
-    assert (first.title, first.owner_id, first.status) == (
+    assert (first.title, account(first.owner), first.status) == (
         "Joint needs assessment",
         "U012AB3CD",
         "green",
@@ -139,7 +150,7 @@ def test_csv_import_creates_actions_with_history(db, directory, tmp_path):
     second = load(db, "wg2.1")
     assert second.ref == "WG2.1" and second.ref_key == "WG2.1"
     assert second.working_group.number == 2
-    assert (second.owner_id, second.sro_id) == (SAM, KIM)
+    assert (account(second.owner), account(second.sro)) == (SAM, KIM)
     assert (second.status, second.start_date, second.source) == (
         "not started",
         date(2020, 2, 1),
@@ -149,8 +160,8 @@ def test_csv_import_creates_actions_with_history(db, directory, tmp_path):
     assert (created.event, created.note, created.at) == ("created", "Imported from plan.csv", NOW)
     with db.session() as session:
         assert [area.number for area in q.find_action(session, "1.1").areas] == [1, 3]
-        emails = {p.user_id: p.email for p in session.scalars(select(Person))}
-    assert emails == {SAM: "sam@example.org", KIM: "kim@example.org"}
+        emails = {account(p): p.email for p in session.scalars(select(Person))}
+    assert emails == {SAM: "sam@example.org", KIM: "kim@example.org", "U012AB3CD": None}
 
 
 def test_xlsx_import_accepts_real_date_and_number_cells(db, directory, tmp_path):
@@ -187,15 +198,14 @@ def test_a_changed_row_updates_the_action_and_records_old_and_new(db, directory,
     changed[1][4] = "30/04/2020"
     changed[1][6] = "Amber (at risk)"  # the label our export writes
 
-    report = run(
-        db, write_csv(tmp_path / "plan.csv", changed), directory, now=LATER, actor_id="U0ADMIN01"
-    )
+    report = run(db, write_csv(tmp_path / "plan.csv", changed), directory, now=LATER)
 
     assert report.updated == ["1.1"] and report.unchanged == ["WG2.1"]
     action = load(db, "1.1")
     assert action.title == "Joint strategic needs assessment"
     assert (action.original_due_date, action.due_date) == (date(2020, 3, 31), date(2020, 4, 30))
-    assert (action.due_revised_by, action.due_revised_at) == ("U0ADMIN01", LATER)
+    # An import is the bot's doing, not one person's: no person is named.
+    assert (action.due_revised_by, action.due_revised_at) == (None, LATER)
     assert action.status == Status.AMBER and action.last_update_at == LATER
     changes = {h.field: (h.old_value, h.new_value) for h in action.history if h.event == "import"}
     assert changes == {
@@ -203,9 +213,7 @@ def test_a_changed_row_updates_the_action_and_records_old_and_new(db, directory,
         "due_date": ("2020-03-31", "2020-04-30"),
         "status": ("green", "amber"),
     }
-    assert {(h.actor_id, h.at) for h in action.history if h.event == "import"} == {
-        ("U0ADMIN01", LATER)
-    }
+    assert {(h.actor_id, h.at) for h in action.history if h.event == "import"} == {(None, LATER)}
 
 
 def test_an_empty_status_keeps_the_status_and_an_empty_cell_clears_other_fields(
@@ -456,7 +464,8 @@ def test_skip_invalid_writes_the_good_rows(db, directory, tmp_path):
 
     assert report.written and report.created == ["1.1", "3.1"]
     assert report.rejected == [RejectedRow(3, "due: There is no 31 February 2020.")]
-    assert (count(db, Action), count(db, ActionHistory), count(db, Person)) == (2, 2, 1)
+    # The owners of 1.1 (a user ID) and 3.1 (found by email) are people now.
+    assert (count(db, Action), count(db, ActionHistory), count(db, Person)) == (2, 2, 2)
     assert report.lines() == [
         "Line 3: due: There is no 31 February 2020.",
         "Created 2 actions: 1.1, 3.1",
@@ -518,10 +527,10 @@ ROWS = st.lists(plan_row(), min_size=1, max_size=3)
 def snapshot(db: Database) -> list[tuple]:
     with db.session() as session:
         actions = [
-            (a.ref_key, a.title, a.due_date, a.status, a.owner_id, a.version)
+            (a.ref_key, a.title, a.due_date, a.status, account(a.owner), a.version)
             for a in session.scalars(select(Action).order_by(Action.id))
         ]
-        people = [(p.user_id, p.email) for p in session.scalars(select(Person))]
+        people = [(account(p), p.email) for p in session.scalars(select(Person))]
     return [actions, people, count(db, ActionHistory)]
 
 
@@ -534,7 +543,7 @@ def test_any_cells_are_imported_or_rejected_in_one_line(db, tmp_path, rows, skip
     lines = [line for line, _ in read_rows(path).rows]
     before = snapshot(db)
 
-    report = import_plan(db, path, Directory(), skip_invalid=skip_invalid, now=NOW)
+    report = import_plan(db, path, Directory().chat(), skip_invalid=skip_invalid, now=NOW)
 
     for rejected in report.rejected:
         assert rejected.line in lines

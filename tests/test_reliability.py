@@ -22,6 +22,7 @@ from storage.models import Action, ActionHistory, Deadline, Reminder, Risk, Risk
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import assert_valid_message, flatten
+from tests.support.speak import SlackVoice
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.usefixtures("plan")
@@ -250,10 +251,10 @@ def test_a_429_storm_during_a_sweep_is_waited_out_and_nothing_doubles(plan, stan
 
     from bot.reminder_sweep import ReminderSweep
     from handlers.slack.app import web_client
-    from handlers.slack.reminder_sender import SlackReminderSender
+    from handlers.slack.delivery import SlackDelivery
 
     sweep = ReminderSweep(plan.db, plan.board, None, plan.clock)
-    sender = SlackReminderSender(web_client(BOT_TOKEN, standin.url), plan.summaries)
+    sender = SlackDelivery(web_client(BOT_TOKEN, standin.url), plan.clock.today)
     standin.fail_next("chat.postMessage", status=429, retry_after=0, times=4)
     report = sweep.run(sender, now=datetime(2020, 1, 21, 9, 30, tzinfo=UTC))
     assert report.failed == [] and report.retry_later == []
@@ -263,8 +264,8 @@ def test_a_429_storm_during_a_sweep_is_waited_out_and_nothing_doubles(plan, stan
 
 
 def test_a_member_cannot_review_someone_elses_risk_with_a_forged_form(plan, chat, standin):
-    plan.risks.handle(OWNER, "log Capacity L4 I4")
-    plan.risks.handle(LEAD, "log Their own risk L1 I1")
+    SlackVoice(plan).risk(OWNER, "log Capacity L4 I4")
+    SlackVoice(plan).risk(LEAD, "log Their own risk L1 I1")
     chat.sender.command_request("/risk", "update R2", LEAD)
     view = standin.wait_for("views.open")[0].params["view"]
     forged = {**view, "private_metadata": json.dumps({"ref": "R1", "v": 1})}

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.board_config import ReminderConfig
+from bot.delivery import Place
+from bot.people import PersonRef
 from bot.reminder_policy import (
     ActionFacts,
     EventFacts,
@@ -18,7 +20,9 @@ from bot.status import Status
 from bot.working_calendar import DeliveryWindow
 
 POLICY = Policy(ReminderConfig(), stale_after_days=28, window=DeliveryWindow())
-OWNER, LEAD = "U0OWNER01", "U0LEAD001"
+OWNER, LEAD = PersonRef(1, "Owner"), PersonRef(2, "Lead")
+LEAD_2 = PersonRef(3, "Second lead")
+BOARD = Place("C0BOARD01")
 RECENT = datetime(2020, 1, 10, 12, 0, tzinfo=UTC)
 
 
@@ -29,8 +33,8 @@ def action(due: date, **changes) -> ActionFacts:
         title="JSNA",
         group_number=1,
         group_name="Understanding of Need",
-        owner_id=OWNER,
-        lead_id=LEAD,
+        owner=OWNER,
+        lead=LEAD,
         status=Status.GREEN,
         due=due,
         last_update=RECENT,
@@ -115,7 +119,7 @@ def test_overdue_first_working_day_after_then_weekly_escalating_to_the_lead(toda
 
 
 def test_an_owner_who_leads_the_group_is_not_told_twice():
-    assert keys(one(action(DUE, lead_id=OWNER)), at(date(2020, 2, 24)), *DEADLINE_KINDS) == [
+    assert keys(one(action(DUE, lead=OWNER)), at(date(2020, 2, 24)), *DEADLINE_KINDS) == [
         "overdue:1:2020-02-07:2"
     ]
 
@@ -174,7 +178,7 @@ def test_owners_not_updated_since_the_last_visit_are_told_before_the_evidence_de
     if label is None:
         assert due == []
     else:
-        assert [d.key for d in due] == [f"visit-owner:5:{label}:{OWNER}"]
+        assert [d.key for d in due] == [f"visit-owner:5:{label}:{OWNER.id}"]
         assert due[0].actions == (waiting,)
 
 
@@ -187,25 +191,25 @@ def test_owners_not_updated_since_the_last_visit_are_told_before_the_evidence_de
     ],
 )
 def test_visit_readiness_goes_to_the_board_channel_28_and_7_days_before(today, expected):
-    facts = PlanFacts(events=(VISIT,), board_channel="C0BOARD01")
+    facts = PlanFacts(events=(VISIT,), board_place=BOARD)
     due = [d for d in POLICY.due(facts, at(today)) if d.kind == "visit_readiness"]
     assert [d.key for d in due] == expected
-    assert all(d.to_channel and d.recipient == "C0BOARD01" for d in due)
+    assert all(d.recipient == BOARD for d in due)
 
 
 def test_board_meeting_asks_each_group_5_working_days_before_in_its_channel_or_lead():
     meeting = EventFacts(id=7, kind="board", date=date(2020, 1, 21), title="Board")
     groups = (
-        GroupFacts(1, "Understanding of Need", LEAD, "C0WG1CHAN"),
-        GroupFacts(2, "Commissioning", "U0LEAD002", None),
+        GroupFacts(1, "Understanding of Need", LEAD, Place("C0WG1CHAN")),
+        GroupFacts(2, "Commissioning", LEAD_2, None),
         GroupFacts(3, "Engagement", None, None),
     )
     facts = PlanFacts(groups=groups, events=(meeting,))
     assert POLICY.due(facts, at(date(2020, 1, 13))) == []
     due = POLICY.due(facts, at(date(2020, 1, 14)))
-    assert [(d.key, d.recipient, d.to_channel) for d in due] == [
-        ("board:7:wg1", "C0WG1CHAN", True),
-        ("board:7:wg2", "U0LEAD002", False),
+    assert [(d.key, d.recipient) for d in due] == [
+        ("board:7:wg1", Place("C0WG1CHAN")),
+        ("board:7:wg2", LEAD_2),
     ]
 
 
@@ -220,7 +224,7 @@ def test_board_meeting_asks_each_group_5_working_days_before_in_its_channel_or_l
     ],
 )
 def test_weekly_digest_on_monday_at_nine(moment, expected):
-    facts = PlanFacts(counts=StatusCounts({}, 0), board_channel="C0BOARD01")
+    facts = PlanFacts(counts=StatusCounts({}, 0), board_place=BOARD)
     assert keys(facts, moment) == expected
 
 

@@ -7,13 +7,15 @@ import pytest
 import time_machine
 from sqlalchemy import select, update
 
+from bot.people import PersonRef
 from bot.reminder_sweep import ReminderSweep
 from handlers.slack.app import web_client
-from handlers.slack.reminder_sender import SlackReminderSender
+from handlers.slack.delivery import SlackDelivery
 from storage.models import Reminder
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import assert_valid_message, flatten
+from tests.support.speak import SlackVoice
 
 # The plan fixture's actions are due 31 Jan (1.1), 6 Feb (1.2), 31 Mar (2.1), 10 Jan (3.1), 28 Feb.
 TUESDAY = datetime(2020, 1, 21, 9, 30, tzinfo=UTC)
@@ -28,12 +30,20 @@ def _every_reminder_fits_block_kit(standin):
 
 @pytest.fixture
 def sweep(plan):
-    return ReminderSweep(plan.db, plan.board, "C0BOARD01", plan.clock)
+    return ReminderSweep(plan.db, plan.board, "C0BOARD01", plan.clock, plan.summaries.digest)
 
 
 @pytest.fixture
 def sender(standin, plan):
-    return SlackReminderSender(web_client(BOT_TOKEN, standin.url), plan.summaries)
+    return SlackDelivery(web_client(BOT_TOKEN, standin.url), plan.clock.today)
+
+
+def slack_id(recipient) -> str | None:
+    return recipient.account_on("slack") if isinstance(recipient, PersonRef) else None
+
+
+def person_id(plan, user_id: str) -> int:
+    return SlackVoice(plan).actor(user_id).person_id
 
 
 def dms_to(standin, user):
@@ -49,7 +59,7 @@ def test_one_message_per_person_bundling_everything_due(sweep, sender, standin):
     assert "*1.1*" in said and "*3.1*" in said
     assert "Due in 10 days, on Friday 31 January 2020" in said
     assert "11 days overdue (due Friday 10 January 2020)" in said
-    assert {b.recipient for b in report.sent} >= {OWNER}
+    assert OWNER in {slack_id(b.recipient) for b in report.sent}
 
 
 def test_reminder_buttons_are_update_mark_complete_and_snooze(sweep, sender, standin):
@@ -82,8 +92,8 @@ def test_a_restart_sends_nothing_again(plan, sender, standin):
 
 
 def test_complete_withdrawn_and_snoozed_actions_are_skipped(plan, sweep, sender, standin):
-    plan.actions.handle(OWNER, "done 3.1 Launched")
-    plan.actions.handle(ADMIN, "remove 1.1")
+    SlackVoice(plan).action(OWNER, "done 3.1 Launched")
+    SlackVoice(plan).action(ADMIN, "remove 1.1")
     sweep.run(sender, now=TUESDAY)
     assert dms_to(standin, OWNER) == []
 
@@ -105,10 +115,12 @@ def test_one_persons_slack_error_is_logged_and_does_not_stop_the_others(
     assert len(report.failed) == 1
     failed_to = report.failed[0][0].recipient
     delivered = {c.params["channel"] for c in standin.delivered("chat.postMessage")}
-    assert failed_to not in delivered and delivered  # the others still got theirs
+    assert slack_id(failed_to) not in delivered and delivered  # the others still got theirs
     assert "user_not_found" in caplog.text
     with plan.db.session() as session:
-        states = set(session.scalars(select(Reminder.state).where(Reminder.recipient == failed_to)))
+        states = set(
+            session.scalars(select(Reminder.state).where(Reminder.recipient_id == failed_to.id))
+        )
     assert states == {"failed"}
     assert sweep.run(sender, now=TUESDAY + timedelta(minutes=5)).sent == []
 
@@ -125,7 +137,9 @@ def test_a_claim_abandoned_by_a_crash_is_sent_by_a_later_sweep(plan, sweep, send
     sweep.run(sender, now=TUESDAY, dry_run=True)
     sweep.run(sender, now=TUESDAY)
     with plan.db.session() as session:
-        key = session.scalars(select(Reminder.key).where(Reminder.recipient == OWNER)).first()
+        key = session.scalars(
+            select(Reminder.key).where(Reminder.recipient_id == person_id(plan, OWNER))
+        ).first()
         # As if a clock died after claiming but before Slack took the message.
         session.execute(
             update(Reminder)
@@ -134,7 +148,7 @@ def test_a_claim_abandoned_by_a_crash_is_sent_by_a_later_sweep(plan, sweep, send
         )
     standin.reset()
     again = sweep.run(sender, now=TUESDAY + timedelta(minutes=5))
-    assert [b.recipient for b in again.sent] == [OWNER]
+    assert [slack_id(b.recipient) for b in again.sent] == [OWNER]
     with plan.db.session() as session:
         assert session.scalar(select(Reminder.state).where(Reminder.key == key)) == "sent"
 
@@ -163,7 +177,7 @@ def test_outside_the_window_nothing_is_sent_and_the_next_opening_is_named(sweep,
 
 
 def test_escalation_reaches_the_group_lead_from_14_days_overdue(plan, sweep, sender, standin):
-    plan.actions.handle(ADMIN, f'add 1.9 "Old action" wg 1 owner {OWNER} due 06/01/2020')
+    SlackVoice(plan).action(ADMIN, f'add 1.9 "Old action" wg 1 owner {OWNER} due 06/01/2020')
     sweep.run(sender, now=TUESDAY)  # 15 days overdue, occurrence on 21 Jan
     lead_dm = dms_to(standin, LEAD)
     assert len(lead_dm) == 1
@@ -172,7 +186,7 @@ def test_escalation_reaches_the_group_lead_from_14_days_overdue(plan, sweep, sen
 
 
 def test_board_readiness_and_digest_go_to_the_board_channel(plan, sweep, sender, standin):
-    plan.deadlines.handle(ADMIN, "add visit 6/2/2020")
+    SlackVoice(plan).deadline(ADMIN, "add visit 6/2/2020")
     monday = datetime(2020, 1, 20, 9, 5, tzinfo=UTC)
     sweep.run(sender, now=monday)
     posts = [c for c in standin.delivered("chat.postMessage") if c.params["channel"] == "C0BOARD01"]
@@ -189,10 +203,16 @@ def test_two_sweeps_at_once_never_send_twice(plan, sender, standin, database_url
     if not database_url.startswith("postgresql"):
         pytest.skip("concurrent clocks are a PostgreSQL deployment")
     sweeps = [
-        ReminderSweep(plan.db.__class__(plan.db.url), plan.board, "C0BOARD01", plan.clock)
+        ReminderSweep(
+            plan.db.__class__(plan.db.url),
+            plan.board,
+            "C0BOARD01",
+            plan.clock,
+            plan.summaries.digest,
+        )
         for _ in range(4)
     ]
-    plan.deadlines.handle(ADMIN, "add visit 6/2/2020")
+    SlackVoice(plan).deadline(ADMIN, "add visit 6/2/2020")
     monday = datetime(2020, 1, 20, 9, 5, tzinfo=UTC)
     barrier = threading.Barrier(len(sweeps))
 
@@ -243,12 +263,12 @@ def test_snooze_button_pauses_reminders_for_two_working_days(plan, chat, sweep, 
 
 
 def test_a_risk_whose_review_date_arrives_reminds_its_owner_once(plan, sweep, sender, standin):
-    plan.risks.handle(OTHER, "log Capacity gap in the SEND team L4 I4 review 21/1/2020")
+    SlackVoice(plan).risk(OTHER, "log Capacity gap in the SEND team L4 I4 review 21/1/2020")
     monday = datetime(2020, 1, 20, 10, 0, tzinfo=UTC)
     assert not any(item.risk for b in sweep.run(sender, now=monday).sent for item in b.items)
     report = sweep.run(sender, now=TUESDAY)
     reviews = [item for b in report.sent for item in b.items if item.kind == "risk_review"]
-    assert [(item.recipient, item.risk.ref) for item in reviews] == [(OTHER, "R1")]
+    assert [(slack_id(item.recipient), item.risk.ref) for item in reviews] == [(OTHER, "R1")]
     said = flatten(dms_to(standin, OTHER)[-1].params)
     assert "Risk *R1* (score 16) is due for review (Tuesday 21 January 2020)" in said
     assert "/risk update R1" in said

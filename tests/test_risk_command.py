@@ -247,7 +247,10 @@ def test_help_lists_every_subcommand(chat):
 
 
 def test_risk_text_comes_back_escaped(chat):
-    log(chat, "<!channel> panic & <@U0FORGED1> L2 I2")
+    # What a person typed as "<!channel> panic & <@U0FORGED1>" reaches us escaped by Slack; it
+    # is stored as typed and must be escaped again on the way out, so it can never ping.
+    log(chat, "&lt;!channel&gt; panic &amp; &lt;@U0FORGED1&gt; L2 I2")
     for said in (chat.ask("list", OWNER, "/risk"), chat.ask("show R1", OWNER, "/risk")):
-        body = json.dumps(said)
+        body = json.dumps(said, ensure_ascii=False)
         assert "<!channel>" not in body and "<@U0FORGED1>" not in body
+        assert "&lt;!channel&gt; panic &amp; &lt;@U0FORGED1&gt;" in body

@@ -13,9 +13,11 @@ from bot.board_sync import sync_board
 from bot.errors import UserError
 from bot.results import Notice
 from bot.risk_service import RiskForm, RiskService
+from sendbot.identities import find_lead
 from storage.database import Database
 from storage.migrate import upgrade
 from storage.models import Risk, RiskHistory
+from tests.support.speak import core_actor
 
 TOKENS = [
     "L4",
@@ -59,8 +61,8 @@ def risks(tmp_path_factory) -> RiskService:
     path: Path = tmp_path_factory.mktemp("risk-property") / "risks.db"
     upgrade(f"sqlite:///{path}")
     db = Database(f"sqlite:///{path}")
-    sync_board(db, default_board())
-    return RiskService(db, frozenset({"U0ADMIN01"}))
+    sync_board(db, default_board(), find_lead)
+    return RiskService(db)
 
 
 def _counts(risks: RiskService) -> tuple[int, int]:
@@ -78,7 +80,7 @@ def _counts(risks: RiskService) -> tuple[int, int]:
 def test_risk_log_logs_one_risk_or_writes_nothing(risks, text):
     before = _counts(risks)
     try:
-        outcome = risks.handle("U0OWNER01", "log " + text)
+        outcome = risks.handle(core_actor(risks.db, "U0OWNER01"), "log " + text)
     except UserError as error:
         assert error.reason and "\n" not in str(error.reason)
         assert _counts(risks) == before

@@ -6,6 +6,7 @@ import pytest
 
 from bot.board_config import default_board, load_board, parse_board
 from bot.errors import ConfigError
+from sendbot.identities import RULES
 from sendbot.settings import load_settings
 from storage.database import normalize_url
 
@@ -73,7 +74,7 @@ def test_a_board_file_overrides_groups_and_keeps_default_areas(tmp_path: Path):
     path.write_text(
         '[[working_groups]]\nnumber = 1\nname = "Data"\nlead = "U0LEAD001"\n', encoding="utf-8"
     )
-    board = load_board(path)
+    board = load_board(path, RULES)
     assert [(g.number, g.name, g.lead) for g in board.groups] == [(1, "Data", "U0LEAD001")]
     assert len(board.areas) == 9
 
@@ -98,7 +99,7 @@ def test_a_board_file_overrides_groups_and_keeps_default_areas(tmp_path: Path):
 )
 def test_a_wrong_board_file_names_the_key(data, message):
     with pytest.raises(ConfigError) as caught:
-        parse_board(data)
+        parse_board(data, ids=RULES)
     assert message in str(caught.value)
 
 

@@ -10,9 +10,11 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import insert, select
 
+from bot.people import PersonKey, ensure_person
 from storage.models import Action, Risk, WorkingGroup
 from tests.conftest import ADMIN, OTHER, OWNER
 from tests.support.blockkit import assert_valid_message, assert_valid_view, flatten
+from tests.support.speak import SlackVoice
 
 pytestmark = pytest.mark.usefixtures("plan")
 # The plan fixture, on Monday 20 January 2020: 1.1 (WG1, due 31 Jan), 1.2 (WG1, due 6 Feb),
@@ -40,7 +42,7 @@ def test_the_overview_counts_brag_overall_and_per_group(chat):
 
 def test_the_overview_lists_overdue_due_soon_risks_and_deadlines(chat, plan):
     chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
-    plan.risks.handle(OWNER, "log Capacity in the SEND team L4 I5")
+    SlackVoice(plan).risk(OWNER, "log Capacity in the SEND team L4 I5")
     said = chat.says("", OWNER, "/summary")
     assert "*Overdue (1), oldest first*" in said
     assert "*3.1* Launch the family-friendly WSoA" in said and "*10 days overdue*" in said
@@ -64,7 +66,7 @@ def test_what_changed_since_the_last_board_meeting(chat, plan):
     chat.ask("add board 13/01/2020 January board", ADMIN, "/deadline")
     chat.ask("done 3.1 Launched", OWNER)
     chat.ask("update 1.1 amber", OWNER)
-    plan.risks.handle(OWNER, "log Funding gap L3 I3")
+    SlackVoice(plan).risk(OWNER, "log Funding gap L3 I3")
     said = chat.says("", ADMIN, "/summary")
     assert "*Since the last board meeting (13 January 2020)*" in said
     assert "• 2 status changes" in said
@@ -82,7 +84,7 @@ def test_summary_for_one_working_group_lists_its_actions(chat):
 
 def test_risk_summary_counts_bands_and_draws_the_heat_map(chat, plan):
     for text in ("A L5 I5", "B L4 I4", "C L1 I1", "D L2 I3"):
-        plan.risks.handle(OWNER, f"log {text}")
+        SlackVoice(plan).risk(OWNER, f"log {text}")
     said = chat.says("risks", OWNER, "/summary")
     assert "*4 open risks*" in said
     assert (
@@ -135,7 +137,7 @@ def test_here_is_refused_to_a_non_admin_and_posts_to_the_channel_for_an_admin(ch
 
 def test_export_sends_the_whole_plan_by_dm_with_brag_colours(chat, standin, plan):
     chat.ask("update 1.1 green", OWNER)
-    plan.risks.handle(OWNER, "log Capacity L4 I5")
+    SlackVoice(plan).risk(OWNER, "log Capacity L4 I5")
     said = chat.says("export", ADMIN, "/summary")
     assert "The export is on its way to you in a direct message." in said
     (upload,) = standin.uploaded_files()
@@ -204,8 +206,8 @@ def test_admins_see_the_board_overview_in_app_home(slack, standin):
 
 
 def test_members_see_their_risks_and_deadlines_but_not_the_board_overview(slack, standin, plan):
-    plan.risks.handle(OWNER, "log Capacity L4 I5")
-    plan.deadlines.handle(ADMIN, "add visit 6/2/2020")
+    SlackVoice(plan).risk(OWNER, "log Capacity L4 I5")
+    SlackVoice(plan).deadline(ADMIN, "add visit 6/2/2020")
     slack.event({"type": "app_home_opened", "user": OWNER, "tab": "home"})
     said = flatten(standin.wait_for("views.publish")[0].params["view"])
     assert "Your open risks: 1" in said and "*R1* Capacity" in said
@@ -218,6 +220,10 @@ def _big_plan(plan, actions: int, risks: int) -> None:
     with plan.db.session() as session:
         groups = session.scalars(select(WorkingGroup.id).order_by(WorkingGroup.number)).all()
         now = datetime(2019, 11, 1, tzinfo=UTC)
+        owners = [
+            ensure_person(session, now, PersonKey("slack", f"U0GEN{n:04d}")).id for n in range(300)
+        ]
+        admin = ensure_person(session, now, PersonKey("slack", ADMIN)).id
         statuses = ["not started", "red", "amber", "green", "blue"]
         rows = [
             {
@@ -225,7 +231,7 @@ def _big_plan(plan, actions: int, risks: int) -> None:
                 "ref_key": f"X{n}",
                 "title": f"Generated action {n} " + "x" * 80,
                 "working_group_id": groups[n % len(groups)],
-                "owner_id": f"U0GEN{n % 300:04d}",
+                "owner_id": owners[n % 300],
                 "original_due_date": date(2020, 1, 1 + n % 28),
                 "due_date": date(2020, 1, 1 + n % 28),
                 "status": statuses[n % 5],
@@ -242,11 +248,11 @@ def _big_plan(plan, actions: int, risks: int) -> None:
                 {
                     "number": n + 1,
                     "description": f"Generated risk {n} " + "y" * 200,
-                    "owner_id": "U0GEN0001",
+                    "owner_id": owners[1],
                     "likelihood": 1 + n % 5,
                     "impact": 1 + (n // 5) % 5,
                     "status": "open",
-                    "created_by": ADMIN,
+                    "created_by": admin,
                     "created_at": now,
                     "updated_at": now,
                     "version": 1,

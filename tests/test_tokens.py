@@ -3,6 +3,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.tokens import QUOTE_CHARS, TokenError, rest_after, split_args
+from bot.typed_text import mention_marker
+
+# Mentions as the core gets them from a door: markers that may hold spaces.
+SAM = mention_marker(1, "Sam Smith")
+KIM = mention_marker(2, "Kim")
 
 UNCLOSED = 'A quote is not closed — put the title in "double quotes".'
 
@@ -23,9 +28,9 @@ UNCLOSED = 'A quote is not closed — put the title in "double quotes".'
         ("‘single’ quotes", ["‘single’", "quotes"]),
         ('title ""', ["title", ""]),
         ('a"b c"d', ["ab cd"]),
-        ("assign <@U123ABC|Sam Smith> 3", ["assign", "<@U123ABC|Sam Smith>", "3"]),
-        ("<#C123|send board> <@U1AB>", ["<#C123|send board>", "<@U1AB>"]),
-        ('"<@U1AB|Sam Smith> and co"', ["<@U1AB|Sam Smith> and co"]),
+        (f"assign {SAM} 3", ["assign", SAM, "3"]),
+        (f"{SAM}{KIM}", [f"{SAM}{KIM}"]),
+        (f'"{SAM} and co"', [f"{SAM} and co"]),
         ("a < b", ["a", "<", "b"]),
         ("line one\nline\ttwo", ["line", "one", "line", "two"]),
     ],
@@ -46,7 +51,7 @@ def test_unclosed_quote_is_refused(text):
     [
         ("note 3   Met with  parent carers.  ", 2, "Met with  parent carers."),
         ('note "Local Offer" It\'s 6" long', 2, "It's 6\" long"),
-        ("note <@U1AB|Sam Smith> thanks, Sam", 2, "thanks, Sam"),
+        (f"note {SAM} thanks, Sam", 2, "thanks, Sam"),
         ("note 3", 2, ""),
         ("note", 5, ""),
         ("  note 3  ", 0, "note 3"),

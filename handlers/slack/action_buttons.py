@@ -6,16 +6,16 @@ import logging
 from slack_bolt import App
 
 from bot import action_commands as cmd
+from bot.action_forms import add_form, complete_form, update_form
+from bot.delivery import tell_each
 from bot.errors import UserError
-from bot.status import Status, parse_status
-from bot.tokens import parse_number
 from handlers.slack import action_modals as modals
 from handlers.slack.context import BotContext
 from handlers.slack.guard import answer, guarded
 from handlers.slack.home import publish_home
-from handlers.slack.messenger import SlackMessenger
 from handlers.slack.modal_errors import inline_errors
 from handlers.slack.modal_kit import metadata, values
+from handlers.slack.people import SlackPeople, picked_person
 from handlers.slack.render_result import render
 from handlers.slack.replies import reply_function, trusted_response_url
 
@@ -39,9 +39,9 @@ def _button(ctx: BotContext, build_view):
         pressed = _button_value(body)
 
         def work() -> dict | None:
-            card = ctx.actions.prepare_update(user_id, _pressed_ref(pressed))
-            if build_view is modals.complete_view and card.status == Status.BLUE:
-                raise UserError(f"{card.ref} is already complete. Nothing was changed.")
+            completing = build_view is modals.complete_view
+            prepare = cmd.PrepareForm(_pressed_ref(pressed), completing)
+            card = ctx.actions.execute(ctx.actor(client, user_id), prepare).result
             origin = {"r": body.get("response_url"), "home": _from_home(body)}
             view = build_view(card, origin, changed=pressed.get("v") != card.version)
             client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -61,7 +61,7 @@ def _snooze(ctx: BotContext):
 
         def work() -> dict:
             snooze = cmd.Snooze(_pressed_ref(pressed))
-            outcome = ctx.actions.execute(ctx.actions.actor(user_id), snooze)
+            outcome = ctx.actions.execute(ctx.actor(client, user_id), snooze)
             return render(outcome.result, ctx.actions.today())
 
         answer(_without_usage(work), reply)
@@ -111,89 +111,31 @@ def _submission(ctx: BotContext, build_command):
     def on_submit(ack, body, view, client) -> None:
         user_id = body["user"]["id"]
         meta = metadata(view)
+        people = ctx.slack_people(client)
         with inline_errors(ack, view) as ok:
-            command = build_command(values(view), meta)
-            outcome = ctx.actions.execute(ctx.actions.actor(user_id), command)
+            command = build_command(values(view), meta, people)
+            outcome = ctx.actions.execute(people.actor(user_id), command)
         if not ok:
             return
         ack()
         today = ctx.actions.today()
         reply = reply_function(client, user_id, trusted_response_url(ctx, meta.get("r")))
         answer(lambda: render(outcome.result, today), reply)
-        guarded(lambda: SlackMessenger(client, ctx.actions.today).deliver(outcome.messages))
+        guarded(lambda: tell_each(ctx.delivery(client), outcome.messages))
         if meta.get("home") is True:
             publish_home(ctx, client, user_id)
 
     return on_submit
 
 
-def _ref(meta: dict) -> str:
-    ref = meta.get("ref")
-    if not isinstance(ref, str):
-        raise UserError("This form is out of date. Close it and press the button again.")
-    return cmd.check_ref(ref)
+def _update_command(values: dict, meta: dict, people: SlackPeople) -> cmd.UpdateStatus:
+    return update_form(meta.get("ref"), meta.get("v"), values)
 
 
-def _version(meta: dict) -> int | None:
-    version = meta.get("v")
-    return version if isinstance(version, int) else None
+def _complete_command(values: dict, meta: dict, people: SlackPeople) -> cmd.MarkDone:
+    return complete_form(meta.get("ref"), meta.get("v"), values)
 
 
-def _text(values: dict, key: str) -> str | None:
-    value = values.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > cmd.MAX_NOTE:
-        raise UserError(f"Please keep this under {cmd.MAX_NOTE:,} characters.", field=key)
-    return value
-
-
-def _update_command(values: dict, meta: dict) -> cmd.UpdateStatus:
-    status = parse_status(str(values.get("status") or ""))
-    if status is None:
-        raise UserError("Choose a status.", field="status")
-    return cmd.UpdateStatus(
-        _ref(meta), status, _text(values, "note"), _text(values, "evidence"), _version(meta)
-    )
-
-
-def _complete_command(values: dict, meta: dict) -> cmd.MarkDone:
-    evidence = _text(values, "evidence")
-    if not evidence:
-        raise UserError(
-            "Please describe the evidence that this action is complete.", field="evidence"
-        )
-    return cmd.MarkDone(_ref(meta), evidence, _version(meta))
-
-
-def _add_command(values: dict, meta: dict) -> cmd.AddAction:
-    ref = values.get("ref")
-    if ref is not None:
-        try:
-            ref = cmd.check_ref(str(ref))
-        except UserError as error:
-            raise UserError(error.reason, field="ref") from None
-    title = _text(values, "title")
-    if not title or len(title) > cmd.MAX_TITLE:
-        raise UserError(f"Give a title of 1 to {cmd.MAX_TITLE} characters.", field="title")
-    group = parse_number(str(values.get("group") or ""))
-    if group is None:
-        raise UserError("Choose a working group.", field="group")
-    if not values.get("owner"):
-        raise UserError("Choose the owner.", field="owner")
-    if not values.get("due"):
-        raise UserError("Choose the due date.", field="due")
-    areas = values.get("areas") or []
-    return cmd.AddAction(
-        ref=ref,
-        title=title,
-        group=group,
-        owner=str(values["owner"]),
-        due=values["due"],
-        areas=tuple(n for a in areas if (n := parse_number(str(a))) is not None),
-        description=_text(values, "description"),
-        sro=values.get("sro"),
-        start=values.get("start"),
-        source=_text(values, "source"),
-        success_measures=_text(values, "success"),
-    )
+def _add_command(values: dict, meta: dict, people: SlackPeople) -> cmd.AddAction:
+    chosen = {key: picked_person(people, values.get(key)) for key in ("owner", "sro")}
+    return add_form({**values, **chosen})

@@ -2,11 +2,11 @@
 
 from slack_bolt import App
 
+from bot.delivery import tell_each
 from bot.results import OpenAddForm
 from handlers.slack import action_modals
 from handlers.slack.context import BotContext
 from handlers.slack.guard import answer
-from handlers.slack.messenger import SlackMessenger
 from handlers.slack.render_result import render
 from handlers.slack.slash_command import register_command
 
@@ -16,14 +16,15 @@ def register(app: App, ctx: BotContext) -> None:
         typed = body.get("text", "")
 
         def work() -> dict | None:
-            outcome = ctx.actions.handle(body["user_id"], typed)
+            people = ctx.slack_people(client)
+            outcome = ctx.actions.handle(people.actor(body["user_id"]), people.decode(typed))
             if isinstance(outcome.result, OpenAddForm):
                 groups, areas = ctx.actions.board_lists()
                 client.views_open(
                     trigger_id=body["trigger_id"], view=action_modals.add_view(groups, areas)
                 )
                 return None
-            SlackMessenger(client, ctx.actions.today).deliver(outcome.messages)
+            tell_each(ctx.delivery(client), outcome.messages)
             return render(outcome.result, ctx.actions.today())
 
         answer(

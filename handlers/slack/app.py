@@ -40,11 +40,9 @@ def ignore_event_retries(request: BoltRequest, next):
 
 
 def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
-    settings = ctx.settings
-    settings.require_serving()
     app = App(
-        client=client or web_client(settings.bot_token, settings.api_url),
-        signing_secret=settings.signing_secret or "socket-mode-needs-no-signing-secret",
+        client=client or web_client(ctx.bot_token, ctx.api_url),
+        signing_secret=ctx.signing_secret or "socket-mode-needs-no-signing-secret",
         # The token is checked by the first real call; a slow Slack must not stop start-up.
         token_verification_enabled=False,
         # Listeners run before the HTTP answer; slash commands do their work lazily after the

@@ -9,11 +9,12 @@ from handlers.slack.slash_command import register_command
 
 
 def register(app: App, ctx: BotContext) -> None:
-    def deadline_command(body, respond) -> None:
+    def deadline_command(body, respond, client) -> None:
         typed = body.get("text", "")
 
         def work() -> dict:
-            outcome = ctx.deadlines.handle(body["user_id"], typed)
+            people = ctx.slack_people(client)
+            outcome = ctx.deadlines.handle(people.actor(body["user_id"]), people.decode(typed))
             return render(outcome.result, ctx.deadlines.today())
 
         answer(work, lambda m: respond(response_type="ephemeral", **m), f"/deadline {typed}")

@@ -1,26 +1,20 @@
-"""Looking people up in Slack for the CLI: an email address becomes a user ID."""
-
-from collections.abc import Callable
+"""Slack's directory for an import: which cells are Slack user IDs, and whose email is whose."""
 
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import ConfigError
-from handlers.slack.app import web_client
-from sendbot.settings import Settings
+from bot.plan_import import ChatDirectory
+from handlers.slack.ids import PLATFORM, PLATFORM_NAME, is_user_id
 
 
-def email_resolver(settings: Settings) -> Callable[[str], str | None]:
-    if not settings.bot_token:
+def slack_directory(client) -> ChatDirectory:
+    """`client` None: no token, so an email can't be looked up (an ID in the file still can)."""
 
-        def no_token(email: str) -> str | None:
+    def lookup_email(email: str) -> str | None:
+        if client is None:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is missing: it is needed to look owners up by email address."
             )
-
-        return no_token
-    client = web_client(settings.bot_token, settings.api_url)
-
-    def resolve(email: str) -> str | None:
         try:
             return client.users_lookupByEmail(email=email)["user"]["id"]
         except SlackApiError as error:
@@ -30,4 +24,4 @@ def email_resolver(settings: Settings) -> Callable[[str], str | None]:
                 f"Slack refused to look up {email}: {error.response.get('error')}."
             ) from None
 
-    return resolve
+    return ChatDirectory(PLATFORM, PLATFORM_NAME, is_user_id, lookup_email)

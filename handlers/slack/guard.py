@@ -7,7 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.errors import UserError
-from bot.typed_text import to_plain
+from handlers.slack.people import as_typed
 from handlers.slack.render import render_apology, render_unreachable_database, render_user_error
 
 log = logging.getLogger(__name__)
@@ -17,7 +17,7 @@ def answer(
     work: Callable[[], dict | None], reply: Callable[[dict], None], typed: str | None = None
 ) -> None:
     """Run `work`; reply with its message, or with why it could not be done."""
-    reply_body = guarded(work, to_plain(typed) if typed else None)
+    reply_body = guarded(work, as_typed(typed) if typed else None)
     if reply_body is None:
         return
     try:

@@ -5,11 +5,11 @@ import logging
 from slack_bolt import App
 
 from bot import action_commands as cmd
+from bot.people import Actor
 from handlers.slack.context import BotContext
 from handlers.slack.guard import guarded
 from handlers.slack.render import context
 from handlers.slack.render_result import render
-from handlers.slack.render_summary import render_overview
 
 log = logging.getLogger(__name__)
 MAX_HOME_BLOCKS = 100
@@ -25,26 +25,26 @@ def register(app: App, ctx: BotContext) -> None:
 
 def publish_home(ctx: BotContext, client, user_id: str) -> None:
     """Publish (or refresh) the person's Home tab; a failure is logged, never raised."""
-    view = guarded(lambda: home_view(ctx, user_id))
+    view = guarded(lambda: home_view(ctx, ctx.actor(client, user_id)))
     if view is None or view.get("type") != "home":
         return
     try:
         client.views_publish(user_id=user_id, view=view)
     except Exception:
-        log.exception("could not publish App Home for %s", user_id)
+        log.exception("could not publish App Home")
 
 
-def home_view(ctx: BotContext, user_id: str) -> dict:
+def home_view(ctx: BotContext, actor: Actor) -> dict:
     """Your actions with their buttons, your risks, the next deadlines; admins see the board."""
     today = ctx.actions.today()
-    mine = ctx.actions.execute(ctx.actions.actor(user_id), cmd.Mine()).result
+    mine = ctx.actions.execute(actor, cmd.Mine()).result
     sections = [
         render(mine, today)["blocks"],
-        render(ctx.risks.owned_by(user_id), today)["blocks"],
+        render(ctx.risks.owned_by(actor), today)["blocks"],
         render(ctx.deadlines.upcoming(limit=5), today)["blocks"],
     ]
-    if user_id in ctx.actions.admins:
-        sections.append(render_overview(ctx.summaries.overview())["blocks"])
+    if actor.is_admin:
+        sections.append(render(ctx.summaries.overview(), today)["blocks"])
     blocks: list[dict] = []
     for part in sections:
         if blocks:

@@ -3,7 +3,8 @@
 import json
 from datetime import date
 
-from bot.dates import format_weekday_long
+from bot.dates import format_weekday_long, relative_day
+from bot.delivery import Place
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
 from bot.reminder_sweep import Bundle
 from handlers.slack.render import (
@@ -13,6 +14,7 @@ from handlers.slack.render import (
     escape,
     header,
     message,
+    person,
     section,
     status_words,
 )
@@ -21,9 +23,9 @@ MAX_ITEMS = 20
 KIND_ORDER = ("overdue", "escalation", "before_due", "stale", "visit_owner")
 
 
-def render_bundle(bundle: Bundle) -> dict:
-    today = bundle.today or date.today()
-    if bundle.to_channel:
+def render_bundle(bundle: Bundle, today: date) -> dict:
+    today = bundle.today or today
+    if isinstance(bundle.recipient, Place):
         return _channel_message(bundle, today)
     return _personal_message(bundle, today)
 
@@ -63,10 +65,10 @@ def _action_blocks(items: list[Due], today: date) -> list[dict]:
     opening = ""
     if "escalation" in kinds:
         opening = (
-            f"Overdue in Working Group {action.group_number}, owned by <@{action.owner_id}>:\n"
+            f"Overdue in Working Group {action.group_number}, owned by {person(action.owner)}:\n"
         )
-    updated = (today - action.last_update.date()).days
-    last = "" if "stale" in kinds else f" · last update {_ago(updated)}"
+    updated = min(action.last_update.date(), today)
+    last = "" if "stale" in kinds else f" · last update {relative_day(updated, today)}"
     text = (
         f"{opening}*{escape(action.ref)}* {escape(action.title)}\n"
         f"Working Group {action.group_number} {escape(action.group_name)}\n"
@@ -150,29 +152,18 @@ def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> li
     waiting = len(item.actions)
     updated = open_total - waiting
     share = f"{round(100 * updated / open_total)}%" if open_total else "—"
-    owners = sorted({a.owner_id for a in item.actions})
+    owners = sorted({a.owner for a in item.actions}, key=lambda p: p.id)
     lines = [
-        f"*{escape(visit.title)}* is {_countdown(visit.date, today)}, on "
+        f"*{escape(visit.title)}* is {relative_day(visit.date, today)}, on "
         f"{format_weekday_long(visit.date)}. Evidence is due by "
         f"{format_weekday_long(visit.evidence_due)}.",
         f"{updated} of {open_total} open actions ({share}) have been updated since the last visit.",
     ]
     if owners:
-        shown = " ".join(f"<@{o}>" for o in owners[:30])
+        shown = " ".join(person(o) for o in owners[:30])
         more = f" and {len(owners) - 30} more" if len(owners) > 30 else ""
         lines.append(f"Still to update: {shown}{more}")
     return [header("Monitoring visit readiness"), section("\n".join(lines))]
-
-
-def _countdown(day: date, today: date) -> str:
-    days = (day - today).days
-    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-
-
-def _ago(days: int) -> str:
-    if days <= 0:
-        return "today"
-    return "yesterday" if days == 1 else f"{days} days ago"
 
 
 def _capital(text: str) -> str:

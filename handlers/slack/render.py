@@ -3,13 +3,14 @@
 import json
 from datetime import date
 
-from bot.dates import describe_due, format_compact, format_compact_year, format_long
+from bot.dates import describe_due, format_compact, format_compact_year, format_long, relative_day
 from bot.deadline_service import DeadlineList
 from bot.errors import UserError
 from bot.message_text import Text, as_text
+from bot.people import PersonRef
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
 from bot.status import Status
-from sendbot.settings import USER_ID
+from handlers.slack.ids import PLATFORM
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -31,9 +32,15 @@ def escape(value: str) -> str:
 
 
 def mrkdwn(value: str | Text) -> str:
-    return "".join(
-        escape(p) if isinstance(p, str) else f"<@{escape(p.user_id)}>" for p in as_text(value)
-    )
+    return "".join(escape(p) if isinstance(p, str) else person(p.person) for p in as_text(value))
+
+
+def person(who: PersonRef) -> str:
+    """A Slack mention for someone with a Slack account; anyone else by name, in bold."""
+    account = who.account_on(PLATFORM)
+    if account is not None:
+        return f"<@{escape(account)}>"
+    return f"*{escape(who.shown)}*"
 
 
 def cut(value: str, limit: int) -> str:
@@ -78,7 +85,7 @@ def action_line(card: ActionCard, today: date) -> str:
     return (
         f"*{escape(card.ref)}* {escape(card.title)}\n"
         f"{status_words(card.status)} · {due_words(card, today)}{overdue} · "
-        f"WG{card.group_number} · <@{card.owner_id}>"
+        f"WG{card.group_number} · {person(card.owner)}"
     )
 
 
@@ -119,12 +126,12 @@ def render_list(result: ActionList, today: date) -> dict:
     if result.filters:
         blocks.append(context(mrkdwn(result.filters)))
     shown = 0
-    limit = MAX_BUTTON_CARDS if result.with_buttons else MAX_BLOCKS - 3
+    limit = MAX_BUTTON_CARDS if result.own else MAX_BLOCKS - 3
     for card in result.actions[:limit]:
-        blocks.extend(action_cards(card, today, result.with_buttons))
+        blocks.extend(action_cards(card, today, result.own))
         shown += 1
     if result.total > shown:
-        blocks.append(context(f"…and {result.total - shown} more. {escape(result.more_hint)}"))
+        blocks.append(context(f"…and {result.total - shown} more. {escape(result.see_all)}"))
     return message(f"{result.heading}: {result.total}", blocks)
 
 
@@ -148,7 +155,7 @@ def _detail_text(card: ActionCard, today: date) -> str:
     lines = [
         f"*Status:* {status_words(card.status)}" + ("  _(withdrawn)_" if card.withdrawn else ""),
         f"*Working group:* {card.group_number} {escape(card.group_name)}",
-        f"*Owner:* <@{card.owner_id}>",
+        f"*Owner:* {person(card.owner)}",
         f"*Due:* {format_long(card.due)} ({describe_due(card.due, today)})"
         if not (card.status.is_complete or card.withdrawn)
         else f"*Due:* {format_long(card.due)}",
@@ -156,8 +163,8 @@ def _detail_text(card: ActionCard, today: date) -> str:
     if card.due != card.original_due:
         reason = f": {escape(card.due_revised_reason)}" if card.due_revised_reason else ""
         lines.append(f"*Originally due:* {format_long(card.original_due)}{reason}")
-    if card.sro_id:
-        lines.append(f"*Senior responsible officer:* <@{card.sro_id}>")
+    if card.sro:
+        lines.append(f"*Senior responsible officer:* {person(card.sro)}")
     if card.start:
         lines.append(f"*Start:* {format_long(card.start)}")
     if card.areas:
@@ -178,14 +185,12 @@ def _history_text(result: ActionDetail) -> str:
 
 
 def history_line(line: HistoryLine) -> str:
-    return f"• {format_compact_year(line.on)} {who(line.actor_id)}: {mrkdwn(line.summary)}"
+    return f"• {format_compact_year(line.on)} {who(line.actor)}: {mrkdwn(line.summary)}"
 
 
-def who(actor_id: str) -> str:
-    """A person as a mention; the import and other non-people by name."""
-    if USER_ID.match(actor_id):
-        return f"<@{actor_id}>"
-    return "the plan import" if actor_id == "import" else escape(actor_id)
+def who(actor: PersonRef | None) -> str:
+    """Who made a change: a person, or the plan import (the bot itself)."""
+    return person(actor) if actor is not None else "the plan import"
 
 
 def render_notice(result: Notice, today: date) -> dict:
@@ -247,15 +252,6 @@ KIND_ICON = {
 }
 
 
-def countdown(day: date, today: date) -> str:
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
-
-
 def render_deadlines(result: DeadlineList) -> dict:
     if not result.deadlines:
         text = "No upcoming deadlines. An admin can add one with /deadline add."
@@ -264,12 +260,12 @@ def render_deadlines(result: DeadlineList) -> dict:
     for card in result.deadlines:
         line = (
             f"{KIND_ICON[card.kind]} *{escape(card.title)}* (#{card.id}) — "
-            f"{format_compact_year(card.date)}, {countdown(card.date, result.today)}"
+            f"{format_compact_year(card.date)}, {relative_day(card.date, result.today)}"
         )
         if card.evidence_due:
             line += (
                 f"\n      evidence due {format_compact_year(card.evidence_due)}, "
-                f"{countdown(card.evidence_due, result.today)}"
+                f"{relative_day(card.evidence_due, result.today)}"
             )
         lines.append(line)
     return message("Upcoming deadlines", [header("Upcoming deadlines"), *pack_sections(lines)])

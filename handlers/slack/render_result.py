@@ -1,10 +1,13 @@
-"""Render any result of the core into a message body."""
+"""Render any result of the core into a Slack message body."""
 
 from datetime import date
 
 from bot.deadline_service import DeadlineList
+from bot.reminder_sweep import Bundle
 from bot.results import ActionDetail, ActionList, Help, Notice
 from bot.risk_service import RiskDetail, RiskList
+from bot.summary_service import Overview, RiskSummary, VisitReadiness
+from handlers.slack.reminder_messages import render_bundle
 from handlers.slack.render import (
     render_deadlines,
     render_detail,
@@ -13,21 +16,31 @@ from handlers.slack.render import (
     render_notice,
 )
 from handlers.slack.render_risks import render_risk_detail, render_risk_list
+from handlers.slack.render_summary import render_overview, render_risk_summary, render_visit
 
 
 def render(result: object, today: date) -> dict:
-    if isinstance(result, ActionList):
-        return render_list(result, today)
-    if isinstance(result, ActionDetail):
-        return render_detail(result, today)
-    if isinstance(result, Notice):
-        return render_notice(result, today)
-    if isinstance(result, Help):
-        return render_help(result)
-    if isinstance(result, DeadlineList):
-        return render_deadlines(result)
-    if isinstance(result, RiskList):
-        return render_risk_list(result)
-    if isinstance(result, RiskDetail):
-        return render_risk_detail(result)
+    match result:
+        case ActionList():
+            return render_list(result, today)
+        case ActionDetail():
+            return render_detail(result, today)
+        case Notice():
+            return render_notice(result, today)
+        case Help():
+            return render_help(result)
+        case DeadlineList():
+            return render_deadlines(result)
+        case RiskList():
+            return render_risk_list(result)
+        case RiskDetail():
+            return render_risk_detail(result)
+        case Overview():
+            return render_overview(result)
+        case RiskSummary():
+            return render_risk_summary(result)
+        case VisitReadiness():
+            return render_visit(result)
+        case Bundle():
+            return render_bundle(result, today)
     raise TypeError(f"nothing renders {type(result).__name__}")

@@ -11,6 +11,7 @@ from handlers.slack.render import (
     header,
     message,
     mrkdwn,
+    person,
     section,
     who,
 )
@@ -34,7 +35,7 @@ def score_words(card: RiskCard) -> str:
 
 
 def risk_line(card: RiskCard) -> str:
-    extras = [f"owner <@{card.owner_id}>"]
+    extras = [f"owner {person(card.owner)}"]
     if card.group:
         extras.append(f"WG{card.group[0]}")
     if card.review_date:
@@ -62,7 +63,7 @@ def render_risk_list(result: RiskList) -> dict:
 
 def render_risk_detail(result: RiskDetail) -> dict:
     card = result.risk
-    lines = [score_words(card), f"*Owner:* <@{card.owner_id}>"]
+    lines = [score_words(card), f"*Owner:* {person(card.owner)}"]
     if card.group:
         lines.append(f"*Working group:* {card.group[0]} {escape(card.group[1])}")
     if card.review_date:
@@ -76,8 +77,7 @@ def render_risk_detail(result: RiskDetail) -> dict:
     if card.mitigation:
         blocks.append(section(f"*Mitigation*\n{escape(card.mitigation)}"))
     history = [
-        f"• {format_compact_year(h.on)} {who(h.actor_id)}: {mrkdwn(h.summary)}"
-        for h in result.history
+        f"• {format_compact_year(h.on)} {who(h.actor)}: {mrkdwn(h.summary)}" for h in result.history
     ]
     blocks.append(section("*Latest history*\n" + "\n".join(history)))
     return message(escape(f"{card.ref} {cut(card.description, 100)}"), blocks)

@@ -2,19 +2,20 @@
 
 from datetime import date
 
-from bot.dates import describe_due, format_compact, format_compact_year, format_long
+from bot.dates import describe_due, format_compact, format_compact_year, format_long, relative_day
+from bot.results import ActionCard
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
-from bot.summary_service import ActionLine, Overview, Part, RiskSummary, VisitReadiness
+from bot.summary_service import Overview, Part, RiskSummary, VisitReadiness
 from handlers.slack.render import (
     STATUS_ICON,
     context,
-    countdown,
     cut,
     escape,
     header,
     message,
     pack_sections,
+    person,
     section,
 )
 from handlers.slack.render_risks import BAND_ICON, TREND_ARROW
@@ -93,24 +94,24 @@ def _lines(part: Part, line, today: date) -> list[str]:
     return lines
 
 
-def _action(a: ActionLine) -> str:
-    return f"*{escape(a.ref)}* {escape(cut(a.title, TITLE_IN_LIST))} — <@{a.owner_id}>"
+def _action(a: ActionCard) -> str:
+    return f"*{escape(a.ref)}* {escape(cut(a.title, TITLE_IN_LIST))} — {person(a.owner)}"
 
 
-def _overdue_line(a: ActionLine, today: date) -> str:
+def _overdue_line(a: ActionCard, today: date) -> str:
     return f"{_action(a)} · {STATUS_ICON[a.status]} · *{describe_due(a.due, today)}*"
 
 
-def _due_line(a: ActionLine, today: date) -> str:
+def _due_line(a: ActionCard, today: date) -> str:
     when = f"{format_compact(a.due)} ({describe_due(a.due, today)})"
     return f"{_action(a)} · {STATUS_ICON[a.status]} · {when}"
 
 
-def _stale_line(a: ActionLine, today: date) -> str:
-    return f"{_action(a)} · last update {format_compact_year(a.last_update)}"
+def _stale_line(a: ActionCard, today: date) -> str:
+    return f"{_action(a)} · last update {format_compact_year(a.last_update_on)}"
 
 
-def _open_line(a: ActionLine, today: date) -> str:
+def _open_line(a: ActionCard, today: date) -> str:
     return f"{_action(a)} · {STATUS_ICON[a.status]} {a.status.label} · {describe_due(a.due, today)}"
 
 
@@ -118,17 +119,16 @@ def _risk_line(card, today: date | None = None) -> str:
     arrow = f" {TREND_ARROW[card.trend]}" if card.trend else ""
     return (
         f"{BAND_ICON[card.band.colour]} *{card.ref}* {card.score}{arrow} — "
-        f"{escape(cut(card.description, 120))} — <@{card.owner_id}>"
+        f"{escape(cut(card.description, 120))} — {person(card.owner)}"
     )
 
 
 def _deadline_line(card, today: date) -> str:
-    line = (
-        f"*{escape(card.title)}* — {format_compact_year(card.date)}, {countdown(card.date, today)}"
-    )
+    when = relative_day(card.date, today)
+    line = f"*{escape(card.title)}* — {format_compact_year(card.date)}, {when}"
     if card.evidence_due:
         evidence = card.evidence_due
-        line += f" (evidence due {format_compact(evidence)}, {countdown(evidence, today)})"
+        line += f" (evidence due {format_compact(evidence)}, {relative_day(evidence, today)})"
     return line
 
 
@@ -194,9 +194,9 @@ def render_visit(result: VisitReadiness) -> dict:
         return message(text, [section(text)])
     visit = result.visit
     opening = (
-        f"*{escape(visit.title)}* is {countdown(visit.date, result.today)}, on "
+        f"*{escape(visit.title)}* is {relative_day(visit.date, result.today)}, on "
         f"{format_long(visit.date)}. Evidence is due by *{format_long(visit.evidence_due)}* "
-        f"({countdown(visit.evidence_due, result.today)})."
+        f"({relative_day(visit.evidence_due, result.today)})."
     )
     open_total = sum(o for _, _, o, _ in result.groups)
     updated = sum(u for _, _, _, u in result.groups)
@@ -216,7 +216,7 @@ def render_visit(result: VisitReadiness) -> dict:
     ]
     if result.waiting.total:
         waiting = [f"*Still to update ({result.waiting.total} people)*"] + [
-            f"• <@{owner}> — {count} action{'s' if count != 1 else ''}"
+            f"• {person(owner)} — {count} action{'s' if count != 1 else ''}"
             for owner, count in result.waiting.items
         ]
         if result.waiting.total > len(result.waiting.items):

@@ -18,7 +18,7 @@ def trusted_response_url(ctx: BotContext, url: object) -> str | None:
     """
     if not isinstance(url, str):
         return None
-    parts, api = urlsplit(url), urlsplit(ctx.settings.api_url)
+    parts, api = urlsplit(url), urlsplit(ctx.api_url)
     if parts.scheme == "https" and parts.hostname in ("hooks.slack.com", "hooks.slack-gov.com"):
         return url
     if (parts.scheme, parts.netloc) == (api.scheme, api.netloc):
@@ -41,7 +41,7 @@ def reply_function(client, user_id: str, response_url: str | None):
             if answer.status_code == 200:
                 return
             log.info("response URL refused (%s); replying by direct message", answer.status_code)
-        channel = client.conversations_open(users=user_id)["channel"]["id"]
-        client.chat_postMessage(channel=channel, **body)
+        # The user ID as the channel is the person's direct message with the bot.
+        client.chat_postMessage(channel=user_id, **body)
 
     return reply

@@ -7,6 +7,13 @@ from storage.action_queries import find_action
 from storage.models import Action, ActionHistory
 
 
+def slack_id(runtime: Runtime, person_id: int | None) -> str | None:
+    """The Slack user ID of a person the database names by id."""
+    if person_id is None:
+        return None
+    return runtime.people.refs([person_id])[person_id].account_on("slack")
+
+
 def action(runtime: Runtime, ref: str) -> Action:
     with runtime.db.session() as session:
         found = find_action(session, ref)

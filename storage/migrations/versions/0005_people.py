@@ -59,6 +59,7 @@ def upgrade() -> None:
     for table, column, nullable, index in PERSON_COLUMNS:
         _point_at_people(table, column, nullable, index)
     _reminders_to_people()
+    _history_of_people_changes(bind)
     with op.batch_alter_table("working_groups") as batch_op:
         batch_op.alter_column("channel_id", type_=sa.String(WIDE), existing_nullable=True)
     op.drop_table("slack_users_0004")
@@ -105,6 +106,10 @@ def _slack_user_ids(bind) -> list[str]:
     for query in queries:
         found.update(row[0] for row in bind.execute(sa.text(query)))
     found.update(_person_recipients(bind))
+    for old, new in bind.execute(
+        sa.text(f"SELECT old_value, new_value FROM action_history {_PERSON_CHANGES}")
+    ):
+        found.update(v for v in (old, new) if v)
     found.discard(SYSTEM_ACTOR)
     return sorted(found)
 
@@ -204,6 +209,31 @@ def _point_at_people(table: str, column: str, nullable: bool, index) -> None:
         batch_op.create_foreign_key(f"fk_{table}_{column}_people", "people", [column], ["id"])
     if index is not None:
         op.create_index(index[0], table, index[1])
+
+
+# History rows whose old and new values are user IDs: changes of owner or SRO.
+_PERSON_CHANGES = "WHERE field IN ('owner_id', 'sro_id')"
+
+
+def _history_of_people_changes(bind) -> None:
+    """A change of owner keeps saying who it was from and to, now as person ids."""
+    person_of = dict(
+        bind.execute(
+            sa.text("SELECT account_id, person_id FROM chat_accounts WHERE platform = 'slack'")
+        ).all()
+    )
+    rows = bind.execute(
+        sa.text(f"SELECT id, old_value, new_value FROM action_history {_PERSON_CHANGES}")
+    ).all()
+    for row_id, old, new in rows:
+        bind.execute(
+            sa.text("UPDATE action_history SET old_value = :old, new_value = :new WHERE id = :id"),
+            {
+                "old": str(person_of[old]) if old else None,
+                "new": str(person_of[new]) if new else None,
+                "id": row_id,
+            },
+        )
 
 
 def _reminders_to_people() -> None:

@@ -1,0 +1,93 @@
+"""The action forms (Update, Mark complete, Add) checked the same way on every door.
+
+A door reads its form into a dict keyed by the core's field names (people already resolved to
+person ids) and calls one of these; a refusal names the field, and the door shows it beside that
+field. Nothing is written by a refusal.
+"""
+
+from collections.abc import Mapping
+
+from bot import action_commands as cmd
+from bot.errors import UserError
+from bot.status import parse_status
+from bot.tokens import parse_number
+
+Values = Mapping[str, object]
+
+
+def update_form(ref: object, version: object, values: Values) -> cmd.UpdateStatus:
+    status = parse_status(str(values.get("status") or ""))
+    if status is None:
+        raise UserError("Choose a status.", field="status")
+    return cmd.UpdateStatus(
+        form_ref(ref),
+        status,
+        _text(values, "note"),
+        _text(values, "evidence"),
+        _version(version),
+    )
+
+
+def complete_form(ref: object, version: object, values: Values) -> cmd.MarkDone:
+    evidence = _text(values, "evidence")
+    if not evidence:
+        raise UserError(
+            "Please describe the evidence that this action is complete.", field="evidence"
+        )
+    return cmd.MarkDone(form_ref(ref), evidence, _version(version))
+
+
+def add_form(values: Values) -> cmd.AddAction:
+    ref = values.get("ref")
+    if ref is not None:
+        try:
+            ref = cmd.check_ref(str(ref))
+        except UserError as error:
+            raise UserError(error.reason, field="ref") from None
+    title = _text(values, "title")
+    if not title or len(title) > cmd.MAX_TITLE:
+        raise UserError(f"Give a title of 1 to {cmd.MAX_TITLE} characters.", field="title")
+    group = parse_number(str(values.get("group") or ""))
+    if group is None:
+        raise UserError("Choose a working group.", field="group")
+    owner = values.get("owner")
+    if not isinstance(owner, int):
+        raise UserError("Choose the owner.", field="owner")
+    due = values.get("due")
+    if not due:
+        raise UserError("Choose the due date.", field="due")
+    areas = values.get("areas") or []
+    sro = values.get("sro")
+    return cmd.AddAction(
+        ref=ref,
+        title=title,
+        group=group,
+        owner=owner,
+        due=due,
+        areas=tuple(n for a in areas if (n := parse_number(str(a))) is not None),
+        description=_text(values, "description"),
+        sro=sro if isinstance(sro, int) else None,
+        start=values.get("start"),
+        source=_text(values, "source"),
+        success_measures=_text(values, "success"),
+    )
+
+
+def form_ref(ref: object) -> str:
+    """The action a form was opened for; a form from an older version of the bot is refused."""
+    if not isinstance(ref, str):
+        raise UserError("This form is out of date. Close it and press the button again.")
+    return cmd.check_ref(ref)
+
+
+def _version(version: object) -> int | None:
+    return version if isinstance(version, int) else None
+
+
+def _text(values: Values, key: str) -> str | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > cmd.MAX_NOTE:
+        raise UserError(f"Please keep this under {cmd.MAX_NOTE:,} characters.", field=key)
+    return value

@@ -1,0 +1,189 @@
+"""People: everyone the plan names, with the chat accounts (if any) that reach them.
+
+A door tells the core who is speaking by platform and account id; the core finds the person, or
+makes one the first time they are seen, with the name and email the door can look up. The core
+never reads an account id: it only stores it and hands it back to the door that owns it.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from storage.database import Database
+from storage.models import ChatAccount, Person
+
+
+@dataclass(frozen=True)
+class Account:
+    platform: str
+    account_id: str
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """A person as results carry them: enough to show a name or mention them on any door."""
+
+    id: int
+    name: str | None = None
+    email: str | None = None
+    accounts: tuple[Account, ...] = ()
+
+    @property
+    def shown(self) -> str:
+        """A name to show anywhere; before we learn it, what the person is known by."""
+        if self.name or self.email:
+            return self.name or self.email or ""
+        return self.accounts[0].account_id if self.accounts else f"person {self.id}"
+
+    def account_on(self, platform: str) -> str | None:
+        return next((a.account_id for a in self.accounts if a.platform == platform), None)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a door could find out about an account it has not seen before."""
+
+    name: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, and whether they are an admin (the board chair or project manager)."""
+
+    person: PersonRef
+    is_admin: bool = False
+
+    @property
+    def person_id(self) -> int:
+        return self.person.id
+
+
+def person_ref(person: Person) -> PersonRef:
+    return PersonRef(
+        person.id,
+        person.name,
+        person.email,
+        tuple(Account(a.platform, a.account_id) for a in person.accounts),
+    )
+
+
+def optional_ref(person: Person | None) -> PersonRef | None:
+    return person_ref(person) if person is not None else None
+
+
+class People:
+    def __init__(self, db: Database, admins: frozenset[str], clock: Clock | None = None) -> None:
+        self.db = db
+        self.clock = clock or Clock()
+        # Admins are named by account id or email (BOT_ADMINS, board.toml); emails ignore case.
+        self.admins = frozenset(a.casefold() if "@" in a else a for a in admins)
+
+    def actor(self, person: PersonRef) -> Actor:
+        return Actor(person, self.is_admin(person))
+
+    def is_admin(self, person: PersonRef) -> bool:
+        if person.email and person.email.casefold() in self.admins:
+            return True
+        return any(a.account_id in self.admins for a in person.accounts)
+
+    def by_account(
+        self, platform: str, account_id: str, profile: Callable[[], Profile | None]
+    ) -> PersonRef | None:
+        """The person with this account; the first time, a new person (or the person with the
+        same email) from `profile()`. None when the account is new and the door could not find
+        it on its platform."""
+        with self.db.session() as session:
+            found = _account(session, platform, account_id)
+            if found is not None and found.person.name is not None:
+                return person_ref(found.person)
+        looked_up = profile()
+        if found is None and looked_up is None:
+            return None
+        for attempt in range(2):
+            try:
+                with self.db.session() as session:
+                    return person_ref(
+                        self._save_account(session, platform, account_id, looked_up or Profile())
+                    )
+            except IntegrityError:
+                # Two requests saw the same new person at once; the other one saved them.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save_account(
+        self, session: Session, platform: str, account_id: str, profile: Profile
+    ) -> Person:
+        person = ensure_person(
+            session, self.clock.now(), PersonKey(platform, account_id, profile.email)
+        )
+        person.name = person.name or profile.name
+        session.flush()
+        return person
+
+    def refs(self, ids: Iterable[int]) -> dict[int, PersonRef]:
+        with self.db.session() as session:
+            return refs(session, ids)
+
+
+@dataclass(frozen=True)
+class PersonKey:
+    """How a file or the board config names a person: an account, an email, or both."""
+
+    platform: str | None = None
+    account_id: str | None = None
+    email: str | None = None
+
+
+def find_person(session: Session, key: PersonKey) -> Person | None:
+    if key.platform and key.account_id:
+        account = _account(session, key.platform, key.account_id)
+        if account is not None:
+            return account.person
+    return _by_email(session, key.email)
+
+
+def ensure_person(session: Session, now: datetime, key: PersonKey) -> Person:
+    """The person the key names, made (with the account linked) if they are new."""
+    person = find_person(session, key)
+    if person is None:
+        person = Person(email=key.email, created_at=now, updated_at=now)
+        session.add(person)
+    person.email = person.email or key.email
+    if key.platform and key.account_id and _account(session, key.platform, key.account_id) is None:
+        person.accounts.append(
+            ChatAccount(platform=key.platform, account_id=key.account_id, seen_at=now)
+        )
+        person.updated_at = now
+    session.flush()
+    return person
+
+
+def refs(session: Session, ids: Iterable[int]) -> dict[int, PersonRef]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = session.scalars(select(Person).where(Person.id.in_(wanted)))
+    return {p.id: person_ref(p) for p in rows}
+
+
+def _account(session: Session, platform: str, account_id: str) -> ChatAccount | None:
+    return session.scalars(
+        select(ChatAccount).where(
+            ChatAccount.platform == platform, ChatAccount.account_id == account_id
+        )
+    ).one_or_none()
+
+
+def _by_email(session: Session, email: str | None) -> Person | None:
+    if not email:
+        return None
+    return session.scalars(
+        select(Person).where(func.lower(Person.email) == email.casefold()).order_by(Person.id)
+    ).first()
