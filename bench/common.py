@@ -218,10 +218,24 @@ def ids_by_ref(db: Database) -> dict[str, int]:
         return {ref: id_ for ref, id_ in session.execute(select(Action.ref_key, Action.id))}
 
 
+def seed_people(db: Database, owners: int, *others: str) -> dict[str, int]:
+    """The generated owners (owner_of's Slack IDs) and any others as people; their ids by
+    Slack user ID."""
+    from bot.people import PersonKey, ensure_person
+
+    wanted = [owner_of(n, owners) for n in range(owners)] + [o for o in others if o]
+    with db.session() as session:
+        now = datetime.now(UTC)
+        return {
+            user: ensure_person(session, now, PersonKey("slack", user)).id
+            for user in dict.fromkeys(wanted)
+        }
+
+
 def action_row(
     ref: str,
     group_id: int,
-    owner: str,
+    owner: int,
     due: date,
     status: str,
     last_update: datetime,
@@ -267,6 +281,7 @@ def seed_plan(
     groups = group_ids(db)
     areas = area_ids(db)
     created = now - timedelta(days=200)
+    people = seed_people(db, owners, ADMIN, asker or "")
     rows = []
     for n in range(actions):
         mine = n < asker_actions
@@ -274,7 +289,7 @@ def seed_plan(
             action_row(
                 f"{prefix}{n}",
                 groups[n % len(groups)],
-                asker if mine and asker else owner_of(n, owners),
+                people[asker if mine and asker else owner_of(n, owners)],
                 today + timedelta(days=(n * 37) % 360 - 60),
                 OPEN_STATUSES[n % 4] if mine else STATUSES[n % 5],
                 now - timedelta(days=(n * 13) % 90, hours=n % 7),
@@ -302,7 +317,7 @@ def seed_plan(
                     {
                         "action_id": action_id,
                         "at": at,
-                        "actor_id": owner_of(n, owners),
+                        "actor_id": people[owner_of(n, owners)],
                         "event": "note",
                         "note": f"Progress note {k}: 12 of 14 annual reviews on time.",
                     }
@@ -312,7 +327,7 @@ def seed_plan(
                     {
                         "action_id": action_id,
                         "at": at,
-                        "actor_id": owner_of(n, owners),
+                        "actor_id": people[owner_of(n, owners)],
                         "event": "update",
                         "field": "status",
                         "old_value": STATUSES[(n + k) % 5],
@@ -331,12 +346,12 @@ def seed_plan(
             {
                 "number": n + 1,
                 "description": f"Generated risk {n}: capacity in the EHCP team " + "y" * 60,
-                "owner_id": owner_of(n, owners),
+                "owner_id": people[owner_of(n, owners)],
                 "likelihood": 1 + n % 5,
                 "impact": 1 + (n // 5) % 5,
                 "status": "open",
                 "review_date": today + timedelta(days=10 + n % 50),
-                "created_by": ADMIN,
+                "created_by": people[ADMIN],
                 "created_at": created,
                 "updated_at": created,
                 "version": 1,
@@ -344,17 +359,17 @@ def seed_plan(
             for n in range(risks)
         ],
     )
-    _deadlines(db, today, created)
+    _deadlines(db, today, created, people[ADMIN])
     analyze(db)
 
 
-def _deadlines(db: Database, today: date, created: datetime) -> None:
+def _deadlines(db: Database, today: date, created: datetime, admin: int) -> None:
     insert_rows(
         db,
         Deadline,
         [
             {"kind": kind, "date": today + timedelta(days=days), "title": title}
-            | {"created_by": ADMIN, "created_at": created}
+            | {"created_by": admin, "created_at": created}
             for kind, days, title in (
                 ("board", -20, "Board meeting"),
                 ("board", 30, "Board meeting"),

@@ -22,7 +22,6 @@ import common
 from sqlalchemy import text
 
 from handlers.slack.render_result import render
-from handlers.slack.render_summary import render_overview
 
 SIZES = (100, 10_000)
 HISTORY_PER_ACTION = 10
@@ -40,14 +39,24 @@ SUGGESTED_INDEXES = (
 )
 
 
+def _asker(rt):
+    """The person asking, as the Slack door would find them by their user ID."""
+    from bot.people import Profile
+
+    person = rt.people.by_account("slack", ASKER, lambda: Profile(name="Asker"))
+    return rt.people.actor(person)
+
+
 def commands(rt) -> dict:
     today = rt.clock.today
 
     def summary() -> dict:
-        return render_overview(rt.summaries.overview())
+        return render(rt.summaries.overview(), today())
+
+    asker = _asker(rt)
 
     def mine() -> dict:
-        return render(rt.actions.handle(ASKER, "mine").result, today())
+        return render(rt.actions.handle(asker, "mine").result, today())
 
     return {"/summary": summary, "/action mine": mine}
 

@@ -60,6 +60,7 @@ def seed(db) -> None:
     now = common.WORKING_MORNING
     today = now.date()
     groups = common.group_ids(db)
+    people = common.seed_people(db, PEOPLE, common.ADMIN)
     common.insert_rows(
         db,
         Action,
@@ -67,7 +68,7 @@ def seed(db) -> None:
             common.action_row(
                 f"D{n}",
                 groups[n % len(groups)],
-                common.owner_of(n, PEOPLE),
+                people[common.owner_of(n, PEOPLE)],
                 today + timedelta(days=7),
                 common.OPEN_STATUSES[n % 4],
                 now - timedelta(days=1, minutes=n),
@@ -85,7 +86,7 @@ def seed(db) -> None:
                 "kind": "board",
                 "date": meeting,
                 "title": "Board meeting",
-                "created_by": common.ADMIN,
+                "created_by": people[common.ADMIN],
                 "created_at": now - timedelta(days=30),
             }
         ],

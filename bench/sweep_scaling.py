@@ -31,11 +31,19 @@ GOAL = 2.0
 
 
 class RecordingSender:
+    """A delivery port that only records: the sweep's own cost, without a platform."""
+
     def __init__(self) -> None:
         self.bundles: list[Bundle] = []
 
-    def send(self, bundle: Bundle) -> None:
-        self.bundles.append(bundle)
+    def to_person(self, person, content) -> None:
+        self.bundles.append(content)
+
+    def to_place(self, place, content) -> None:
+        self.bundles.append(content)
+
+    def file(self, to, file) -> None:
+        pass
 
 
 def seed(db, size: int) -> None:
@@ -43,11 +51,12 @@ def seed(db, size: int) -> None:
     today = now.date()
     groups = common.group_ids(db)
     created = now - timedelta(days=400)
+    people = common.seed_people(db, 300)
     rows = [
         common.action_row(
             f"D{n}",
             groups[n % len(groups)],
-            common.owner_of(n, OWNERS),
+            people[common.owner_of(n, OWNERS)],
             today + timedelta(days=7),
             common.OPEN_STATUSES[n % 4],
             now - timedelta(days=1, minutes=n),
@@ -61,7 +70,7 @@ def seed(db, size: int) -> None:
                 common.action_row(
                     f"F{n}",
                     groups[n % len(groups)],
-                    common.owner_of(n, 300),
+                    people[common.owner_of(n, 300)],
                     today - timedelta(days=1 + n % 365),
                     "blue",
                     now - timedelta(days=100 + n % 300),
@@ -73,7 +82,7 @@ def seed(db, size: int) -> None:
                 common.action_row(
                     f"F{n}",
                     groups[n % len(groups)],
-                    common.owner_of(n, 300),
+                    people[common.owner_of(n, 300)],
                     today + timedelta(days=30 + n % 670),
                     common.OPEN_STATUSES[n % 4],
                     now - timedelta(days=n % 20, minutes=n % 600),

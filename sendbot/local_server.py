@@ -1,5 +1,6 @@
 """Run the real bot over HTTP on a loopback port in a background thread (tests and the demo)."""
 
+import contextlib
 import threading
 
 from waitress import wasyncore
@@ -29,7 +30,9 @@ class BackgroundServer:
         # Let the request threads finish first (they wake the loop through its trigger), then
         # close the sockets from inside the loop: closing them from here races with select().
         self.server.task_dispatcher.shutdown()
-        self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
+        # OSError: the loop has already closed its trigger, and with it every socket.
+        with contextlib.suppress(OSError):
+            self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
         self.thread.join(timeout=5)
 
 

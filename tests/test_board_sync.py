@@ -10,7 +10,7 @@ from bot.board_config import AreaConfig, BoardConfig, GroupConfig, default_board
 from bot.board_sync import sync_board
 from sendbot.identities import find_lead
 from storage.database import Database
-from storage.models import Action, Area, WorkingGroup
+from storage.models import Action, Area, Person, WorkingGroup
 
 NOW = datetime(2020, 1, 20, 10, 0, tzinfo=UTC)
 
@@ -99,7 +99,7 @@ def test_groups_that_actions_point_at_survive_a_smaller_configuration(db):
             ref_key="6.1",
             title="Graduated approach toolkit",
             working_group=group,
-            owner_id="U012AB3CD",
+            owner=Person(name="Sam Smith"),
             original_due_date=date(2020, 3, 31),
             due_date=date(2020, 3, 31),
             created_at=NOW,

@@ -96,8 +96,30 @@ def old_database(request, tmp_path: Path) -> str:
     with db.engine.begin() as connection:
         for statement in OLD_PLAN:
             connection.execute(text(statement))
+        if request.param == "postgresql":
+            # The rows above were given their ids; move each sequence past them, as the
+            # bot's own inserts would have.
+            for table in SERIAL_TABLES:
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
+                        f"FROM {table}"
+                    )
+                )
     db.dispose()
     return url
+
+
+SERIAL_TABLES = (
+    "working_groups",
+    "areas",
+    "actions",
+    "action_history",
+    "deadlines",
+    "risks",
+    "risk_history",
+    "reminders",
+)
 
 
 def _person(session, user_id: str) -> Person:
