@@ -1,15 +1,24 @@
 """`sendbot serve`: HTTP under waitress, or Socket Mode when an app token is set."""
 
 import logging
+import threading
+from urllib.parse import urlsplit
 
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
+from bot.errors import ConfigError
 from handlers.slack.app import build_app
 from handlers.slack.context import BotContext
 from sendbot.runtime import Runtime
 from sendbot.web import make_server, wsgi_app
 
 log = logging.getLogger(__name__)
+# How often the client pings Slack and checks that its session is alive.
+PING_INTERVAL_SECONDS = 5
 
 
 def context(runtime: Runtime) -> BotContext:
@@ -27,15 +36,53 @@ def serve(runtime: Runtime, host: str = "0.0.0.0") -> None:
     ctx = context(runtime)
     app = build_app(ctx)
     if runtime.settings.socket_mode:
-        _serve_socket_mode(app, runtime.settings.app_token)
+        handler = socket_mode_handler(app, runtime.settings.app_token)
+        connect_socket_mode(handler, runtime.settings.api_url)
+        log.info("connected to Slack in Socket Mode")
+        threading.Event().wait()  # the client's own threads do the work from here on
         return
     server = make_server(wsgi_app(app, runtime.db), host, runtime.settings.port)
     log.info("serving Slack events on http://%s:%s/slack/events", host, runtime.settings.port)
     server.run()
 
 
-def _serve_socket_mode(app: App, app_token: str) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
+    """Bolt's websocket-client Socket Mode handler.
 
-    log.info("connecting to Slack in Socket Mode")
-    SocketModeHandler(app, app_token).start()
+    Bolt's default (built-in) client spins a core and stays deaf for about a minute after a TCP
+    close with no close frame, takes up to 10 s over a close frame or reset, and acks the first
+    envelope after a refresh 3 s late. websocket-client notices every close at once and hands
+    the client a new connection within a second (bench/socket_mode_recovery.py); the pings
+    only back up the client's check for a lost session, which runs once per interval.
+    """
+    return SocketModeHandler(app, app_token, ping_interval=PING_INTERVAL_SECONDS)
+
+
+def connect_socket_mode(handler: SocketModeHandler, api_url: str) -> None:
+    """Open the first connection, or stop with one line naming SLACK_APP_TOKEN or Slack's host.
+
+    The first URL is asked for here, not by the client, so that a refusal is ours to word."""
+    # Its own quiet logger: the client would log each failed try, and the one line below says it.
+    quiet = logging.getLogger(f"{__name__}.first_connection")
+    quiet.disabled = True
+    web = WebClient(
+        base_url=api_url,
+        timeout=10,
+        logger=quiet,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2)],
+    )
+    try:
+        url = web.apps_connections_open(app_token=handler.app_token)["url"]
+    except SlackApiError as error:
+        code = error.response.get("error", "refused")
+        raise ConfigError(
+            f"SLACK_APP_TOKEN was refused by Slack ({code}): set it to the app-level token "
+            "(xapp-…) with the connections:write scope."
+        ) from None
+    except OSError as error:  # URLError, refused, timed out, unknown host
+        reason = getattr(error, "reason", error)
+        raise ConfigError(
+            f"Slack is unreachable at {urlsplit(api_url).netloc} (SLACK_API_URL): {reason}"
+        ) from None
+    handler.client.wss_uri = url
+    handler.connect()
