@@ -52,6 +52,8 @@ def measure(client: str, rounds: int) -> bool:
         else:
             handler = socket_mode_handler(app, APP_TOKEN)
             connect_socket_mode(handler, standin.url)
+        # websocket-client sets its logger's level when a client is made; quiet it after.
+        logging.getLogger("websocket").setLevel(logging.CRITICAL)
         socket_mode = standin.socket_mode
         socket_mode.wait_connected(1)
         socket_mode.request("slash_commands", _help(standin))  # warm up

@@ -1,6 +1,9 @@
 """`sendbot serve`: HTTP under waitress, or Socket Mode when an app token is set."""
 
+import contextlib
+import json
 import logging
+import socket
 import threading
 from urllib.parse import urlsplit
 
@@ -9,6 +12,7 @@ from slack_bolt.adapter.socket_mode.websocket_client import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+from websocket import WebSocketApp
 
 from bot.errors import ConfigError
 from handlers.slack.app import build_app
@@ -55,7 +59,23 @@ def socket_mode_handler(app: App, app_token: str) -> SocketModeHandler:
     the client a new connection within a second (bench/socket_mode_recovery.py); the pings
     only back up the client's check for a lost session, which runs once per interval.
     """
-    return SocketModeHandler(app, app_token, ping_interval=PING_INTERVAL_SECONDS)
+    handler = SocketModeHandler(app, app_token, ping_interval=PING_INTERVAL_SECONDS)
+    handler.client.on_message_listeners.append(_drop_on_disconnect)
+    return handler
+
+
+def _drop_on_disconnect(session: WebSocketApp, message: str) -> None:
+    """On Slack's `disconnect`, shut the old connection down here, on the thread reading it.
+
+    The client also closes it, from another thread; that can leave this thread waiting in
+    select() on a closed socket for websocket-client's 10 s before it reads the new one."""
+    try:
+        kind = json.loads(message).get("type")
+    except (ValueError, AttributeError):
+        return
+    if kind == "disconnect" and session.sock is not None and session.sock.sock is not None:
+        with contextlib.suppress(OSError):
+            session.sock.sock.shutdown(socket.SHUT_RDWR)
 
 
 def connect_socket_mode(handler: SocketModeHandler, api_url: str) -> None:
