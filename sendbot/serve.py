@@ -1,11 +1,11 @@
 """`sendbot serve`: HTTP under waitress, or Socket Mode when an app token is set."""
 
 import logging
-
-from slack_bolt import App
+import threading
 
 from handlers.slack.app import build_app
 from handlers.slack.context import BotContext
+from handlers.slack.socket_mode import connect_socket_mode, socket_mode_handler
 from sendbot.runtime import Runtime
 from sendbot.web import make_server, wsgi_app
 
@@ -30,15 +30,11 @@ def serve(runtime: Runtime, host: str = "0.0.0.0") -> None:
     ctx = context(runtime)
     app = build_app(ctx)
     if runtime.settings.socket_mode:
-        _serve_socket_mode(app, runtime.settings.app_token)
+        handler = socket_mode_handler(app, runtime.settings.app_token)
+        connect_socket_mode(handler, runtime.settings.api_url)
+        log.info("connected to Slack in Socket Mode")
+        threading.Event().wait()  # the client's own threads do the work from here on
         return
     server = make_server(wsgi_app(app, runtime.db), host, runtime.settings.port)
     log.info("serving Slack events on http://%s:%s/slack/events", host, runtime.settings.port)
     server.run()
-
-
-def _serve_socket_mode(app: App, app_token: str) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    log.info("connecting to Slack in Socket Mode")
-    SocketModeHandler(app, app_token).start()

@@ -24,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from slack_standin.socket_mode import SocketModeStandIn
+
 TEAM_ID = "T0STANDIN"
 BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
@@ -160,7 +162,10 @@ class SlackStandIn:
         self._ids = itertools.count(1)  # never reset, so ts/view ids stay unique
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        # The WebSocket server whose URLs apps.connections.open hands out (started on demand).
+        self.socket_mode = SocketModeStandIn(host)
         self._methods: dict[str, Callable[[dict], dict[str, Any]]] = {
+            "apps.connections.open": self._apps_connections_open,
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -193,6 +198,7 @@ class SlackStandIn:
         return self
 
     def stop(self) -> None:
+        self.socket_mode.stop()
         if self._server is None:
             return
         self._server.shutdown()
@@ -296,6 +302,7 @@ class SlackStandIn:
             self._delays.clear()
             self._rate_limits.clear()
             self._expired.clear()
+        self.socket_mode.reset()
 
     # -- inspection ------------------------------------------------------------------------
 
@@ -365,6 +372,9 @@ class SlackStandIn:
                 reply = 429, {"Retry-After": retry_after}, _error("ratelimited")
             elif not token:
                 reply = 200, {}, _error("not_authed")
+            elif (method == "apps.connections.open") != token.startswith("xapp-"):
+                # Only an app-level token opens a Socket Mode connection, and it does nothing else.
+                reply = 200, {}, _error("not_allowed_token_type")
             else:
                 handler = self._methods.get(method)
                 body = handler(params) if handler else _error("unknown_method")
@@ -452,6 +462,9 @@ class SlackStandIn:
             "user_id": BOT_USER_ID,
             "bot_id": BOT_ID,
         }
+
+    def _apps_connections_open(self, params: dict) -> dict[str, Any]:
+        return {"ok": True, "url": self.socket_mode.open_url()}
 
     def _chat_post_message(self, params: dict) -> dict[str, Any]:
         channel = params.get("channel")

@@ -57,18 +57,7 @@ class SlackSender:
 
     def command_request(self, command: str, text: str, user: str) -> tuple[HttpAnswer, str]:
         response_url = self.standin.new_response_url()
-        form = {
-            "token": "legacy-token-unused",
-            "team_id": TEAM,
-            "channel_id": "C0GENERAL",
-            "user_id": user,
-            "user_name": user.lower(),
-            "command": command,
-            "text": text,
-            "response_url": response_url,
-            "trigger_id": f"trigger.{time.time_ns()}",
-            "api_app_id": "A0SENDBOT",
-        }
+        form = command_form(command, text, user, response_url)
         return self.post(urlencode(form)), response_url
 
     def command(self, command: str, text: str, user: str) -> dict:
@@ -83,45 +72,72 @@ class SlackSender:
     def press(self, action_id: str, value: str, user: str, response_url: str | None = None) -> str:
         """Press a button on a message; returns the response URL the press carried."""
         response_url = response_url or self.standin.new_response_url()
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": user},
-            "api_app_id": "A0SENDBOT",
-            "trigger_id": f"trigger.{time.time_ns()}",
-            "response_url": response_url,
-            "container": {"type": "message", "channel_id": "D0BOT"},
-            "channel": {"id": "D0BOT"},
-            "actions": [
-                {"type": "button", "action_id": action_id, "block_id": "b", "value": value}
-            ],
-        }
-        answer = self.interaction(payload)
+        answer = self.interaction(button_payload(action_id, value, user, response_url))
         assert answer.status == 200, answer
         return response_url
 
     def submit(self, view: dict, values: dict, user: str) -> HttpAnswer:
         """Submit a modal the bot opened, with `values` as {block_id: element state}."""
-        state = {"values": {block: {"value": element} for block, element in values.items()}}
-        payload = {
-            "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": user},
-            "api_app_id": "A0SENDBOT",
-            "view": {**view, "id": "V0TEST", "state": state},
-        }
-        return self.interaction(payload)
+        return self.interaction(submission_payload(view, values, user))
 
     def event(self, event: dict) -> HttpAnswer:
-        body = {
-            "type": "event_callback",
-            "team_id": TEAM,
-            "api_app_id": "A0SENDBOT",
-            "event": event,
-            "event_id": f"Ev{time.time_ns()}",
-            "event_time": int(time.time()),
-        }
-        return self.post(json.dumps(body), content_type="application/json")
+        return self.post(json.dumps(event_callback(event)), content_type="application/json")
+
+
+# What Slack sends, whichever door it comes through: the same bodies travel signed over HTTP and
+# inside Socket Mode envelopes (slack_standin.socket_mode).
+
+
+def command_form(command: str, text: str, user: str, response_url: str) -> dict:
+    return {
+        "token": "legacy-token-unused",
+        "team_id": TEAM,
+        "channel_id": "C0GENERAL",
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": command,
+        "text": text,
+        "response_url": response_url,
+        "trigger_id": f"trigger.{time.time_ns()}",
+        "api_app_id": "A0SENDBOT",
+    }
+
+
+def button_payload(action_id: str, value: str, user: str, response_url: str) -> dict:
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": user},
+        "api_app_id": "A0SENDBOT",
+        "trigger_id": f"trigger.{time.time_ns()}",
+        "response_url": response_url,
+        "container": {"type": "message", "channel_id": "D0BOT"},
+        "channel": {"id": "D0BOT"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value}],
+    }
+
+
+def submission_payload(view: dict, values: dict, user: str) -> dict:
+    """A submission of `view` with `values` as {block_id: element state}."""
+    state = {"values": {block: {"value": element} for block, element in values.items()}}
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": user},
+        "api_app_id": "A0SENDBOT",
+        "view": {**view, "id": "V0TEST", "state": state},
+    }
+
+
+def event_callback(event: dict) -> dict:
+    return {
+        "type": "event_callback",
+        "team_id": TEAM,
+        "api_app_id": "A0SENDBOT",
+        "event": event,
+        "event_id": f"Ev{time.time_ns()}",
+        "event_time": int(time.time()),
+    }
 
 
 def text_input(value: str | None) -> dict:

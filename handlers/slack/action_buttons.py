@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, ctx: BotContext) -> None:
-    app.action("action_update")(_button(ctx, modals.update_view))
-    app.action("action_complete")(_button(ctx, modals.complete_view))
+    # Ack at once and open the form lazily: a slow views.open must not hold the ack past 3 s.
+    app.action("action_update")(ack=lambda ack: ack(), lazy=[_button(ctx, modals.update_view)])
+    app.action("action_complete")(ack=lambda ack: ack(), lazy=[_button(ctx, modals.complete_view)])
     app.action("action_snooze")(_snooze(ctx))
     app.view(modals.UPDATE)(_submission(ctx, _update_command))
     app.view(modals.COMPLETE)(_submission(ctx, _complete_command))
@@ -32,8 +33,7 @@ def register(app: App, ctx: BotContext) -> None:
 
 
 def _button(ctx: BotContext, build_view):
-    def on_press(ack, body, client) -> None:
-        ack()
+    def on_press(body, client) -> None:
         user_id = body["user"]["id"]
         reply = reply_function(client, user_id, body.get("response_url"))
         pressed = _button_value(body)

@@ -33,22 +33,39 @@ def web_client(token: str, api_url: str) -> WebClient:
 
 def ignore_event_retries(request: BoltRequest, next):
     """Slack retries an event it thinks we missed; we answered the first, so do nothing twice."""
-    retried = request.headers.get("x-slack-retry-num")
-    if retried and request.body.get("type") == "event_callback":
+    if _retry_number(request) > 0 and request.body.get("type") == "event_callback":
         return BoltResponse(status=200, body="")
     return next()
 
 
+def _retry_number(request: BoltRequest) -> int:
+    # Over Socket Mode every delivery carries retry_attempt, first ones 0, and Bolt turns it into
+    # the header x-slack-retry-num: "0" is a first delivery, not a retry.
+    values = request.headers.get("x-slack-retry-num") or []
+    try:
+        return int(values[0])
+    except (IndexError, ValueError):
+        return 0
+
+
 def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
+    template = client or web_client(ctx.bot_token, ctx.api_url)
     app = App(
-        client=client or web_client(ctx.bot_token, ctx.api_url),
+        # Handed a client, Bolt also reads SLACK_BOT_TOKEN from the environment and warns on
+        # every start that it is unused; so it gets the token, and its own client is tuned below.
+        token=template.token,
         signing_secret=ctx.signing_secret or "socket-mode-needs-no-signing-secret",
         # The token is checked by the first real call; a slow Slack must not stop start-up.
         token_verification_enabled=False,
-        # Listeners run before the HTTP answer; slash commands do their work lazily after the
-        # ack (handlers/slash_command.py), buttons and forms are quick and answer in time.
+        # Listeners run before the HTTP answer; slash commands and buttons ack at once and do
+        # their work lazily after the ack (slash_command.py, action_buttons.py); forms are
+        # quick and answer in time.
         process_before_response=True,
     )
+    # Each request's client copies these from app.client (Bolt's per-request WebClient).
+    app.client.base_url = template.base_url
+    app.client.timeout = template.timeout
+    app.client.retry_handlers = template.retry_handlers
     app.middleware(ignore_event_retries)
     action_command.register(app, ctx)
     action_buttons.register(app, ctx)
