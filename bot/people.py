@@ -139,6 +139,7 @@ class PersonKey:
     platform: str | None = None
     account_id: str | None = None
     email: str | None = None
+    name: str | None = None
 
 
 def find_person(session: Session, key: PersonKey) -> Person | None:
@@ -156,6 +157,7 @@ def ensure_person(session: Session, now: datetime, key: PersonKey) -> Person:
         person = Person(email=key.email, created_at=now, updated_at=now)
         session.add(person)
     person.email = person.email or key.email
+    person.name = person.name or key.name
     if key.platform and key.account_id and _account(session, key.platform, key.account_id) is None:
         person.accounts.append(
             ChatAccount(platform=key.platform, account_id=key.account_id, seen_at=now)

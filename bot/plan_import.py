@@ -49,13 +49,28 @@ _LABELS = {status.label.casefold(): status for status in Status}
 
 
 @dataclass(frozen=True)
+class DirectoryEntry:
+    """What a chat platform's directory says about one account."""
+
+    account_id: str
+    name: str | None = None
+    email: str | None = None
+
+
+def _nobody(account_id: str) -> DirectoryEntry | None:
+    return None
+
+
+@dataclass(frozen=True)
 class ChatDirectory:
-    """A door's directory, for owners named in a file: its account ids and email look-up."""
+    """A door's directory, for owners named in a file: its account ids and look-ups, so that
+    everyone the file names becomes a person with a name."""
 
     platform: str
     platform_name: str  # "Slack", as a person would say it
     is_account_id: Callable[[str], bool]
-    lookup_email: Callable[[str], str | None]  # the account with this email, or None
+    lookup_email: Callable[[str], DirectoryEntry | None]  # the account with this email
+    lookup_account: Callable[[str], DirectoryEntry | None] = _nobody
     id_example: str = "U012AB3CD"
 
 
@@ -239,27 +254,36 @@ class _Row:
 
 
 class _People:
-    """Turns owner and SRO cells into people, asking the chat platform about each email once."""
+    """Turns owner and SRO cells into people, asking the chat platform about each once."""
 
     def __init__(self, directory: ChatDirectory) -> None:
         self.directory = directory
-        self._found: dict[str, str | None] = {}
+        self._found: dict[str, DirectoryEntry | None] = {}
+        self._accounts: dict[str, DirectoryEntry | None] = {}
 
     def key(self, text: str) -> PersonKey:
         directory = self.directory
         if directory.is_account_id(text):
-            return PersonKey(directory.platform, text)
+            if text not in self._accounts:
+                self._accounts[text] = directory.lookup_account(text)
+            entry = self._accounts[text] or DirectoryEntry(text)
+            return PersonKey(directory.platform, text, _lower(entry.email), entry.name)
         if len(text) <= MAX_EMAIL and _EMAIL.fullmatch(text):
             email = text.lower()
             if email not in self._found:
                 self._found[email] = directory.lookup_email(email)
-            if self._found[email] is None:
+            found = self._found[email]
+            if found is None:
                 raise _CellError(f"no {directory.platform_name} user has the email {_quote(text)}.")
-            return PersonKey(directory.platform, self._found[email], email)
+            return PersonKey(directory.platform, found.account_id, email, found.name)
         raise _CellError(
             f"“{_quote(text)}” is not a {directory.platform_name} user ID or an email address — "
             f"use an ID like {directory.id_example} or the person's work email."
         )
+
+
+def _lower(email: str | None) -> str | None:
+    return email.lower() if email else None
 
 
 class _RowParser:

@@ -127,22 +127,14 @@ def _moment(text: str) -> datetime:
 
 
 def _sweep(settings: Settings, at: datetime | None):
-    from bot.reminder_sweep import ReminderSweep
-    from sendbot.runtime import start
+    from sendbot.runtime import reminder_sweep, start
 
     offset = timedelta(0)
     if at is not None:
         at = at if at.tzinfo else at.replace(tzinfo=settings.timezone)
         offset = at - datetime.now(UTC)
     runtime = start(settings, now=lambda: datetime.now(UTC) + offset)
-    sweep = ReminderSweep(
-        runtime.db,
-        runtime.board,
-        settings.board_channel,
-        runtime.clock,
-        digest=runtime.summaries.digest,
-    )
-    return runtime, sweep
+    return runtime, reminder_sweep(runtime)
 
 
 def _sender(settings: Settings, runtime):

@@ -13,12 +13,11 @@ from bot.dates import format_compact_year
 from bot.people import PersonRef
 from bot.plan_import import import_plan
 from bot.reminder_report import report_lines
-from bot.reminder_sweep import ReminderSweep
 from handlers.slack.app import web_client
 from handlers.slack.delivery import SlackDelivery
 from handlers.slack.directory import slack_directory
 from sendbot.local_server import LocalBot
-from sendbot.runtime import start
+from sendbot.runtime import reminder_sweep, start
 from sendbot.settings import Settings
 from slack_standin import SlackStandIn
 from slack_standin.readable import readable
@@ -228,13 +227,7 @@ def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: De
     chat.say(ADMIN, "/deadline add board 21/1/2020 January SEND Improvement Board")
     print("\nThe clock now sweeps at 09:05 every day until the monitoring visit.")
     sender = SlackDelivery(web_client(settings.bot_token, settings.api_url), runtime.clock.today)
-    sweep = ReminderSweep(
-        runtime.db,
-        runtime.board,
-        settings.board_channel,
-        runtime.clock,
-        digest=runtime.summaries.digest,
-    )
+    sweep = reminder_sweep(runtime)
     first_shown = False
     for offset in range(1, QUARTER_DAYS + 1):
         clock.moment = (DEMO_NOW + timedelta(days=offset)).replace(hour=9, minute=5)

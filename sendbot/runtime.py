@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.deadline_service import DeadlineService
 from bot.errors import ConfigError
 from bot.people import People
+from bot.reminder_sweep import ReminderSweep
 from bot.risk_service import RiskService
 from bot.summary_service import SummaryService
 from sendbot.identities import RULES, find_lead
@@ -54,6 +55,17 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
         DeadlineService(db, board.evidence_lead_working_days, clock),
         RiskService(db, board.risk_bands, clock),
         SummaryService(db, board, clock),
+    )
+
+
+def reminder_sweep(runtime: Runtime) -> ReminderSweep:
+    """The clock's sweep over this runtime's plan, with the weekly digest the core builds."""
+    return ReminderSweep(
+        runtime.db,
+        runtime.board,
+        runtime.settings.board_channel,
+        runtime.clock,
+        digest=runtime.summaries.digest,
     )
 
 

@@ -32,6 +32,7 @@ def env(database_url: str, standin, tmp_path: Path) -> dict[str, str]:
 
 
 def test_import_creates_actions_resolving_emails_then_export_writes_them(env, tmp_path, standin):
+    standin.add_user("U0TOM0001", "tom", real_name="Tom Reid")
     plan = tmp_path / "plan.csv"
     plan.write_text(PLAN, encoding="utf-8")
     done = sendbot("import", str(plan), cwd=tmp_path, **env)
@@ -50,7 +51,12 @@ def test_import_creates_actions_resolving_emails_then_export_writes_them(env, tm
     rows = list(sheet.iter_rows(values_only=True))
     refs = [r[0] for r in rows[1:]]
     assert refs == ["1.1", "2.1"]
-    assert "U0PRIYA01" in rows[1]
+    # Owners are people with names: from users.lookupByEmail, or users.info for a typed ID.
+    owners = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [(o["owner"], o["owner_name"]) for o in owners] == [
+        ("U0PRIYA01", "Priya Shah"),
+        ("U0TOM0001", "Tom Reid"),
+    ]
 
 
 def test_a_file_with_errors_imports_nothing_and_names_every_bad_row(env, tmp_path):

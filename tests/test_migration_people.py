@@ -1,7 +1,6 @@
 """Migration 0005 (people with chat accounts) loses nothing: a database filled at 0004 upgrades
 with every row, every history entry and every sent-reminder key intact and mapped to people."""
 
-import os
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from bot.reminder_sweep import ReminderSweep
 from bot.working_calendar import LONDON, add_working_days
 from sendbot.runtime import start
 from sendbot.settings import Settings
-from storage.database import Database, normalize_url
+from storage.database import Database
 from storage.migrate import alembic_config, upgrade
 from storage.models import (
     Action,
@@ -27,7 +26,7 @@ from storage.models import (
     RiskHistory,
     WorkingGroup,
 )
-from tests.support.databases import BACKENDS
+from tests.support.databases import BACKENDS, empty_postgres_schema
 
 AT = "2020-01-20 09:30:00"
 
@@ -85,12 +84,7 @@ def old_database(request, tmp_path: Path) -> str:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'old.db'}"
     else:
-        url = normalize_url(os.environ["TEST_DATABASE_URL"])
-        db = Database(url)
-        with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        db.dispose()
+        url = empty_postgres_schema()
     command.upgrade(alembic_config(url), "0004")
     db = Database(url)
     with db.engine.begin() as connection:
@@ -247,3 +241,21 @@ def test_a_reminder_sent_before_the_upgrade_is_not_sent_again(old_database: str)
         session.execute(text("DELETE FROM reminders WHERE kind = 'visit_owner'"))
     assert len(visit_keys()) == 1
     runtime.db.dispose()
+
+
+def test_account_and_channel_columns_hold_teams_ids(old_database: str):
+    """Teams conversation ids run past 130 characters; after the upgrade they fit."""
+    upgrade(old_database)
+    conversation = "19:" + "a" * 150 + "@thread.tacv2"
+    db = Database(old_database)
+    with db.session() as session:
+        person = session.scalars(select(Person)).first()
+        session.add(ChatAccount(person=person, platform="teams", account_id=conversation))
+        group = session.scalars(select(WorkingGroup).where(WorkingGroup.number == 2)).one()
+        group.channel_id = conversation
+    with db.session() as session:
+        stored = session.scalars(select(ChatAccount).where(ChatAccount.platform == "teams")).one()
+        assert stored.account_id == conversation
+        channel = select(WorkingGroup.channel_id).where(WorkingGroup.number == 2)
+        assert session.scalars(channel).one() == conversation
+    db.dispose()

@@ -15,6 +15,7 @@ from bot.board_config import default_board
 from bot.board_sync import sync_board
 from bot.plan_import import (
     ChatDirectory,
+    DirectoryEntry,
     ImportFileError,
     ImportReport,
     RejectedRow,
@@ -42,9 +43,10 @@ class Directory:
         self.people = {"sam@example.org": SAM, "kim@example.org": KIM}
         self.calls: list[str] = []
 
-    def __call__(self, email: str) -> str | None:
+    def __call__(self, email: str) -> DirectoryEntry | None:
         self.calls.append(email)
-        return self.people.get(email)
+        found = self.people.get(email)
+        return DirectoryEntry(found) if found else None
 
     def chat(self) -> ChatDirectory:
         return ChatDirectory("slack", "Slack", is_user_id, self)

@@ -3,20 +3,20 @@
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import ConfigError
-from bot.plan_import import ChatDirectory
+from bot.plan_import import ChatDirectory, DirectoryEntry
 from handlers.slack.ids import PLATFORM, PLATFORM_NAME, is_user_id
 
 
 def slack_directory(client) -> ChatDirectory:
     """`client` None: no token, so an email can't be looked up (an ID in the file still can)."""
 
-    def lookup_email(email: str) -> str | None:
+    def lookup_email(email: str) -> DirectoryEntry | None:
         if client is None:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is missing: it is needed to look owners up by email address."
             )
         try:
-            return client.users_lookupByEmail(email=email)["user"]["id"]
+            return _entry(client.users_lookupByEmail(email=email)["user"])
         except SlackApiError as error:
             if error.response.get("error") == "users_not_found":
                 return None
@@ -24,4 +24,19 @@ def slack_directory(client) -> ChatDirectory:
                 f"Slack refused to look up {email}: {error.response.get('error')}."
             ) from None
 
-    return ChatDirectory(PLATFORM, PLATFORM_NAME, is_user_id, lookup_email)
+    def lookup_account(user_id: str) -> DirectoryEntry | None:
+        """Their name, when Slack can say; an ID it can't is still imported as typed."""
+        if client is None:
+            return None
+        try:
+            return _entry(client.users_info(user=user_id)["user"])
+        except SlackApiError:
+            return None
+
+    return ChatDirectory(PLATFORM, PLATFORM_NAME, is_user_id, lookup_email, lookup_account)
+
+
+def _entry(user: dict) -> DirectoryEntry:
+    profile = user.get("profile") or {}
+    name = profile.get("real_name") or user.get("real_name") or profile.get("display_name")
+    return DirectoryEntry(user["id"], name or None, profile.get("email"))

@@ -30,13 +30,19 @@ def fresh_sqlite(template: Path, folder: Path) -> str:
 
 def reset_postgres() -> str:
     """Drop everything in the test database and migrate it from scratch."""
+    url = empty_postgres_schema()
+    upgrade(url)
+    return url
+
+
+def empty_postgres_schema() -> str:
+    """Drop every table in the test database, migrations' bookkeeping too; returns its URL."""
     url = normalize_url(os.environ["TEST_DATABASE_URL"])
     db = Database(url)
     with db.engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     db.dispose()
-    upgrade(url)
     return url
 
 
