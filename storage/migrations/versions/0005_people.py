@@ -206,6 +206,8 @@ def _point_at_people(table: str, column: str, nullable: bool, index) -> None:
         batch_op.alter_column(
             new, new_column_name=column, existing_type=sa.Integer(), nullable=nullable
         )
+    # A batch of its own: SQLite's rebuild would drop a key declared on a column it renames.
+    with op.batch_alter_table(table) as batch_op:
         batch_op.create_foreign_key(f"fk_{table}_{column}_people", "people", [column], ["id"])
     if index is not None:
         op.create_index(index[0], table, index[1])
