@@ -65,10 +65,7 @@ def measure(client: str, rounds: int) -> bool:
             for _ in range(rounds):
                 opened = socket_mode.connections_opened
                 cpu_before, started = time.process_time(), time.monotonic()
-                if drop == "refresh":
-                    socket_mode.refresh()
-                else:
-                    socket_mode.cut(drop)
+                socket_mode.drop(drop)
                 envelope = socket_mode.send("slash_commands", _help(standin))
                 try:
                     socket_mode.wait_ack(envelope, timeout=90)

@@ -306,7 +306,29 @@ class _RowParser:
             if column in REQUIRED:
                 raise _CellError(f"the {_WHAT.get(column, column)} is missing.")
             return None
-        return getattr(self, "_" + column)(text)
+        return self._reader(column)(text)
+
+    def _reader(self, column: str) -> Callable[[str], Any]:
+        match column:
+            case "ref":
+                return self._ref
+            case "title":
+                return self._title
+            case "description" | "success_measures":
+                return self._description
+            case "source":
+                return self._source
+            case "working_group":
+                return self._working_group
+            case "owner" | "sro":
+                return self.people.key
+            case "due" | "start":
+                return parse_date
+            case "status":
+                return self._status
+            case "area":
+                return self._area
+        raise KeyError(column)
 
     def _ref(self, text: str) -> str:
         if not REF_PATTERN.fullmatch(text):
@@ -322,26 +344,11 @@ class _RowParser:
     def _description(self, text: str) -> str:
         return _limited(text, MAX_NOTE, "text")
 
-    def _success_measures(self, text: str) -> str:
-        return _limited(text, MAX_NOTE, "text")
-
     def _source(self, text: str) -> str:
         return _limited(text, MAX_SOURCE, "source")
 
     def _working_group(self, text: str) -> str:
         return text  # matched against the database's groups in the second pass
-
-    def _owner(self, text: str) -> PersonKey:
-        return self.people.key(text)
-
-    def _sro(self, text: str) -> PersonKey:
-        return self.people.key(text)
-
-    def _due(self, text: str) -> date:
-        return parse_date(text)
-
-    def _start(self, text: str) -> date:
-        return parse_date(text)
 
     def _status(self, text: str) -> Status:
         found = parse_status(text) or _LABELS.get(" ".join(text.split()).casefold())

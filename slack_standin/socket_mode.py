@@ -34,6 +34,7 @@ CONNECTION_SECONDS = 3600
 
 EnvelopeType = Literal["slash_commands", "interactive", "events_api"]
 Cut = Literal["fin", "close_frame", "reset"]
+Drop = Literal["fin", "close_frame", "reset", "refresh"]
 
 
 @dataclass
@@ -219,6 +220,13 @@ class SocketModeStandIn:
         message = {"type": "disconnect", "reason": reason, "debug_info": {"host": "standin"}}
         for connection in connections:
             self._send_text(connection, json.dumps(message))
+
+    def drop(self, kind: Drop) -> None:
+        """Lose the connection in one of the ways Slack's can be lost: a cut or a refresh."""
+        if kind == "refresh":
+            self.refresh()
+        else:
+            self.cut(kind)
 
     # -- internals -------------------------------------------------------------------------
 

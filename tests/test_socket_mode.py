@@ -183,17 +183,16 @@ def test_answering_resumes_within_10_seconds_after_a_dropped_connection(socket_c
     socket = socket_chat.socket
     opened = socket.connections_opened
     cpu_before, started = time.process_time(), time.monotonic()
-    if drop == "refresh":
-        socket.refresh()
-    else:
-        socket.cut(drop)
+    socket.drop(drop)
     response_url = standin.new_response_url()
     envelope = socket.send("slash_commands", command_form("/action", "help", OWNER, response_url))
     socket.wait_ack(envelope, timeout=RECOVERY_LIMIT)
     waited, cpu = time.monotonic() - started, time.process_time() - cpu_before
     assert socket.queued_seconds(envelope) < (ACK_LIMIT if drop == "refresh" else RECOVERY_LIMIT)
     assert socket.connections_opened > opened
-    assert cpu < max(0.5, waited / 2), f"{cpu:.2f} CPU seconds in {waited:.2f} s: a busy loop"
+    # The CPU clock counts every thread of this process (the bot answering, the stand-in), so
+    # allow a little real work; a spinning client burns a whole core for as long as it waits.
+    assert cpu < max(2.0, waited / 2), f"{cpu:.2f} CPU seconds in {waited:.2f} s: a busy loop"
     assert "/action mine" in flatten(standin.wait_for_response(response_url)[0])
 
 
