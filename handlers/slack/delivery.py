@@ -38,7 +38,9 @@ class SlackDelivery:
         self.today = today
 
     def to_person(self, person: PersonRef, content: object) -> None:
-        self._post(_account(person), content)
+        body = render(content, self.today())
+        with _as_delivery_error():
+            direct_message(self.client, _account(person), body)
 
     def to_place(self, place: Place, content: object) -> None:
         self._post(place.address, content)
@@ -61,6 +63,12 @@ class SlackDelivery:
         body = render(content, self.today())
         with _as_delivery_error():
             self.client.chat_postMessage(channel=channel, **body)
+
+
+def direct_message(client: WebClient, user_id: str, body: dict) -> None:
+    """The one way the bot writes to a person privately: a post to their user ID, which Slack
+    delivers to their direct message with the bot."""
+    client.chat_postMessage(channel=user_id, **body)
 
 
 def _account(person: PersonRef) -> str:

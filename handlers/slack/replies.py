@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from slack_sdk.webhook import WebhookClient
 
 from handlers.slack.context import BotContext
+from handlers.slack.delivery import direct_message
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,6 @@ def reply_function(client, user_id: str, response_url: str | None):
             if answer.status_code == 200:
                 return
             log.info("response URL refused (%s); replying by direct message", answer.status_code)
-        # The user ID as the channel is the person's direct message with the bot.
-        client.chat_postMessage(channel=user_id, **body)
+        direct_message(client, user_id, body)
 
     return reply
