@@ -1,4 +1,4 @@
-"""Read `/action` text into a small command object, or refuse with a reason and the usage."""
+"""Read the action command's text into a small command object, or refuse with a reason."""
 
 import re
 from dataclasses import dataclass, field
@@ -8,7 +8,7 @@ from bot.dates import DateError, parse_date, take_date
 from bot.errors import UserError
 from bot.status import STATUS_WORDS, Status, parse_status
 from bot.tokens import TokenError, parse_number, rest_after, split_args
-from bot.typed_text import MAX_TEXT, bounded_text, person_in, quoted, shown
+from bot.typed_text import COMMAND, MAX_TEXT, bounded_text, person_in, quoted, shown
 from storage.action_queries import ActionFilter
 
 # A reference holds a number ("1.1", "WG3.2", "A12"): a title's first word is never taken for one.
@@ -18,29 +18,37 @@ MAX_TITLE = 300
 DUE_SOON_DAYS = 14
 
 USAGE = {
-    "help": ("/action help", "/action help"),
-    "mine": ("/action mine", "/action mine"),
+    "help": (f"{COMMAND}action help", f"{COMMAND}action help"),
+    "mine": (f"{COMMAND}action mine", f"{COMMAND}action mine"),
     "list": (
-        "/action list [wg N] [area N] [owner @user] [overdue] [due-soon] [STATUS] [all]",
-        "/action list wg 3 overdue",
+        f"{COMMAND}action list [wg N] [area N] [owner @user] [overdue] [due-soon] [STATUS] [all]",
+        f"{COMMAND}action list wg 3 overdue",
     ),
-    "show": ("/action show REF", "/action show 1.1"),
+    "show": (f"{COMMAND}action show REF", f"{COMMAND}action show 1.1"),
     "update": (
-        "/action update REF STATUS [note]",
-        "/action update 1.1 amber Waiting for the health data",
+        f"{COMMAND}action update REF STATUS [note]",
+        f"{COMMAND}action update 1.1 amber Waiting for the health data",
     ),
-    "note": ("/action note REF TEXT", "/action note 1.1 Met the parent carer forum today"),
+    "note": (
+        f"{COMMAND}action note REF TEXT",
+        f"{COMMAND}action note 1.1 Met the parent carer forum today",
+    ),
     "done": (
-        "/action done REF [evidence]",
-        "/action done 1.1 Strategy published on the Local Offer",
+        f"{COMMAND}action done REF [evidence]",
+        f"{COMMAND}action done 1.1 Strategy published on the Local Offer",
     ),
     "add": (
-        '/action add [REF] "TITLE" wg N owner @user due DATE [area N] — or /action add for a form',
-        '/action add 3.4 "Co-produce the Local Offer page" wg 3 owner @Sam due 31/03/2020 area 2',
+        f'{COMMAND}action add [REF] "TITLE" wg N owner @user due DATE [area N]'
+        f" — or {COMMAND}action add for a form",
+        f'{COMMAND}action add 3.4 "Co-produce the Local Offer page" wg 3 owner @Sam '
+        "due 31/03/2020 area 2",
     ),
-    "assign": ("/action assign REF @user", "/action assign 1.1 @Sam"),
-    "due": ("/action due REF DATE [reason]", "/action due 1.1 30/04/2020 Data arrives late"),
-    "remove": ("/action remove REF", "/action remove 1.1"),
+    "assign": (f"{COMMAND}action assign REF @user", f"{COMMAND}action assign 1.1 @Sam"),
+    "due": (
+        f"{COMMAND}action due REF DATE [reason]",
+        f"{COMMAND}action due 1.1 30/04/2020 Data arrives late",
+    ),
+    "remove": (f"{COMMAND}action remove REF", f"{COMMAND}action remove 1.1"),
 }
 
 
@@ -178,7 +186,7 @@ def check_ref(word: str, usage_line: str | None = None) -> str:
 
 
 def parse(text: str) -> object:
-    """Parse everything after `/action`."""
+    """Parse everything after `action`."""
     try:
         words = split_args(text)
     except TokenError as error:
@@ -191,8 +199,9 @@ def parse(text: str) -> object:
     name = words[0].lower()
     if name not in USAGE:
         raise UserError(
-            f"I don't know “{quoted(words[0])}”. Try /action help for what I can do.",
-            "/action mine | list | show | update | note | done | add | assign | due | remove",
+            f"I don't know “{quoted(words[0])}”. Try {COMMAND}action help for what I can do.",
+            f"{COMMAND}action mine | list | show | update | note | done | add | assign | due "
+            "| remove",
         )
     args = _Args(name, rest_after(text, 1), words[1:])
     return _PARSERS[name](args)
@@ -200,14 +209,14 @@ def parse(text: str) -> object:
 
 def _mine(args: _Args) -> Mine:
     if args.words:
-        raise args.fail("/action mine takes nothing after it.")
+        raise args.fail(f"{COMMAND}action mine takes nothing after it.")
     return Mine()
 
 
 def _show(args: _Args) -> Show:
     ref = args.ref()
     if len(args.words) > 1:
-        raise args.fail("/action show takes one reference.")
+        raise args.fail(f"{COMMAND}action show takes one reference.")
     return Show(ref)
 
 
@@ -259,7 +268,7 @@ def _due(args: _Args) -> Redate:
 def _remove(args: _Args) -> Remove:
     ref = args.ref()
     if len(args.words) > 1:
-        raise args.fail("/action remove takes one reference.")
+        raise args.fail(f"{COMMAND}action remove takes one reference.")
     return Remove(ref)
 
 
@@ -302,7 +311,7 @@ def _list(args: _Args) -> ListActions:
         elif word == "all":
             options["all"] = True
         elif word == "mine":
-            raise args.fail("For your own actions use /action mine.")
+            raise args.fail(f"For your own actions use {COMMAND}action mine.")
         elif (status := parse_status(word)) is not None:
             options["statuses"].add(status.value)
         else:

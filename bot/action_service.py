@@ -1,4 +1,4 @@
-"""The action register: every `/action` command and button lands here, whatever the door."""
+"""The action register: every action command, button and form lands here, whatever the door."""
 
 import random
 import re
@@ -29,6 +29,7 @@ from bot.results import (
     Outcome,
 )
 from bot.status import Status
+from bot.typed_text import COMMAND
 from bot.working_calendar import add_working_days
 from storage import action_queries as q
 from storage.database import Database
@@ -51,7 +52,7 @@ class ActionService:
         return self.clock.today()
 
     def handle(self, actor: Actor, command_text: str) -> Outcome:
-        """Parse and carry out `/action …` typed by `actor`."""
+        """Parse and carry out `action …` typed by `actor`."""
         return self.execute(actor, cmd.parse(command_text))
 
     def execute(self, actor: Actor, command: object) -> Outcome:
@@ -118,7 +119,9 @@ class ActionService:
 
     def _help(self) -> Outcome:
         lines = tuple(cmd.USAGE[name] for name in cmd.USAGE if name != "help")
-        return Outcome(Help("/action — the actions of the Written Statement of Action", lines))
+        return Outcome(
+            Help(f"{COMMAND}action — the actions of the Written Statement of Action", lines)
+        )
 
     def _mine(self, session: Session, actor: Actor) -> Outcome:
         flt = q.ActionFilter(owner=actor.person_id)
@@ -130,7 +133,7 @@ class ActionService:
                 total=total,
                 empty="You have no open actions. Nice work.",
                 own=True,
-                see_all="/action list owner @you shows them all.",
+                see_all=f"{COMMAND}action list owner @you shows them all.",
             )
         )
 
@@ -381,7 +384,7 @@ class ActionService:
         action = q.find_action(session, ref, for_update)
         if action is None:
             raise UserError(
-                f"There is no action {ref}. /action list shows the open ones.",
+                f"There is no action {ref}. {COMMAND}action list shows the open ones.",
                 cmd.usage(usage_name),
             )
         return action
@@ -401,7 +404,7 @@ class ActionService:
             raise UserError(
                 f"{action.ref} has changed since you opened it (it is now "
                 f"{Status(action.status).label}). Nothing was changed — "
-                f"have a look with /action show {action.ref} and try again."
+                f"have a look with {COMMAND}action show {action.ref} and try again."
             )
 
     def _tell_owner(self, actor: Actor, action: Action, opening: str) -> list[DirectMessage]:

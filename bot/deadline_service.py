@@ -1,4 +1,4 @@
-"""`/deadline`: monitoring visits, board meetings and other dated events (SPEC §3)."""
+"""The deadline command: monitoring visits, board meetings and other dated events (SPEC §3)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +12,7 @@ from bot.people import Actor
 from bot.permissions import require_admin
 from bot.results import Help, Notice, Outcome
 from bot.tokens import TokenError, parse_number, split_args
-from bot.typed_text import quoted, shown
+from bot.typed_text import COMMAND, quoted, shown
 from bot.working_calendar import add_working_days
 from storage.database import Database
 from storage.models import Deadline
@@ -20,14 +20,20 @@ from storage.models import Deadline
 KINDS = {"visit": "DfE/NHSE monitoring visit", "board": "SEND Improvement Board meeting"}
 MAX_TITLE = 300
 USAGE = {
-    "list": ("/deadline list", "/deadline list"),
-    "add visit": ("/deadline add visit DATE [title]", "/deadline add visit 6/2/2020"),
-    "add board": (
-        "/deadline add board DATE [title]",
-        "/deadline add board 14/1/2020 January board",
+    "list": (f"{COMMAND}deadline list", f"{COMMAND}deadline list"),
+    "add visit": (
+        f"{COMMAND}deadline add visit DATE [title]",
+        f"{COMMAND}deadline add visit 6/2/2020",
     ),
-    "add": ("/deadline add DATE TITLE", "/deadline add 31/3/2020 Self-evaluation refresh due"),
-    "remove": ("/deadline remove ID", "/deadline remove 3"),
+    "add board": (
+        f"{COMMAND}deadline add board DATE [title]",
+        f"{COMMAND}deadline add board 14/1/2020 January board",
+    ),
+    "add": (
+        f"{COMMAND}deadline add DATE TITLE",
+        f"{COMMAND}deadline add 31/3/2020 Self-evaluation refresh due",
+    ),
+    "remove": (f"{COMMAND}deadline remove ID", f"{COMMAND}deadline remove 3"),
 }
 
 
@@ -82,7 +88,8 @@ class DeadlineService:
         if verb == "help":
             return Outcome(
                 Help(
-                    "/deadline — visits, board meetings and other deadlines", tuple(USAGE.values())
+                    f"{COMMAND}deadline — visits, board meetings and other deadlines",
+                    tuple(USAGE.values()),
                 )
             )
         if verb == "list":
@@ -91,7 +98,9 @@ class DeadlineService:
             return self._add(actor, text.strip()[3:].strip())
         if verb == "remove":
             return self._remove(actor, words[1:])
-        raise UserError(f"I don't know “{quoted(words[0], 30)}”.", "/deadline list | add | remove")
+        raise UserError(
+            f"I don't know “{quoted(words[0], 30)}”.", f"{COMMAND}deadline list | add | remove"
+        )
 
     def upcoming(self, limit: int = 20) -> DeadlineList:
         today = self.today()
@@ -148,7 +157,7 @@ class DeadlineService:
         usage = USAGE["remove"][0]
         number = parse_number(words[0].lstrip("#"), 10**6) if len(words) == 1 else None
         if number is None:
-            raise UserError("Which deadline? Give its number from /deadline list.", usage)
+            raise UserError(f"Which deadline? Give its number from {COMMAND}deadline list.", usage)
         with self.db.session() as session:
             deadline = session.get(Deadline, number)
             if deadline is None or deadline.removed_at is not None:

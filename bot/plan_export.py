@@ -1,4 +1,4 @@
-"""Write the plan to a spreadsheet (`sendbot export`, `/summary export`).
+"""Write the plan to a spreadsheet (`sendbot export`, `summary export`).
 
 Each sheet is built as a plain Table first, then written as XLSX or CSV, so a new sheet is one
 function in XLSX_TABLES (actions, the risk register, history). The CSV holds only the

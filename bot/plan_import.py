@@ -597,7 +597,7 @@ def _compare_person(attribute: str) -> Callable[[Action, Any], _Change | None]:
         old = getattr(action, attribute)
         if old is new:
             return None
-        # History names people by id, as `/action assign` does.
+        # History names people by id, as assigning a new owner does.
         return _Change(attribute, new, _person_id(old), _person_id(new))
 
     return compare

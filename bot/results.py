@@ -82,7 +82,7 @@ class Help:
 
 @dataclass(frozen=True)
 class OpenAddForm:
-    """`/action add` with no arguments: the handler opens the modal."""
+    """The add command with no arguments: the door opens its form."""
 
 
 @dataclass(frozen=True)

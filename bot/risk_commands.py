@@ -1,4 +1,4 @@
-"""Read `/risk` text into a small command object, or refuse with a reason and the usage."""
+"""Read the risk command's text into a small command object, or refuse with a reason."""
 
 import re
 from dataclasses import dataclass, field
@@ -7,24 +7,25 @@ from datetime import date
 from bot.dates import DateError, parse_date
 from bot.errors import UserError
 from bot.tokens import TokenError, parse_number, rest_after, split_args
-from bot.typed_text import bounded_text, person_in, quoted
+from bot.typed_text import COMMAND, bounded_text, person_in, quoted
 
 RISK_REF = re.compile(r"^[Rr]([0-9]{1,6})$")
 # "L4", "I5"; also "L0", "I6", "Lx", "L?" so that a bad score gets a reason, not silence.
 SCORE_TOKEN = re.compile(r"^([LlIi])(-?[0-9]+|[xX?])$")
 
 USAGE = {
-    "list": ("/risk list [all|closed|high|wg N]", "/risk list high"),
-    "show": ("/risk show REF", "/risk show R3"),
+    "list": (f"{COMMAND}risk list [all|closed|high|wg N]", f"{COMMAND}risk list high"),
+    "show": (f"{COMMAND}risk show REF", f"{COMMAND}risk show R3"),
     "log": (
-        "/risk log TEXT L<n> I<n> [owner @user] [wg N] [review DATE] — or /risk log for a form",
-        "/risk log Project manager not in post, so evidence is late L4 I4 wg 1",
+        f"{COMMAND}risk log TEXT L<n> I<n> [owner @user] [wg N] [review DATE]"
+        f" — or {COMMAND}risk log for a form",
+        f"{COMMAND}risk log Project manager not in post, so evidence is late L4 I4 wg 1",
     ),
     "update": (
-        "/risk update REF [L<n>] [I<n>] [note]",
-        "/risk update R3 L2 Project manager started",
+        f"{COMMAND}risk update REF [L<n>] [I<n>] [note]",
+        f"{COMMAND}risk update R3 L2 Project manager started",
     ),
-    "close": ("/risk close REF [note]", "/risk close R3 Mitigated: post filled"),
+    "close": (f"{COMMAND}risk close REF [note]", f"{COMMAND}risk close R3 Mitigated: post filled"),
 }
 SCALE_HELP = (
     "Likelihood and impact run from 1 to 5 — likelihood: 1 Rare, 2 Unlikely, 3 Possible, "
@@ -117,8 +118,8 @@ def parse(text: str) -> object:
         number = _ref(words[1:], "close")
         return CloseRisk(number, _free(rest_after(text, 2), "close"))
     raise UserError(
-        f"I don't know “{quoted(words[0], 30)}”. Try /risk help.",
-        "/risk list | show | log | update | close",
+        f"I don't know “{quoted(words[0], 30)}”. Try {COMMAND}risk help.",
+        f"{COMMAND}risk list | show | log | update | close",
     )
 
 

@@ -1,4 +1,4 @@
-"""The risk register: `/risk` and its forms land here (SPEC §2 and §3)."""
+"""The risk register: the risk command and its forms land here (SPEC §2 and §3)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +17,7 @@ from bot.people import Actor, PersonRef, person_ref
 from bot.permissions import ADMIN_WORDS
 from bot.results import Help, Notice, Outcome
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, trend
+from bot.typed_text import COMMAND
 from storage.action_queries import find_group, groups
 from storage.database import Database
 from storage.models import Person, Risk, RiskHistory, WorkingGroup
@@ -107,7 +108,9 @@ class RiskService:
     def _dispatch(self, session: Session, actor: Actor, command: object) -> Outcome:
         match command:
             case cmd.ShowHelp():
-                return Outcome(Help("/risk — the risk register", tuple(cmd.USAGE.values())))
+                return Outcome(
+                    Help(f"{COMMAND}risk — the risk register", tuple(cmd.USAGE.values()))
+                )
             case cmd.ListRisks():
                 return self._list(session, command)
             case cmd.ShowRisk():
@@ -234,7 +237,7 @@ class RiskService:
         if command.expected_version is not None and command.expected_version != risk.version:
             raise UserError(
                 f"{risk.ref} has changed since you opened it. Nothing was changed — "
-                f"have a look with /risk show {risk.ref} and try again."
+                f"have a look with {COMMAND}risk show {risk.ref} and try again."
             )
         now = self.clock.now()
         old_score = risk.score
@@ -306,7 +309,7 @@ class RiskService:
         risk = session.scalars(select(Risk).where(Risk.number == number)).first()
         if risk is None:
             raise UserError(
-                f"There is no risk R{number}. /risk list shows them.", cmd.usage(usage_name)
+                f"There is no risk R{number}. {COMMAND}risk list shows them.", cmd.usage(usage_name)
             )
         return risk
 

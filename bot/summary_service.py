@@ -1,4 +1,4 @@
-"""Summaries for the chair (SPEC §3 /summary): plain data, counted in the database."""
+"""Summaries for the chair (SPEC §3, the summary command): plain data, counted in the database."""
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -20,7 +20,7 @@ from bot.risk_service import RiskCard, risk_card
 from bot.status import Status
 from bot.summary_files import chart_file, export_file
 from bot.tokens import TokenError, parse_number, split_args
-from bot.typed_text import quoted
+from bot.typed_text import COMMAND, quoted
 from storage import summary_queries as sq
 from storage.action_queries import find_group
 from storage.database import Database
@@ -32,13 +32,13 @@ DEADLINES_SHOWN = 5
 GROUP_ACTIONS_SHOWN = 25
 
 USAGE = {
-    "overview": ("/summary", "/summary"),
-    "wg": ("/summary wg N", "/summary wg 3"),
-    "risks": ("/summary risks", "/summary risks"),
-    "visit": ("/summary visit", "/summary visit"),
-    "export": ("/summary export [xlsx|csv]", "/summary export xlsx"),
-    "chart": ("/summary chart", "/summary chart"),
-    "here": ("add here to any of them (admins): post it to the channel", "/summary here"),
+    "overview": (f"{COMMAND}summary", f"{COMMAND}summary"),
+    "wg": (f"{COMMAND}summary wg N", f"{COMMAND}summary wg 3"),
+    "risks": (f"{COMMAND}summary risks", f"{COMMAND}summary risks"),
+    "visit": (f"{COMMAND}summary visit", f"{COMMAND}summary visit"),
+    "export": (f"{COMMAND}summary export [xlsx|csv]", f"{COMMAND}summary export xlsx"),
+    "chart": (f"{COMMAND}summary chart", f"{COMMAND}summary chart"),
+    "here": ("add here to any of them (admins): post it to the channel", f"{COMMAND}summary here"),
 }
 
 
@@ -116,7 +116,7 @@ class VisitReadiness:
 
 @dataclass(frozen=True)
 class SummaryRequest:
-    """What `/summary …` asked for, and whether to post it to the channel."""
+    """What `summary …` asked for, and whether to post it to the channel."""
 
     kind: str  # overview, wg, risks, visit, export, chart, help
     here: bool = False
@@ -154,8 +154,8 @@ def parse(text: str, is_admin: bool) -> SummaryRequest:
     if kind in ("risks", "visit", "chart") and not rest:
         return SummaryRequest(kind, here)
     raise UserError(
-        f"I don't know “{quoted(' '.join(words), 30)}”. Try /summary help.",
-        "/summary [wg N | risks | visit | export | chart] [here]",
+        f"I don't know “{quoted(' '.join(words), 30)}”. Try {COMMAND}summary help.",
+        f"{COMMAND}summary [wg N | risks | visit | export | chart] [here]",
     )
 
 
@@ -185,7 +185,7 @@ class SummaryService:
         return self.clock.today()
 
     def handle(self, actor: Actor, text: str) -> Outcome:
-        """Carry out `/summary …`: one answer, a file, or an answer for the channel."""
+        """Carry out `summary …`: one answer, a file, or an answer for the channel."""
         request = parse(text, actor.is_admin)
         result = self._answer(request)
         if isinstance(result, OutgoingFile):
@@ -197,7 +197,7 @@ class SummaryService:
     def _answer(self, request: SummaryRequest) -> object:
         match request.kind:
             case "help":
-                return Help("/summary — where the plan stands", tuple(USAGE.values()))
+                return Help(f"{COMMAND}summary — where the plan stands", tuple(USAGE.values()))
             case "overview" | "wg":
                 return self.overview(request.group)
             case "risks":

@@ -15,6 +15,9 @@ from bot.errors import UserError
 MAX_TEXT = 3000  # a note, evidence or description is kept and shown whole up to this length
 
 OPEN, CLOSE = "\ue000", "\ue001"
+# Where a command is named ("Try COMMAND+"action help""), each door writes its own way of
+# starting one: "/" on Slack. The core never writes a platform's command syntax.
+COMMAND = "\ue002"
 _MARKER = re.compile(f"{OPEN}([0-9]+)\\|([^{CLOSE}]*){CLOSE}")
 
 
@@ -25,7 +28,7 @@ def mention_marker(person_id: int, name: str) -> str:
 
 def strip_markers(text: str) -> str:
     """Remove the marker characters from text a person typed, so no marker can be forged."""
-    return text.replace(OPEN, "").replace(CLOSE, "")
+    return text.replace(OPEN, "").replace(CLOSE, "").replace(COMMAND, "")
 
 
 def person_in(word: str) -> int | None:

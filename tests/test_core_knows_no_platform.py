@@ -1,5 +1,6 @@
 """The core (bot/) and storage (storage/) know no chat platform: no platform SDK, no Slack wire
-text, no Slack ID shapes, and they never import a door or the entry above them."""
+text, no Slack ID shapes, no slash-command syntax, and they never import a door or the entry
+above them."""
 
 import ast
 import re
@@ -22,6 +23,7 @@ WIRE_PATTERNS = {
     "a Slack user ID pattern": re.compile(r"\[UW\]|\[CG"),
     "mrkdwn": re.compile(r"mrkdwn", re.IGNORECASE),
     "Block Kit": re.compile(r"block[ _-]?kit|[\"']blocks[\"']", re.IGNORECASE),
+    "a slash command": re.compile(r"(?<![\w/.])/(action|risk|summary|deadline)\b"),
 }
 
 
@@ -51,8 +53,11 @@ def test_the_core_holds_no_slack_wire_text(path: Path):
 def test_the_check_finds_what_it_looks_for(tmp_path: Path):
     """Break the rule once, on purpose: the same checks catch a Slack mention and an import."""
     bad = tmp_path / "bad.py"
-    bad.write_text('from slack_sdk import WebClient\nTEXT = "<@U123> &lt;"\n', encoding="utf-8")
+    bad.write_text(
+        'from slack_sdk import WebClient\nTEXT = "<@U123> &lt; try /action help"\n',
+        encoding="utf-8",
+    )
     assert _imports(bad) & set(FORBIDDEN_IMPORTS) == {"slack_sdk"}
     text = bad.read_text(encoding="utf-8")
     found = {what for what, pattern in WIRE_PATTERNS.items() if pattern.search(text)}
-    assert found == {"a Slack user mention", "Slack's escaping"}
+    assert found == {"a Slack user mention", "Slack's escaping", "a slash command"}

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from bot.errors import UserError
 from bot.message_text import plain
 from handlers.slack.guard import log_failure
+from handlers.slack.render import slack_words
 
 MAX_ERROR = 150
 
@@ -27,7 +28,10 @@ def inline_errors(ack, view: dict):
         yield outcome
     except UserError as error:
         outcome.ok = False
-        ack(response_action="errors", errors={field_for(error, view): _short(plain(error.reason))})
+        ack(
+            response_action="errors",
+            errors={field_for(error, view): _short(slack_words(plain(error.reason)))},
+        )
     except Exception:
         outcome.ok = False
         error_id = log_failure()

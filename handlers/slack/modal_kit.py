@@ -3,13 +3,13 @@
 import json
 from datetime import date
 
-from handlers.slack.render import cut
+from handlers.slack.render import cut, slack_words
 
 MAX_INPUT = 3000
 
 
 def plain(value: str) -> dict:
-    return {"type": "plain_text", "text": value}
+    return {"type": "plain_text", "text": slack_words(value)}
 
 
 def option(label: str, value: str) -> dict:

@@ -10,6 +10,7 @@ from bot.message_text import Text, as_text
 from bot.people import PersonRef
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
 from bot.status import Status
+from bot.typed_text import COMMAND
 from handlers.slack.ids import PLATFORM
 
 MAX_BLOCKS = 50
@@ -28,7 +29,12 @@ STATUS_ICON = {
 
 def escape(value: str) -> str:
     """Slack's three control characters; after this no user text can mention or link."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return slack_words(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_words(value: str) -> str:
+    """The core's words as Slack says them: a command it names starts with a slash."""
+    return value.replace(COMMAND, "/")
 
 
 def mrkdwn(value: str | Text) -> str:
@@ -44,6 +50,7 @@ def person(who: PersonRef) -> str:
 
 
 def cut(value: str, limit: int) -> str:
+    value = slack_words(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 

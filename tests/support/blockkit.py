@@ -1,5 +1,8 @@
 """Every message and view the bot sends must parse with slack_sdk.models and fit Slack's limits."""
 
+import json
+import re
+
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
@@ -21,11 +24,23 @@ def assert_valid_blocks(blocks: list[dict], limit: int) -> None:
 def assert_valid_message(body: dict) -> None:
     assert body.get("text"), "a message needs fallback text for notifications"
     assert_valid_blocks(body.get("blocks", []), MAX_MESSAGE_BLOCKS)
+    assert_no_core_markers(body)
 
 
 def assert_valid_view(view: dict) -> None:
     View(**view).validate_json()
     assert_valid_blocks(view.get("blocks", []), MAX_VIEW_BLOCKS)
+    assert_no_core_markers(view)
+
+
+# The core marks people and commands with private-use characters (bot/typed_text.py); the door
+# must have turned every one into Slack's own words before anything is sent.
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def assert_no_core_markers(body: dict) -> None:
+    leaked = PRIVATE_USE.findall(json.dumps(body, ensure_ascii=False))
+    assert not leaked, f"core markers reached Slack: {leaked[:5]}"
 
 
 def flatten(body: dict) -> str:
