@@ -3,6 +3,7 @@
 import json
 from datetime import date
 
+from bot.typed_text import strip_markers
 from handlers.slack.render import cut, slack_words
 
 MAX_INPUT = 3000
@@ -87,7 +88,8 @@ def _element_value(element: dict) -> object:
             return date.fromisoformat(element.get("selected_date") or "")
         except ValueError:
             return None
-    return (element.get("value") or "").strip() or None
+    # Typed text reaches the core as typed, less the characters the core keeps for its markers.
+    return strip_markers(element.get("value") or "").strip() or None
 
 
 def metadata(view: dict) -> dict:

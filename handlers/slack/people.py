@@ -117,5 +117,5 @@ def as_typed(text: str) -> str:
             return target[0] + (label or target[1:])
         return f"{label} ({target})" if label else target
 
-    text = _SPECIAL.sub(special, text)
+    text = _SPECIAL.sub(special, strip_markers(text))
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()

@@ -16,8 +16,9 @@ def register(app: App, ctx: BotContext) -> None:
         typed = body.get("text", "")
 
         def work() -> dict | None:
-            actor = ctx.actor(client, body["user_id"])
-            result = ctx.summaries.handle(actor, typed).result
+            people = ctx.slack_people(client)
+            actor = people.actor(body["user_id"])
+            result = ctx.summaries.handle(actor, people.decode(typed)).result
             today = ctx.summaries.today()
             match result:
                 case ToChannel():

@@ -6,6 +6,8 @@ import re
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.typed_text import CLOSE, COMMAND, OPEN
+
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100
 MAX_SECTION = 3000
@@ -34,12 +36,13 @@ def assert_valid_view(view: dict) -> None:
 
 
 # The core marks people and commands with private-use characters (bot/typed_text.py); the door
-# must have turned every one into Slack's own words before anything is sent.
-PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# must have turned every one into Slack's own words before anything is sent. (Other private-use
+# characters a person typed are theirs, and come back as typed.)
+CORE_MARKERS = re.compile(f"[{OPEN}{CLOSE}{COMMAND}]")
 
 
 def assert_no_core_markers(body: dict) -> None:
-    leaked = PRIVATE_USE.findall(json.dumps(body, ensure_ascii=False))
+    leaked = CORE_MARKERS.findall(json.dumps(body, ensure_ascii=False))
     assert not leaked, f"core markers reached Slack: {leaked[:5]}"
 
 
