@@ -7,7 +7,7 @@ never reads an account id: it only stores it and hands it back to the door that 
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from storage.database import Database
 from storage.models import ChatAccount, Person
+
+ASK_AGAIN_AFTER = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class People:
         it on its platform."""
         with self.db.session() as session:
             found = _account(session, platform, account_id)
-            if found is not None and found.person.name is not None:
+            if found is not None and (found.person.name or self._asked_lately(found)):
                 return person_ref(found.person)
         looked_up = profile()
         if found is None and looked_up is None:
@@ -117,13 +119,20 @@ class People:
                     raise
         raise AssertionError("unreachable")
 
+    def _asked_lately(self, account: ChatAccount) -> bool:
+        """A person the platform could not name is asked again at most once a day, so a
+        nameless account never costs a look-up on every command."""
+        return self.clock.now() - account.seen_at < ASK_AGAIN_AFTER
+
     def _save_account(
         self, session: Session, platform: str, account_id: str, profile: Profile
     ) -> Person:
-        person = ensure_person(
-            session, self.clock.now(), PersonKey(platform, account_id, profile.email)
-        )
+        now = self.clock.now()
+        person = ensure_person(session, now, PersonKey(platform, account_id, profile.email))
         person.name = person.name or profile.name
+        for account in person.accounts:
+            if (account.platform, account.account_id) == (platform, account_id):
+                account.seen_at = now  # when we last asked the platform about them
         session.flush()
         return person
 

@@ -1,10 +1,12 @@
 """The Slack door reads Slack's wire text into the core's plain text with people as markers."""
 
 import re
+import socket
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from slack_sdk import WebClient
 
 from bot.errors import UserError
 from bot.people import People
@@ -51,7 +53,9 @@ def account_of(slack_people, text: str) -> str | None:
     ],
 )
 def test_a_mention_or_typed_user_id_becomes_a_person(slack_people, wire, account):
-    assert account_of(slack_people, slack_people.decode(wire)) == account
+    command = "/action" if wire.startswith(("owner", "sro", "assign", "note")) else ""
+    text = wire if not wire.startswith(("owner", "sro")) else "add " + wire
+    assert account_of(slack_people, slack_people.decode(text, command)) == account
 
 
 def test_a_person_is_named_from_users_info_the_first_time(slack_people):
@@ -78,14 +82,50 @@ def test_a_marker_cannot_be_forged_by_typing_it(slack_people):
     assert person_in(decoded) is None and OPEN not in decoded and CLOSE not in decoded
 
 
-def test_a_typed_id_slack_does_not_know_is_refused(slack_people, standin):
+def test_a_typed_id_slack_does_not_know_stays_as_typed_for_the_core_to_refuse(
+    slack_people, standin
+):
     standin.fail_next("users.info", status=200, error="user_not_found")
-    with pytest.raises(UserError, match="There is no Slack user U0NOBODY9"):
-        slack_people.decode("assign 1.1 U0NOBODY9")
+    assert slack_people.decode("assign 1.1 U0NOBODY9", "/action") == "assign 1.1 U0NOBODY9"
 
 
-def test_a_typed_id_in_a_note_is_kept_as_typed(slack_people):
-    assert slack_people.decode("note 1.1 U0OWNER01 edit 3") == "note 1.1 U0OWNER01 edit 3"
+@pytest.mark.parametrize(
+    ("command", "wire"),
+    [
+        ("/action", "note 1.1 U0OWNER01 edit 3"),
+        ("/action", "note 1.1 Spoke to the owner U0OWNER01 today"),
+        ("/action", "done 1.1 Signed off by the sro U0OWNER01"),
+        ("/action", 'add 9.9 "Ask the owner U0OTHER01 to sign" wg 1'),
+        ("/deadline", "add 1/2/2020 Meet the owner U0OWNER01"),
+    ],
+)
+def test_a_typed_id_in_free_text_or_a_title_is_kept_as_typed(slack_people, standin, command, wire):
+    assert slack_people.decode(wire, command) == wire
+    assert standin.calls_to("users.info") == []
+
+
+def test_a_link_label_is_unescaped_once(slack_people):
+    wire = "see <https://x.test/a?b=1&amp;c=2|Q&amp;A page> ok"
+    assert slack_people.decode(wire) == "see Q&A page (https://x.test/a?b=1&c=2) ok"
+    assert as_typed(wire) == "see Q&A page (https://x.test/a?b=1&c=2) ok"
+
+
+def test_a_person_slack_cannot_name_is_asked_about_at_most_once_a_day(
+    slack_people, standin, tmp_path
+):
+    standin.fail_next("users.info", status=200, error="user_not_found", times=10)
+    for _ in range(3):
+        slack_people.actor("U0NEWBIE9")
+    assert len(standin.calls_to("users.info")) == 1
+
+
+def test_an_unreachable_slack_costs_the_name_not_the_answer(slack_people):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # a port nobody listens on: the connection is refused
+        nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}/api/"
+        people = SlackPeople(slack_people.people, WebClient("xoxb-test", base_url=nowhere))
+        actor = people.actor("U0AWAY001")
+    assert actor.person.account_on("slack") == "U0AWAY001" and actor.person.name is None
 
 
 @settings(

@@ -17,7 +17,9 @@ def register(app: App, ctx: BotContext) -> None:
 
         def work() -> dict | None:
             people = ctx.slack_people(client)
-            outcome = ctx.actions.handle(people.actor(body["user_id"]), people.decode(typed))
+            outcome = ctx.actions.handle(
+                people.actor(body["user_id"]), people.decode(typed, "/action")
+            )
             if isinstance(outcome.result, OpenAddForm):
                 groups, areas = ctx.actions.board_lists()
                 client.views_open(

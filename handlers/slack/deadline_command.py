@@ -14,7 +14,9 @@ def register(app: App, ctx: BotContext) -> None:
 
         def work() -> dict:
             people = ctx.slack_people(client)
-            outcome = ctx.deadlines.handle(people.actor(body["user_id"]), people.decode(typed))
+            outcome = ctx.deadlines.handle(
+                people.actor(body["user_id"]), people.decode(typed, "/deadline")
+            )
             return render(outcome.result, ctx.deadlines.today())
 
         answer(work, lambda m: respond(response_type="ephemeral", **m), f"/deadline {typed}")

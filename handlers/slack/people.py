@@ -10,10 +10,10 @@ import logging
 import re
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.errors import UserError
 from bot.people import Actor, People, PersonRef, Profile
+from bot.tokens import QUOTE_CHARS
 from bot.typed_text import mention_marker, strip_markers
 from handlers.slack.ids import PLATFORM, TYPED_USER_ID, USER_ID
 
@@ -23,12 +23,14 @@ _SPECIAL = re.compile(r"<([^<>]*)>")
 _SPECIAL_SPLIT = re.compile(r"(<[^<>]*>)")
 _USER_MENTION = re.compile(rf"@({USER_ID.pattern})", re.ASCII)
 # A user ID typed by hand names a person only where a person is expected: after `owner` or
-# `sro`, or as the new owner in `assign REF …`. Elsewhere (a note) it stays the text typed.
+# `sro`, or as the new owner in `assign REF …`, in a subcommand that takes people, outside
+# quotes. Anywhere else (a note, a title) it stays the text typed.
 _BARE_USER = re.compile(
     r"(?P<before>(?:^|\s)(?i:owner|sro)\s+|^\s*(?i:assign)\s+\S+\s+)"
     rf"@?(?P<id>{TYPED_USER_ID.pattern})(?!\S)",
     re.ASCII,
 )
+TAKES_PEOPLE = {"/action": {"add", "list", "assign"}, "/risk": {"log"}}
 
 
 class SlackPeople:
@@ -44,19 +46,39 @@ class SlackPeople:
     def person(self, user_id: str) -> PersonRef | None:
         return self.people.by_account(PLATFORM, user_id, lambda: self._profile(user_id))
 
-    def decode(self, text: str) -> str:
-        """Slack's wire text as the core reads it: plain, each mention a person marker."""
-        parts = []
+    def decode(self, text: str, command: str = "") -> str:
+        """Slack's wire text after `command` (e.g. "/action") as the core reads it: plain, each
+        mention a person marker."""
+        words = text.split(maxsplit=1)
+        typed_ids = bool(words) and words[0].lower() in TAKES_PEOPLE.get(command, ())
+        parts: list[str] = []
         for piece in _SPECIAL_SPLIT.split(strip_markers(text)):
-            if _SPECIAL.fullmatch(piece):
-                parts.append(self._special(_SPECIAL.fullmatch(piece)))
-            else:
-                piece = piece.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-                parts.append(_BARE_USER.sub(self._typed_user, piece))
+            if special := _SPECIAL.fullmatch(piece):
+                parts.append(self._special(special))
+                continue
+            piece = _unescape(piece)
+            if typed_ids:
+                piece = self._typed_users(piece, _quote_open("".join(parts)))
+            parts.append(piece)
         return "".join(parts).strip()
 
+    def _typed_users(self, piece: str, quoted: bool) -> str:
+        """Each user ID typed where a person is expected, as a mention; one Slack does not know
+        stays as typed, for the core to refuse with the usage."""
+        out, last = [], 0
+        for match in _BARE_USER.finditer(piece):
+            if quoted != _quote_open(piece[: match.start("id")]):
+                continue  # inside a quoted title
+            person = self.person(match["id"])
+            if person is None:
+                continue
+            out.append(piece[last : match.start("id")])
+            out.append(mention_marker(person.id, person.name or match["id"]))
+            last = match.end()
+        return "".join(out) + piece[last:]
+
     def _special(self, match: re.Match[str]) -> str:
-        target, _, label = match[1].partition("|")
+        target, _, label = (_unescape(part) for part in match[1].partition("|"))
         if mention := _USER_MENTION.fullmatch(target):
             return self._mention(mention[1], label=label)
         if target.startswith("#"):
@@ -64,20 +86,10 @@ class SlackPeople:
         if target.startswith("!"):
             # A user group's label already starts with @; <!here> has none.
             return label or "@" + target[1:].split("^")[0]
-        target = target.replace("&amp;", "&")
         return f"{label} ({target})" if label else target
 
-    def _typed_user(self, match: re.Match[str]) -> str:
-        return match["before"] + self._mention(match["id"], typed=True)
-
-    def _mention(self, user_id: str, label: str = "", typed: bool = False) -> str:
-        person = self.person(user_id)
-        if person is None:
-            if typed:
-                raise UserError(
-                    f"There is no Slack user {user_id} — mention them instead, like @Sam."
-                )
-            person = self._unnamed(user_id, label)
+    def _mention(self, user_id: str, label: str = "") -> str:
+        person = self.person(user_id) or self._unnamed(user_id, label)
         return mention_marker(person.id, person.name or label or user_id)
 
     def _unnamed(self, user_id: str, label: str = "") -> PersonRef:
@@ -92,6 +104,10 @@ class SlackPeople:
         except SlackApiError as error:
             log.info("users.info for a new person failed: %s", error.response.get("error"))
             return None
+        except (SlackClientError, OSError) as error:
+            # A name is nice to have: a slow or unreachable Slack must not cost the answer.
+            log.warning("users.info for a new person failed: %s", type(error).__name__)
+            return None
         profile = user.get("profile") or {}
         name = profile.get("real_name") or user.get("real_name") or profile.get("display_name")
         return Profile(name=strip_markers(name) if name else None, email=profile.get("email"))
@@ -103,6 +119,16 @@ def picked_person(people: SlackPeople, user_id: object) -> int | None:
         return None
     person = people.person(user_id)
     return person.id if person else None
+
+
+def _unescape(text: str) -> str:
+    """Slack's three entities back to the characters the person typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _quote_open(text: str) -> bool:
+    """Whether a quoted span is still open at the end of `text`."""
+    return sum(text.count(q) for q in QUOTE_CHARS) % 2 == 1
 
 
 def as_typed(text: str) -> str:

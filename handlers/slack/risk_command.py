@@ -23,7 +23,7 @@ def register(app: App, ctx: BotContext) -> None:
 
         def work() -> dict | None:
             people = ctx.slack_people(client)
-            outcome = ctx.risks.handle(people.actor(body["user_id"]), people.decode(typed))
+            outcome = ctx.risks.handle(people.actor(body["user_id"]), people.decode(typed, "/risk"))
             if isinstance(outcome.result, RiskForm):
                 view = _form(ctx, outcome.result, body["user_id"])
                 client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -18,7 +18,7 @@ def register(app: App, ctx: BotContext) -> None:
         def work() -> dict | None:
             people = ctx.slack_people(client)
             actor = people.actor(body["user_id"])
-            result = ctx.summaries.handle(actor, people.decode(typed)).result
+            result = ctx.summaries.handle(actor, people.decode(typed, "/summary")).result
             today = ctx.summaries.today()
             match result:
                 case ToChannel():

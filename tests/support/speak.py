@@ -30,10 +30,12 @@ class SlackVoice:
         return self.people.actor(user_id)
 
     def action(self, user_id: str, text: str) -> Outcome:
-        return self.runtime.actions.handle(self.actor(user_id), self.people.decode(text))
+        return self.runtime.actions.handle(self.actor(user_id), self.people.decode(text, "/action"))
 
     def risk(self, user_id: str, text: str) -> Outcome:
-        return self.runtime.risks.handle(self.actor(user_id), self.people.decode(text))
+        return self.runtime.risks.handle(self.actor(user_id), self.people.decode(text, "/risk"))
 
     def deadline(self, user_id: str, text: str) -> Outcome:
-        return self.runtime.deadlines.handle(self.actor(user_id), self.people.decode(text))
+        return self.runtime.deadlines.handle(
+            self.actor(user_id), self.people.decode(text, "/deadline")
+        )
