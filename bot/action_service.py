@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.dates import format_long, format_weekday_long
 from bot.errors import UserError
 from bot.message_text import Mention, Text, text
-from bot.people import Actor, PersonRef, optional_ref, person_ref, refs
+from bot.people import Actor, PersonRef, load_person, optional_ref, person_ref, refs
 from bot.permissions import require_admin, require_update
 from bot.results import (
     ActionCard,
@@ -33,7 +33,7 @@ from bot.typed_text import COMMAND
 from bot.working_calendar import add_working_days
 from storage import action_queries as q
 from storage.database import Database
-from storage.models import Action, Person
+from storage.models import Action
 
 MINE_LIMIT = 15
 LIST_LIMIT = 40
@@ -260,8 +260,8 @@ class ActionService:
             raise UserError(
                 "The start date is after the due date.", cmd.usage("add"), field="start"
             )
-        owner = self._person(session, command.owner, "owner")
-        sro = self._person(session, command.sro, "sro") if command.sro is not None else None
+        owner = load_person(session, command.owner, "owner")
+        sro = load_person(session, command.sro, "sro") if command.sro is not None else None
         ref = command.ref or self._next_ref(session)
         if q.find_action(session, ref) is not None:
             raise UserError(
@@ -308,7 +308,7 @@ class ActionService:
     def _assign(self, session: Session, actor: Actor, command: cmd.Assign) -> Outcome:
         require_admin(actor, "reassign actions")
         action = self._find_open(session, command.ref, "assign")
-        owner = self._person(session, command.owner, "owner")
+        owner = load_person(session, command.owner, "owner")
         if action.owner_id == owner.id:
             return Outcome(
                 Notice(text(f"{action.ref} is already owned by ", Mention(person_ref(owner)), "."))
@@ -417,12 +417,6 @@ class ActionService:
                 self._card(action),
             )
         ]
-
-    def _person(self, session: Session, person_id: int, field: str) -> Person:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise UserError("I can't find that person. Mention them again.", field=field)
-        return person
 
     def _card(self, action: Action) -> ActionCard:
         return card(action, self.clock.tz)

@@ -1,6 +1,9 @@
 """Errors the core raises with a message a user can act on."""
 
-from bot.message_text import Text
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # messages name people, and people refuse with errors: types only, no cycle
+    from bot.message_text import Text
 
 
 class UserError(Exception):
@@ -12,7 +15,7 @@ class UserError(Exception):
 
     def __init__(
         self,
-        reason: str | Text,
+        reason: "str | Text",
         usage: str | None = None,
         echo: str | None = None,
         field: str | None = None,

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.errors import UserError
 from storage.database import Database
 from storage.models import ChatAccount, Person
 
@@ -38,9 +39,8 @@ class PersonRef:
     @property
     def shown(self) -> str:
         """A name to show anywhere; before we learn it, what the person is known by."""
-        if self.name or self.email:
-            return self.name or self.email or ""
-        return self.accounts[0].account_id if self.accounts else f"person {self.id}"
+        known_by = self.accounts[0].account_id if self.accounts else f"person {self.id}"
+        return self.name or self.email or known_by
 
     def account_on(self, platform: str) -> str | None:
         return next((a.account_id for a in self.accounts if a.platform == platform), None)
@@ -173,6 +173,14 @@ def ensure_person(session: Session, now: datetime, key: PersonKey) -> Person:
         )
         person.updated_at = now
     session.flush()
+    return person
+
+
+def load_person(session: Session, person_id: int, field: str) -> Person:
+    """The person a command names by id; gone (a stale form, say): a refusal on the field."""
+    person = session.get(Person, person_id)
+    if person is None:
+        raise UserError("I can't find that person. Mention them again.", field=field)
     return person
 
 

@@ -13,14 +13,14 @@ from bot.clock import Clock
 from bot.dates import format_long
 from bot.errors import NotAllowed, UserError
 from bot.message_text import Mention, Text, text
-from bot.people import Actor, PersonRef, person_ref
+from bot.people import Actor, PersonRef, load_person, person_ref
 from bot.permissions import ADMIN_WORDS
 from bot.results import Help, Notice, Outcome
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, trend
 from bot.typed_text import COMMAND
 from storage.action_queries import find_group, groups
 from storage.database import Database
-from storage.models import Person, Risk, RiskHistory, WorkingGroup
+from storage.models import Risk, RiskHistory, WorkingGroup
 from storage.summary_queries import top_risks
 
 LIST_LIMIT = 30
@@ -188,7 +188,7 @@ class RiskService:
 
     def _log(self, session: Session, actor: Actor, command: cmd.LogRisk) -> Outcome:
         group = self._group(session, command.group, "log") if command.group else None
-        owner = self._owner(session, command.owner or actor.person_id)
+        owner = load_person(session, command.owner or actor.person_id, "owner")
         number = (session.scalar(select(func.max(Risk.number))) or 0) + 1
         now = self.clock.now()
         risk = Risk(
@@ -337,12 +337,6 @@ class RiskService:
                 f") or {ADMIN_WORDS} can {verb} it. Nothing was changed.",
             )
         )
-
-    def _owner(self, session: Session, person_id: int) -> Person:
-        person = session.get(Person, person_id)
-        if person is None:
-            raise UserError("I can't find that person. Mention them again.", field="owner")
-        return person
 
     def _card(self, risk: Risk) -> RiskCard:
         return risk_card(risk, self.bands)

@@ -18,15 +18,16 @@ from handlers.slack.modal_kit import metadata, values
 from handlers.slack.people import SlackPeople, picked_person
 from handlers.slack.render_result import render
 from handlers.slack.replies import reply_function, trusted_response_url
+from handlers.slack.slash_command import ack_now
 
 log = logging.getLogger(__name__)
 
 
 def register(app: App, ctx: BotContext) -> None:
-    # Ack at once and open the form lazily: a slow views.open must not hold the ack past 3 s.
-    app.action("action_update")(ack=lambda ack: ack(), lazy=[_button(ctx, modals.update_view)])
-    app.action("action_complete")(ack=lambda ack: ack(), lazy=[_button(ctx, modals.complete_view)])
-    app.action("action_snooze")(_snooze(ctx))
+    # Ack at once and work lazily: a slow views.open or Slack look-up must not hold the ack.
+    app.action("action_update")(ack=ack_now, lazy=[_button(ctx, modals.update_view)])
+    app.action("action_complete")(ack=ack_now, lazy=[_button(ctx, modals.complete_view)])
+    app.action("action_snooze")(ack=ack_now, lazy=[_snooze(ctx)])
     app.view(modals.UPDATE)(_submission(ctx, _update_command))
     app.view(modals.COMPLETE)(_submission(ctx, _complete_command))
     app.view(modals.ADD)(_submission(ctx, _add_command))
@@ -53,8 +54,7 @@ def _button(ctx: BotContext, build_view):
 
 
 def _snooze(ctx: BotContext):
-    def on_snooze(ack, body, client) -> None:
-        ack()
+    def on_snooze(body, client) -> None:
         user_id = body["user"]["id"]
         reply = reply_function(client, user_id, body.get("response_url"))
         pressed = _button_value(body)

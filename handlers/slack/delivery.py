@@ -5,7 +5,8 @@ A person is reached by posting to their user ID (Slack's direct message with the
 real conversation, so only files open one.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from slack_sdk import WebClient
@@ -38,15 +39,14 @@ class SlackDelivery:
         self.today = today
 
     def to_person(self, person: PersonRef, content: object) -> None:
-        body = render(content, self.today())
-        with _as_delivery_error():
-            direct_message(self.client, _account(person), body)
+        # The user ID as the channel is the person's direct message with the bot.
+        self._post(_account(person), content)
 
     def to_place(self, place: Place, content: object) -> None:
         self._post(place.address, content)
 
     def file(self, to: Recipient, file: OutgoingFile) -> None:
-        with _as_delivery_error():
+        with _delivery_errors():
             if isinstance(to, Place):
                 channel = to.address
             else:
@@ -61,14 +61,8 @@ class SlackDelivery:
 
     def _post(self, channel: str, content: object) -> None:
         body = render(content, self.today())
-        with _as_delivery_error():
+        with _delivery_errors():
             self.client.chat_postMessage(channel=channel, **body)
-
-
-def direct_message(client: WebClient, user_id: str, body: dict) -> None:
-    """The one way the bot writes to a person privately: a post to their user ID, which Slack
-    delivers to their direct message with the bot."""
-    client.chat_postMessage(channel=user_id, **body)
 
 
 def _account(person: PersonRef) -> str:
@@ -78,16 +72,13 @@ def _account(person: PersonRef) -> str:
     return account
 
 
-class _as_delivery_error:
+@contextmanager
+def _delivery_errors() -> Iterator[None]:
     """Slack's refusals and network faults as the core's DeliveryError."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, _trace) -> bool:
-        if isinstance(error, SlackApiError):
-            reason = str(error.response.get("error", "unknown_error"))
-            raise DeliveryError(reason, permanent=reason in PERMANENT) from None
-        if isinstance(error, OSError):  # timeouts and dropped connections: try again later
-            raise DeliveryError(type(error).__name__, permanent=False) from None
-        return False
+    try:
+        yield
+    except SlackApiError as error:
+        reason = str(error.response.get("error", "unknown_error"))
+        raise DeliveryError(reason, permanent=reason in PERMANENT) from None
+    except OSError as error:  # timeouts and dropped connections: try again later
+        raise DeliveryError(type(error).__name__, permanent=False) from None

@@ -5,6 +5,7 @@ from slack_sdk.errors import SlackApiError
 from bot.errors import ConfigError
 from bot.plan_import import ChatDirectory, DirectoryEntry
 from handlers.slack.ids import PLATFORM, PLATFORM_NAME, is_user_id
+from handlers.slack.people import slack_profile
 
 
 def slack_directory(client) -> ChatDirectory:
@@ -37,6 +38,5 @@ def slack_directory(client) -> ChatDirectory:
 
 
 def _entry(user: dict) -> DirectoryEntry:
-    profile = user.get("profile") or {}
-    name = profile.get("real_name") or user.get("real_name") or profile.get("display_name")
-    return DirectoryEntry(user["id"], name or None, profile.get("email"))
+    profile = slack_profile(user)
+    return DirectoryEntry(user["id"], profile.name, profile.email)

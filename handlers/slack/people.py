@@ -78,15 +78,10 @@ class SlackPeople:
         return "".join(out) + piece[last:]
 
     def _special(self, match: re.Match[str]) -> str:
-        target, _, label = (_unescape(part) for part in match[1].partition("|"))
+        target, label = _special_parts(match)
         if mention := _USER_MENTION.fullmatch(target):
             return self._mention(mention[1], label=label)
-        if target.startswith("#"):
-            return "#" + (label or target[1:])
-        if target.startswith("!"):
-            # A user group's label already starts with @; <!here> has none.
-            return label or "@" + target[1:].split("^")[0]
-        return f"{label} ({target})" if label else target
+        return _special_words(target, label)
 
     def _mention(self, user_id: str, label: str = "") -> str:
         person = self.person(user_id) or self._unnamed(user_id, label)
@@ -108,9 +103,14 @@ class SlackPeople:
             # A name is nice to have: a slow or unreachable Slack must not cost the answer.
             log.warning("users.info for a new person failed: %s", type(error).__name__)
             return None
-        profile = user.get("profile") or {}
-        name = profile.get("real_name") or user.get("real_name") or profile.get("display_name")
-        return Profile(name=strip_markers(name) if name else None, email=profile.get("email"))
+        return slack_profile(user)
+
+
+def slack_profile(user: dict) -> Profile:
+    """A person's name and email from a Slack user object (users.info, users.lookupByEmail)."""
+    profile = user.get("profile") or {}
+    name = profile.get("real_name") or user.get("real_name") or profile.get("display_name")
+    return Profile(name=strip_markers(name) if name else None, email=profile.get("email"))
 
 
 def picked_person(people: SlackPeople, user_id: object) -> int | None:
@@ -131,17 +131,28 @@ def _quote_open(text: str) -> bool:
     return sum(text.count(q) for q in QUOTE_CHARS) % 2 == 1
 
 
+def _special_parts(match: re.Match[str]) -> tuple[str, str]:
+    target, _, label = match[1].partition("|")
+    return _unescape(target), _unescape(label)
+
+
+def _special_words(target: str, label: str) -> str:
+    """A channel, group mention or link as the person saw it (a user is @label or @ID)."""
+    if target.startswith(("@", "#")):
+        return target[0] + (label or target[1:])
+    if target.startswith("!"):
+        # A user group's label already starts with @; <!here> has none.
+        return label or "@" + target[1:].split("^")[0]
+    return f"{label} ({target})" if label else target
+
+
 def as_typed(text: str) -> str:
     """Wire text back as the person typed it, without looking anyone up (for apologies that
     hand back what was typed)."""
-
-    def special(match: re.Match[str]) -> str:
-        target, _, label = match[1].partition("|")
-        if target.startswith("!"):
-            return label or "@" + target[1:].split("^")[0]
-        if target.startswith(("@", "#")):
-            return target[0] + (label or target[1:])
-        return f"{label} ({target})" if label else target
-
-    text = _SPECIAL.sub(special, strip_markers(text))
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    pieces = _SPECIAL_SPLIT.split(strip_markers(text))
+    return "".join(
+        _special_words(*_special_parts(special))
+        if (special := _SPECIAL.fullmatch(piece))
+        else _unescape(piece)
+        for piece in pieces
+    ).strip()

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from slack_sdk.webhook import WebhookClient
 
 from handlers.slack.context import BotContext
-from handlers.slack.delivery import direct_message
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +41,8 @@ def reply_function(client, user_id: str, response_url: str | None):
             if answer.status_code == 200:
                 return
             log.info("response URL refused (%s); replying by direct message", answer.status_code)
-        direct_message(client, user_id, body)
+        # The user ID as the channel is the person's direct message with the bot, as for
+        # every direct message the bot sends (handlers/slack/delivery.py).
+        client.chat_postMessage(channel=user_id, **body)
 
     return reply

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from slack_bolt import App
 
 
-def _ack_now(ack) -> None:
+def ack_now(ack) -> None:
     ack()
 
 
 def register_command(app: App, name: str, answer: Callable) -> None:
     """`answer(body, respond, client)` runs lazily, after Slack has had its 200."""
-    app.command(name)(ack=_ack_now, lazy=[answer])
+    app.command(name)(ack=ack_now, lazy=[answer])
