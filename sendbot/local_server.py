@@ -40,4 +40,4 @@ class LocalBot(BackgroundServer):
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.app = build_app(context(runtime))
-        super().__init__(wsgi_app(self.app, runtime.db))
+        super().__init__(wsgi_app(self.app, runtime.db, runtime.settings.signing_secret or ""))

@@ -35,6 +35,8 @@ def serve(runtime: Runtime, host: str = "0.0.0.0") -> None:
         log.info("connected to Slack in Socket Mode")
         threading.Event().wait()  # the client's own threads do the work from here on
         return
-    server = make_server(wsgi_app(app, runtime.db), host, runtime.settings.port)
+    server = make_server(
+        wsgi_app(app, runtime.db, ctx.signing_secret or ""), host, runtime.settings.port
+    )
     log.info("serving Slack events on http://%s:%s/slack/events", host, runtime.settings.port)
     server.run()

@@ -31,7 +31,7 @@ BOT_USER_ID = "U0BOT"
 BOT_ID = "B0BOT"
 
 API_PREFIX = "/api/"
-RESPONSE_PREFIX = "/response/"
+RESPONSE_PREFIX = "/commands/T0STANDIN/"  # the shape of Slack's own hooks.slack.com/commands/…
 # files.getUploadURLExternal hands out <base>/upload/<file id>; the client POSTs the bytes there.
 UPLOAD_PREFIX = "/upload/"
 # The method name recorded (and usable with fail_next / slow) for those byte uploads.

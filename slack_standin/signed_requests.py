@@ -125,6 +125,7 @@ def submission_payload(view: dict, values: dict, user: str) -> dict:
         "team": {"id": TEAM},
         "user": {"id": user},
         "api_app_id": "A0SENDBOT",
+        "trigger_id": f"trigger.{time.time_ns()}",
         "view": {**view, "id": "V0TEST", "state": state},
     }
 

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     Date,
     ForeignKey,
@@ -276,3 +277,17 @@ class RiskHistory(Base):
 
     risk: Mapped[Risk] = relationship(back_populates="history")
     actor: Mapped[Person] = relationship(lazy="joined")
+
+
+class SeenRequest(Base):
+    """A signed request already acted on: a copy replayed inside its freshness window does nothing.
+
+    Kept in the database, not in memory, so a replay sent to another web process is caught too.
+    """
+
+    __tablename__ = "seen_requests"
+
+    # The door's own name for the request, e.g. Slack's signature: unique to timestamp and body.
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # When the sender says it sent the request (seconds since 1970), to forget it after the window.
+    sent_at: Mapped[int] = mapped_column(BigInteger, index=True)

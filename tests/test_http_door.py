@@ -70,7 +70,7 @@ def test_healthz_is_200_when_the_database_answers(bot):
 def test_healthz_is_503_when_the_database_is_unreachable(bot):
     unreachable = Database("postgresql://postgres@127.0.0.1:1/none")
     with (
-        BackgroundServer(wsgi_app(bot.app, unreachable), threads=1) as server,
+        BackgroundServer(wsgi_app(bot.app, unreachable, "secret"), threads=1) as server,
         pytest.raises(urllib.error.HTTPError) as caught,
     ):
         urllib.request.urlopen(server.url + "/healthz", timeout=10)

@@ -165,7 +165,7 @@ def test_unknown_method_is_recorded(client: WebClient, standin: SlackStandIn) ->
 
 def test_response_urls(standin: SlackStandIn) -> None:
     first, second = standin.new_response_url(), standin.new_response_url()
-    assert first != second and "/response/" in first
+    assert first != second and "/commands/T0STANDIN/" in first
 
     assert WebhookClient(first).send(text="done", replace_original=True).status_code == 200
     assert standin.wait_for_response(first) == [{"text": "done", "replace_original": True}]

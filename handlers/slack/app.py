@@ -57,6 +57,9 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
         signing_secret=ctx.signing_secret or "socket-mode-needs-no-signing-secret",
         # The token is checked by the first real call; a slow Slack must not stop start-up.
         token_verification_enabled=False,
+        # Over HTTP the door (http_door.py) checks the signature before anything reads the body;
+        # Bolt's own check would only repeat it, and log the whole body when it fails.
+        request_verification_enabled=False,
         # Listeners run before the HTTP answer; slash commands and buttons ack at once and do
         # their work lazily after the ack (slash_command.py, action_buttons.py); forms are
         # quick and answer in time.
