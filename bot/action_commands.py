@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.clean_text import clean
 from bot.dates import DateError, parse_date, take_date
 from bot.errors import UserError
 from bot.status import STATUS_WORDS, Status, parse_status
@@ -12,7 +13,7 @@ from bot.typed_text import COMMAND, MAX_TEXT, bounded_text, person_in, quoted, s
 from storage.action_queries import ActionFilter
 
 # A reference holds a number ("1.1", "WG3.2", "A12"): a title's first word is never taken for one.
-REF_PATTERN = re.compile(r"^(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9._/-]{0,19}$")
+REF_PATTERN = re.compile(r"^(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9._/-]{0,19}\Z")
 MAX_NOTE = MAX_TEXT
 MAX_TITLE = 300
 DUE_SOON_DAYS = 14
@@ -357,7 +358,7 @@ def _add(args: _Args) -> AddAction | OpenAdd:
     if len(positional) > 2 or (len(positional) == 2 and not REF_PATTERN.match(positional[0])):
         raise args.fail('Put the title in "double quotes" so I can tell where it ends.')
     ref = check_ref(positional[0], usage("add")) if len(positional) == 2 else None
-    title = shown(positional[-1])
+    title = clean(shown(positional[-1]), multiline=False).strip()
     if not title or len(title) > MAX_TITLE:
         raise args.fail(f"The title must be 1 to {MAX_TITLE} characters.")
     values = _add_keywords(args, i)
@@ -396,7 +397,7 @@ def _add_keywords(args: _Args, i: int) -> dict:
         elif key == "wg":
             values[key] = _number(args, key, word)
         else:
-            values[key] = shown(word)
+            values[key] = clean(shown(word), multiline=False).strip()
         i += 2
     return values
 

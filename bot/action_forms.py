@@ -11,6 +11,7 @@ from bot import action_commands as cmd
 from bot.errors import UserError
 from bot.status import parse_status
 from bot.tokens import parse_number
+from bot.typed_text import form_text
 
 Values = Mapping[str, object]
 
@@ -22,14 +23,14 @@ def update_form(ref: object, version: object, values: Values) -> cmd.UpdateStatu
     return cmd.UpdateStatus(
         form_ref(ref),
         status,
-        _text(values, "note"),
-        _text(values, "evidence"),
+        form_text(values, "note"),
+        form_text(values, "evidence"),
         _version(version),
     )
 
 
 def complete_form(ref: object, version: object, values: Values) -> cmd.MarkDone:
-    evidence = _text(values, "evidence")
+    evidence = form_text(values, "evidence")
     if not evidence:
         raise UserError(
             "Please describe the evidence that this action is complete.", field="evidence"
@@ -38,13 +39,13 @@ def complete_form(ref: object, version: object, values: Values) -> cmd.MarkDone:
 
 
 def add_form(values: Values) -> cmd.AddAction:
-    ref = values.get("ref")
+    ref = form_text(values, "ref", multiline=False)
     if ref is not None:
         try:
-            ref = cmd.check_ref(str(ref))
+            ref = cmd.check_ref(ref)
         except UserError as error:
             raise UserError(error.reason, field="ref") from None
-    title = _text(values, "title")
+    title = form_text(values, "title", multiline=False)
     if not title or len(title) > cmd.MAX_TITLE:
         raise UserError(f"Give a title of 1 to {cmd.MAX_TITLE} characters.", field="title")
     group = parse_number(str(values.get("group") or ""))
@@ -65,11 +66,11 @@ def add_form(values: Values) -> cmd.AddAction:
         owner=owner,
         due=due,
         areas=tuple(n for a in areas if (n := parse_number(str(a))) is not None),
-        description=_text(values, "description"),
+        description=form_text(values, "description"),
         sro=sro if isinstance(sro, int) else None,
         start=values.get("start"),
-        source=_text(values, "source"),
-        success_measures=_text(values, "success"),
+        source=form_text(values, "source", multiline=False),
+        success_measures=form_text(values, "success"),
     )
 
 
@@ -82,12 +83,3 @@ def form_ref(ref: object) -> str:
 
 def _version(version: object) -> int | None:
     return version if isinstance(version, int) else None
-
-
-def _text(values: Values, key: str) -> str | None:
-    value = values.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or len(value) > cmd.MAX_NOTE:
-        raise UserError(f"Please keep this under {cmd.MAX_NOTE:,} characters.", field=key)
-    return value

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot import action_commands as cmd
 from bot.action_history import describe, people_named, record
+from bot.clean_text import clean
 from bot.clock import Clock
 from bot.dates import format_long, format_weekday_long
 from bot.errors import UserError
@@ -53,7 +54,7 @@ class ActionService:
 
     def handle(self, actor: Actor, command_text: str) -> Outcome:
         """Parse and carry out `action …` typed by `actor`."""
-        return self.execute(actor, cmd.parse(command_text))
+        return self.execute(actor, cmd.parse(clean(command_text, multiline=True)))
 
     def execute(self, actor: Actor, command: object) -> Outcome:
         for attempt in range(WRITE_ATTEMPTS):

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.clean_text import clean
 from bot.clock import Clock
 from bot.dates import DateError, format_long, take_date
 from bot.errors import UserError
@@ -80,6 +81,7 @@ class DeadlineService:
         return evidence_due(visit, self.lead_days)
 
     def handle(self, actor: Actor, text: str) -> Outcome:
+        text = clean(text, multiline=True)
         try:
             words = split_args(text)
         except TokenError as error:
@@ -128,7 +130,7 @@ class DeadlineService:
             when, title = take_date(rest)
         except DateError as error:
             raise UserError(str(error), usage) from None
-        title = shown(title.strip('"“”'))
+        title = clean(shown(title.strip('"“”')), multiline=False).strip()
         if not title:
             if kind == "other":
                 raise UserError("What is the deadline for? Add a title after the date.", usage)

@@ -5,13 +5,13 @@ from collections.abc import Mapping
 from bot import risk_commands as cmd
 from bot.errors import UserError
 from bot.tokens import parse_number
-from bot.typed_text import MAX_TEXT
+from bot.typed_text import form_text
 
 Values = Mapping[str, object]
 
 
 def log_form(values: Values) -> cmd.LogRisk:
-    description = _text(values, "description")
+    description = form_text(values, "description")
     if not description:
         raise UserError("Describe the risk: cause → event → consequence.", field="description")
     group = values.get("group")
@@ -23,7 +23,7 @@ def log_form(values: Values) -> cmd.LogRisk:
         owner=owner if isinstance(owner, int) else None,
         group=parse_number(str(group)) if group else None,
         review=values.get("review"),
-        mitigation=_text(values, "mitigation"),
+        mitigation=form_text(values, "mitigation"),
     )
 
 
@@ -35,8 +35,8 @@ def review_form(ref: object, version: object, values: Values) -> cmd.UpdateRisk:
         number=int(match.group(1)),
         likelihood=_score(values, "likelihood"),
         impact=_score(values, "impact"),
-        note=_text(values, "note"),
-        mitigation=_text(values, "mitigation"),
+        note=form_text(values, "note"),
+        mitigation=form_text(values, "mitigation"),
         review=values.get("review"),
         expected_version=version if isinstance(version, int) else None,
     )
@@ -47,10 +47,3 @@ def _score(values: Values, key: str) -> int:
     if number is None:
         raise UserError(f"Choose the {key}.", field=key)
     return number
-
-
-def _text(values: Values, key: str) -> str | None:
-    value = values.get(key)
-    if value is not None and (not isinstance(value, str) or len(value) > MAX_TEXT):
-        raise UserError(f"Please keep this under {MAX_TEXT:,} characters.", field=key)
-    return value

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import risk_commands as cmd
+from bot.clean_text import clean
 from bot.clock import Clock
 from bot.dates import format_long
 from bot.errors import NotAllowed, UserError
@@ -92,7 +93,7 @@ class RiskService:
         return self.clock.today()
 
     def handle(self, actor: Actor, command_text: str) -> Outcome:
-        return self.execute(actor, cmd.parse(command_text))
+        return self.execute(actor, cmd.parse(clean(command_text, multiline=True)))
 
     def execute(self, actor: Actor, command: object) -> Outcome:
         for attempt in range(ATTEMPTS):

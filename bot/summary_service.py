@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from bot.action_commands import DUE_SOON_DAYS
 from bot.action_service import card
 from bot.board_config import BoardConfig
+from bot.clean_text import clean
 from bot.clock import Clock
 from bot.dates import format_long
 from bot.deadline_service import DeadlineCard, deadline_card
@@ -186,7 +187,7 @@ class SummaryService:
 
     def handle(self, actor: Actor, text: str) -> Outcome:
         """Carry out `summary …`: one answer, a file, or an answer for the channel."""
-        request = parse(text, actor.is_admin)
+        request = parse(clean(text, multiline=True), actor.is_admin)
         result = self._answer(request)
         if isinstance(result, OutgoingFile):
             where = "to this channel" if request.here else "to you in a direct message"

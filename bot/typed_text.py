@@ -9,7 +9,9 @@ the person saw: a mention in a note reads "@Sam Smith" and can never ping when s
 """
 
 import re
+from collections.abc import Mapping
 
+from bot.clean_text import clean
 from bot.errors import UserError
 
 MAX_TEXT = 3000  # a note, evidence or description is kept and shown whole up to this length
@@ -58,3 +60,16 @@ def bounded_text(raw: str, usage: str | None) -> str | None:
             echo=text,
         )
     return text or None
+
+
+def form_text(values: Mapping[str, object], key: str, multiline: bool = True) -> str | None:
+    """A form's typed field, clean (bot.clean_text); None when nothing visible was typed."""
+    value = values.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise UserError("Please type this as text.", field=key)
+    value = clean(value, multiline=multiline).strip()
+    if len(value) > MAX_TEXT:
+        raise UserError(f"Please keep this under {MAX_TEXT:,} characters.", field=key)
+    return value or None

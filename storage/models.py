@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import CleanLine, CleanText, UTCDateTime, utcnow
 
 # How wide a chat platform's own identifiers may be: Teams conversation ids run past 130
 # characters, so every account, channel or conversation column takes this much.
@@ -34,10 +34,10 @@ class Person(Base):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str | None] = mapped_column(String(200))
-    email: Mapped[str | None] = mapped_column(String(320), index=True)
-    organisation: Mapped[str | None] = mapped_column(String(200))
-    role_title: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(CleanLine(200))
+    email: Mapped[str | None] = mapped_column(CleanLine(320), index=True)
+    organisation: Mapped[str | None] = mapped_column(CleanLine(200))
+    role_title: Mapped[str | None] = mapped_column(CleanLine(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -74,7 +74,7 @@ class WorkingGroup(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(unique=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(CleanLine(200))
     lead_id: Mapped[int | None] = mapped_column(person_fk("working_groups", "lead_id"))
     channel_id: Mapped[str | None] = mapped_column(String(PLATFORM_ID_LENGTH))
     # No longer in the board file: its actions stay, but it takes no new ones.
@@ -88,7 +88,7 @@ class Area(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(unique=True)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(CleanLine(500))
 
 
 action_areas = Table(
@@ -108,11 +108,11 @@ class Action(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(40))
+    ref: Mapped[str] = mapped_column(CleanLine(40))
     # Refs are unique ignoring case ("wg3.2" is "WG3.2"); the key makes the database enforce it.
-    ref_key: Mapped[str] = mapped_column(String(40), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
-    description: Mapped[str | None] = mapped_column(Text)
+    ref_key: Mapped[str] = mapped_column(CleanLine(40), unique=True)
+    title: Mapped[str] = mapped_column(CleanLine(500))
+    description: Mapped[str | None] = mapped_column(CleanText)
     working_group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"))
     owner_id: Mapped[int] = mapped_column(person_fk("actions", "owner_id"))
     sro_id: Mapped[int | None] = mapped_column(person_fk("actions", "sro_id"))
@@ -121,11 +121,11 @@ class Action(Base):
     due_date: Mapped[date] = mapped_column(Date)
     due_revised_by: Mapped[int | None] = mapped_column(person_fk("actions", "due_revised_by"))
     due_revised_at: Mapped[datetime | None]
-    due_revised_reason: Mapped[str | None] = mapped_column(Text)
+    due_revised_reason: Mapped[str | None] = mapped_column(CleanText)
     status: Mapped[str] = mapped_column(String(20), default="not started")
-    success_measures: Mapped[str | None] = mapped_column(Text)
-    evidence: Mapped[str | None] = mapped_column(Text)
-    source: Mapped[str | None] = mapped_column(String(200))
+    success_measures: Mapped[str | None] = mapped_column(CleanText)
+    evidence: Mapped[str | None] = mapped_column(CleanText)
+    source: Mapped[str | None] = mapped_column(CleanLine(200))
     withdrawn_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The last time someone reported on the action: what "stale" is measured from.
@@ -163,9 +163,9 @@ class ActionHistory(Base):
     actor_id: Mapped[int | None] = mapped_column(person_fk("action_history", "actor_id"))
     event: Mapped[str] = mapped_column(String(30))
     field: Mapped[str | None] = mapped_column(String(40))
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
-    note: Mapped[str | None] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(CleanText)
+    new_value: Mapped[str | None] = mapped_column(CleanText)
+    note: Mapped[str | None] = mapped_column(CleanText)
 
     action: Mapped[Action] = relationship(back_populates="history")
     actor: Mapped[Person | None] = relationship(lazy="joined")
@@ -180,7 +180,7 @@ class Deadline(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     date: Mapped[date] = mapped_column(Date)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(CleanLine(300))
     created_by: Mapped[int] = mapped_column(person_fk("deadlines", "created_by"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]
@@ -226,12 +226,12 @@ class Risk(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(unique=True)  # the n of the ref R<n>
-    description: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(CleanText)
     owner_id: Mapped[int] = mapped_column(person_fk("risks", "owner_id"))
     working_group_id: Mapped[int | None] = mapped_column(ForeignKey("working_groups.id"))
     likelihood: Mapped[int]
     impact: Mapped[int]
-    mitigation: Mapped[str | None] = mapped_column(Text)
+    mitigation: Mapped[str | None] = mapped_column(CleanText)
     review_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10), default="open")
     # Since the last rescore: "up", "down" or "same"; None until the first review.
@@ -271,9 +271,9 @@ class RiskHistory(Base):
     old_score: Mapped[int | None]
     new_score: Mapped[int | None]
     field: Mapped[str | None] = mapped_column(String(40))
-    old_value: Mapped[str | None] = mapped_column(Text)
-    new_value: Mapped[str | None] = mapped_column(Text)
-    note: Mapped[str | None] = mapped_column(Text)
+    old_value: Mapped[str | None] = mapped_column(CleanText)
+    new_value: Mapped[str | None] = mapped_column(CleanText)
+    note: Mapped[str | None] = mapped_column(CleanText)
 
     risk: Mapped[Risk] = relationship(back_populates="history")
     actor: Mapped[Person] = relationship(lazy="joined")

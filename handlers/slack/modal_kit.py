@@ -3,6 +3,7 @@
 import json
 from datetime import date
 
+from bot.clean_text import clean
 from bot.typed_text import strip_markers
 from handlers.slack.render import cut, slack_words
 
@@ -10,7 +11,7 @@ MAX_INPUT = 3000
 
 
 def plain(value: str) -> dict:
-    return {"type": "plain_text", "text": slack_words(value)}
+    return {"type": "plain_text", "text": clean(slack_words(value), multiline=False)}
 
 
 def option(label: str, value: str) -> dict:
@@ -43,7 +44,7 @@ def input_block(
 def text_input(multiline: bool = True, max_length: int = MAX_INPUT, initial: str | None = None):
     element = {"type": "plain_text_input", "multiline": multiline, "max_length": max_length}
     if initial:
-        element["initial_value"] = initial[:max_length]
+        element["initial_value"] = clean(initial, multiline=multiline)[:max_length]
     return element
 
 

@@ -1,8 +1,10 @@
 """Block Kit rendering: the one place where user text is escaped and limits are respected."""
 
 import json
+import re
 from datetime import date
 
+from bot.clean_text import clean
 from bot.dates import describe_due, format_compact, format_compact_year, format_long, relative_day
 from bot.deadline_service import DeadlineList
 from bot.errors import UserError
@@ -27,9 +29,36 @@ STATUS_ICON = {
 }
 
 
+# Slack has no escape for the marks it formats with, so in people's text each becomes a
+# look-alike that formats nothing. An underscore inside a word (snake_case, :white_check_mark:)
+# formats nothing in Slack, and stays.
+_MARKS = str.maketrans({"*": "∗", "＊": "﹡", "~": "∼", "～": "∼", "`": "ˋ", "｀": "ˋ", "＿": "ˍ"})
+_LOOSE_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_QUOTE_MARK = re.compile(r"^(\s*)[>＞]", re.MULTILINE)
+
+
 def escape(value: str) -> str:
-    """Slack's three control characters; after this no user text can mention or link."""
-    return slack_words(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for a line of mrkdwn: it cannot mention, link, format or leave its line.
+
+    This is where people's words meet Slack's markup, so the bot's own layout (bold headings,
+    one item a line) is the only layout a message has, whatever anyone typed.
+    """
+    return _inert(clean(slack_words(value), multiline=False))
+
+
+def escape_lines(value: str) -> str:
+    """The same, keeping the line breaks of a field shown whole under the bot's own label."""
+    return _inert(clean(slack_words(value), multiline=True))
+
+
+def _inert(value: str) -> str:
+    value = _LOOSE_UNDERSCORE.sub("ˍ", _QUOTE_MARK.sub(r"\1˃", value).translate(_MARKS))
+    return _entities(value)
+
+
+def _entities(value: str) -> str:
+    """Slack's three control characters; after this no text can mention or link."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def slack_words(value: str) -> str:
@@ -63,6 +92,7 @@ def context(markdown: str) -> dict:
 
 
 def header(title: str) -> dict:
+    title = clean(title, multiline=False)
     return {"type": "header", "text": {"type": "plain_text", "text": cut(title, MAX_HEADER)}}
 
 
@@ -151,7 +181,7 @@ def render_detail(result: ActionDetail, today: date) -> dict:
         ("Evidence of impact", card.evidence),
     ):
         if value:
-            blocks.append(section(f"*{label}*\n{escape(value)}"))
+            blocks.append(section(f"*{label}*\n{escape_lines(value)}"))
     blocks.append(section(_history_text(result)))
     if not card.withdrawn:
         blocks.append(action_buttons(card))
@@ -224,9 +254,11 @@ def render_user_error(error: UserError) -> dict:
 
 
 def _echo_blocks(typed: str) -> list[dict]:
-    """Give long typed text back in pieces that each fit a section, so none of it is lost."""
+    """Give long typed text back in pieces that each fit a section, so none of it is lost.
+
+    Inside a code block nothing formats, so only a backtick (which could close it) is changed."""
     size = MAX_SECTION - 20
-    escaped = escape(typed)
+    escaped = _entities(clean(slack_words(typed), multiline=True).replace("`", "ˋ"))
     return [section(f"```{escaped[i : i + size]}```") for i in range(0, len(escaped), size)][:40]
 
 

@@ -8,6 +8,7 @@ from handlers.slack.render import (
     context,
     cut,
     escape,
+    escape_lines,
     header,
     message,
     mrkdwn,
@@ -71,11 +72,11 @@ def render_risk_detail(result: RiskDetail) -> dict:
     lines.append(f"*Status:* {card.status}")
     blocks = [
         header(f"{card.ref} ({card.band.name} risk)"),
-        section(escape(card.description)),
+        section(escape_lines(card.description)),
         section("\n".join(lines)),
     ]
     if card.mitigation:
-        blocks.append(section(f"*Mitigation*\n{escape(card.mitigation)}"))
+        blocks.append(section(f"*Mitigation*\n{escape_lines(card.mitigation)}"))
     history = [
         f"• {format_compact_year(h.on)} {who(h.actor)}: {mrkdwn(h.summary)}" for h in result.history
     ]
