@@ -137,3 +137,8 @@ def test_a_lead_may_not_post_the_export_to_the_channel(chat, standin):
 def test_help_says_who_may_export(chat):
     said = chat.says("help", OWNER, "/summary")
     assert "admins: the whole plan; working group leads: their group's actions" in said
+
+
+def test_the_overview_says_who_may_export_the_full_list(chat):
+    said = chat.says("", OWNER, "/summary")
+    assert "/summary export has the full list (admins; leads get their own groups)." in said
