@@ -43,3 +43,19 @@ def require_update(actor: Actor, action: Action) -> None:
 def require_admin(actor: Actor, what: str) -> None:
     if not actor.is_admin:
         raise NotAllowed(f"Only {ADMIN_WORDS} can {what}. Nothing was changed.")
+
+
+EXPORT_WORDS = (
+    f"Only {ADMIN_WORDS} or a working group lead can export the plan: admins get the whole "
+    "plan, leads their own group's actions."
+)
+
+
+def export_groups(actor: Actor, led: tuple[int, ...]) -> tuple[int, ...] | None:
+    """What an export may hold for this person, who leads the working groups numbered `led`:
+    None for the whole plan (admins), else the groups they lead. Anyone else is refused."""
+    if actor.is_admin:
+        return None
+    if not led:
+        raise NotAllowed(f"{EXPORT_WORDS} Nothing was sent.")
+    return led

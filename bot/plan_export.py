@@ -3,6 +3,10 @@
 Each sheet is built as a plain Table first, then written as XLSX or CSV, so a new sheet is one
 function in XLSX_TABLES (actions, the risk register, history). The CSV holds only the
 Actions table, written so that `import_plan` reads it back with nothing changed.
+
+An export is the whole plan, or only some working groups' part of it (a lead's export): then
+every sheet holds only those groups' actions, their history and the groups' risks, and says so
+in its title.
 """
 
 import csv
@@ -22,14 +26,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.plan_import import protect_formula
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, impact_name, likelihood_name
 from bot.status import Status
 from storage.database import Database
-from storage.models import Action, ActionHistory, Person, Risk
+from storage.models import Action, ActionHistory, Person, Risk, WorkingGroup
 
 LONDON = ZoneInfo("Europe/London")
 DATE_FORMAT = "DD/MM/YYYY"  # Excel's number format for date cells
@@ -76,10 +80,22 @@ class Table:
     rows: list[list[Cell]]
 
 
+# Excel refuses a sheet title longer than this.
+SHEET_TITLE_LIMIT = 31
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     tz: ZoneInfo = LONDON
     bands: tuple[Band, ...] = DEFAULT_BANDS
+    groups: tuple[int, ...] | None = None  # working group numbers; None is the whole plan
+
+    def titled(self, title: str) -> str:
+        """A sheet's title, naming the groups when the export is not the whole plan."""
+        if self.groups is None:
+            return title
+        scoped = f"{title} (WG {', '.join(map(str, self.groups))})"
+        return scoped if len(scoped) <= SHEET_TITLE_LIMIT else f"{title} (some groups)"
 
 
 TableBuilder = Callable[[Session, ExportOptions], Table]
@@ -142,10 +158,16 @@ HISTORY_COLUMNS = (
 
 
 def export_plan(
-    db: Database, path: Path, *, tz: ZoneInfo = LONDON, bands: tuple[Band, ...] = DEFAULT_BANDS
+    db: Database,
+    path: Path,
+    *,
+    tz: ZoneInfo = LONDON,
+    bands: tuple[Band, ...] = DEFAULT_BANDS,
+    groups: tuple[int, ...] | None = None,
 ) -> int:
     """Write the plan to `path` (.xlsx or .csv); return how many actions were written.
 
+    `groups` keeps only those working groups' actions, history and risks; None writes it all.
     Timestamps shown as dates (last update, withdrawn) are days in `tz`; history times are UTC.
     """
     writer = _WRITERS.get(path.suffix.lower())
@@ -156,7 +178,7 @@ def export_plan(
             else "Name the export file with .xlsx, .csv or .zip at the end."
         )
     with db.session() as session:
-        tables = [build(session, ExportOptions(tz, bands)) for build in writer.tables]
+        tables = [build(session, ExportOptions(tz, bands, groups)) for build in writer.tables]
     _write_atomically(path, lambda target: writer.write(tables, target))
     return len(tables[0].rows)
 
@@ -164,13 +186,21 @@ def export_plan(
 # The tables
 
 
+def _only_groups(query: Select, options: ExportOptions) -> Select:
+    """Keep the rows of the export's working groups (a query already joined to WorkingGroup)."""
+    if options.groups is None:
+        return query
+    return query.where(WorkingGroup.number.in_(options.groups))
+
+
 def actions_table(session: Session, options: ExportOptions) -> Table:
-    query = select(Action).options(selectinload(Action.areas))
+    query = select(Action).join(Action.working_group).options(selectinload(Action.areas))
     actions = sorted(
-        session.scalars(query), key=lambda a: (a.working_group.number, _natural(a.ref))
+        session.scalars(_only_groups(query, options)),
+        key=lambda a: (a.working_group.number, _natural(a.ref)),
     )
     rows = [_action_row(a, options.tz) for a in actions]
-    return Table("Actions", ACTION_COLUMNS, rows)
+    return Table(options.titled("Actions"), ACTION_COLUMNS, rows)
 
 
 def _action_row(action: Action, tz: ZoneInfo) -> list[Cell]:
@@ -201,10 +231,13 @@ def history_table(session: Session, options: ExportOptions) -> Table:
     query = (
         select(ActionHistory, Action.ref)
         .join(Action, ActionHistory.action_id == Action.id)
+        .join(Action.working_group)
         .order_by(ActionHistory.id)
     )
     # sorted() is stable, so each action's history stays in the order it happened.
-    entries = sorted(session.execute(query).all(), key=lambda pair: _natural(pair[1]))
+    entries = sorted(
+        session.execute(_only_groups(query, options)).all(), key=lambda pair: _natural(pair[1])
+    )
     rows: list[list[Cell]] = [
         [
             ref,
@@ -218,14 +251,16 @@ def history_table(session: Session, options: ExportOptions) -> Table:
         ]
         for entry, ref in entries
     ]
-    return Table("History", HISTORY_COLUMNS, rows)
+    return Table(options.titled("History"), HISTORY_COLUMNS, rows)
 
 
 def risks_table(session: Session, options: ExportOptions) -> Table:
     """The risk register, highest score first, with every field of SPEC §2."""
-    risks = session.scalars(
-        select(Risk).order_by((Risk.likelihood * Risk.impact).desc(), Risk.number)
-    )
+    query = select(Risk).order_by((Risk.likelihood * Risk.impact).desc(), Risk.number)
+    if options.groups is not None:
+        # Inner join: a risk logged against no group belongs to no lead's export.
+        query = _only_groups(query.join(Risk.working_group), options)
+    risks = session.scalars(query)
     rows: list[list[Cell]] = []
     for risk in risks:
         group = risk.working_group
@@ -250,7 +285,7 @@ def risks_table(session: Session, options: ExportOptions) -> Table:
                 _local_day(risk.updated_at, options.tz),
             ]
         )
-    return Table("Risks", RISK_COLUMNS, rows)
+    return Table(options.titled("Risks"), RISK_COLUMNS, rows)
 
 
 # Each builder is one sheet of the workbook.
@@ -336,7 +371,12 @@ def _write_zip(tables: list[Table], path: Path) -> None:
     """Every sheet of the workbook as its own CSV file, in one zip."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in tables:
-            archive.writestr(f"{table.title.lower()}.csv", _csv_bytes(table))
+            archive.writestr(f"{_file_stem(table.title)}.csv", _csv_bytes(table))
+
+
+def _file_stem(title: str) -> str:
+    """A sheet's title as a file name: "Actions (WG 1, 3)" is actions-wg-1-3."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
 def _csv_bytes(table: Table) -> bytes:

@@ -29,20 +29,40 @@ def chart_file(overview) -> OutgoingFile:
 
 
 def export_file(
-    db: Database, today: date, tz: ZoneInfo, bands: tuple[Band, ...], file_format: str
+    db: Database,
+    today: date,
+    tz: ZoneInfo,
+    bands: tuple[Band, ...],
+    file_format: str,
+    groups: tuple[int, ...] | None = None,
 ) -> OutgoingFile:
-    """The whole plan, the risk register and the history."""
+    """The whole plan, the risk register and the history; or only `groups`' part of them."""
     suffix = ".xlsx" if file_format == "xlsx" else ".zip"
+    scope = "".join(f"wg{number}-" for number in groups or ())
     with tempfile.TemporaryDirectory(prefix="sendbot-export-") as folder:
-        path = Path(folder) / f"send-plan-{today.isoformat()}{suffix}"
-        count = export_plan(db, path, tz=tz, bands=bands)
+        path = Path(folder) / f"send-plan-{scope}{today.isoformat()}{suffix}"
+        count = export_plan(db, path, tz=tz, bands=bands, groups=groups)
         content = path.read_bytes()
+    as_at = format_long(today)
+    if groups is None:
+        title = f"The SEND improvement plan, {as_at}"
+        comment = f"The whole plan ({_actions(count)}), the risk register and the history"
+    else:
+        named = group_numbers(groups)
+        title = f"The SEND improvement plan, {named} only, {as_at}"
+        comment = f"{named} only, not the whole plan: {_actions(count)}, their history and risks"
     return OutgoingFile(
-        filename=path.name,
-        title=f"The SEND improvement plan, {format_long(today)}",
-        content=content,
-        comment=(
-            f"The whole plan ({count} actions), the risk register and the history, as at "
-            f"{format_long(today)}."
-        ),
+        filename=path.name, title=title, content=content, comment=f"{comment}, as at {as_at}."
     )
+
+
+def group_numbers(groups: tuple[int, ...]) -> str:
+    """Working Group 1, or Working Groups 1, 3 and 4."""
+    if len(groups) == 1:
+        return f"Working Group {groups[0]}"
+    *first, last = map(str, groups)
+    return f"Working Groups {', '.join(first)} and {last}"
+
+
+def _actions(count: int) -> str:
+    return f"{count} action{'' if count == 1 else 's'}"

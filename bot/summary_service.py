@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
+
 from bot.action_commands import DUE_SOON_DAYS
 from bot.action_service import card
 from bot.board_config import BoardConfig
@@ -13,19 +15,19 @@ from bot.deadline_service import DeadlineCard, deadline_card
 from bot.delivery import OutgoingFile
 from bot.errors import UserError
 from bot.people import Actor, refs
-from bot.permissions import ADMIN_WORDS
+from bot.permissions import ADMIN_WORDS, export_groups
 from bot.reminder_policy import VISIT_LOOKBACK_DAYS
 from bot.results import Help, Outcome
 from bot.risk_scale import band_of
 from bot.risk_service import RiskCard, risk_card
 from bot.status import Status
-from bot.summary_files import chart_file, export_file
+from bot.summary_files import chart_file, export_file, group_numbers
 from bot.tokens import TokenError, parse_number, split_args
 from bot.typed_text import COMMAND, quoted
 from storage import summary_queries as sq
 from storage.action_queries import find_group
 from storage.database import Database
-from storage.models import Action
+from storage.models import Action, WorkingGroup
 
 LIST_LIMIT = 10
 RISKS_SHOWN = 5
@@ -37,7 +39,11 @@ USAGE = {
     "wg": (f"{COMMAND}summary wg N", f"{COMMAND}summary wg 3"),
     "risks": (f"{COMMAND}summary risks", f"{COMMAND}summary risks"),
     "visit": (f"{COMMAND}summary visit", f"{COMMAND}summary visit"),
-    "export": (f"{COMMAND}summary export [xlsx|csv]", f"{COMMAND}summary export xlsx"),
+    "export": (
+        f"{COMMAND}summary export [xlsx|csv] (admins: the whole plan; working group leads: "
+        "their group's actions)",
+        f"{COMMAND}summary export xlsx",
+    ),
     "chart": (f"{COMMAND}summary chart", f"{COMMAND}summary chart"),
     "here": ("add here to any of them (admins): post it to the channel", f"{COMMAND}summary here"),
 }
@@ -167,6 +173,10 @@ class ToChannel:
     result: object
 
 
+def _where(request: SummaryRequest) -> str:
+    return "to this channel" if request.here else "to you in a direct message"
+
+
 @dataclass(frozen=True)
 class FileReply:
     """A file for the asker (or, with `here`, the channel), and a line to say it is coming."""
@@ -188,12 +198,42 @@ class SummaryService:
     def handle(self, actor: Actor, text: str) -> Outcome:
         """Carry out `summary …`: one answer, a file, or an answer for the channel."""
         request = parse(clean(text, multiline=True), actor.is_admin)
+        if request.kind == "export":
+            return Outcome(self.export(actor, request))
         result = self._answer(request)
         if isinstance(result, OutgoingFile):
-            where = "to this channel" if request.here else "to you in a direct message"
-            what = "chart" if request.kind == "chart" else "export"
-            return Outcome(FileReply(result, request.here, f"The {what} is on its way {where}."))
+            where = _where(request)
+            return Outcome(FileReply(result, request.here, f"The chart is on its way {where}."))
         return Outcome(ToChannel(result) if request.here else result)
+
+    def export(self, actor: Actor, request: SummaryRequest) -> FileReply:
+        """The plan as a file: the whole of it for an admin, the groups they lead for a lead;
+        anyone else is refused and sent nothing."""
+        with self.db.session() as session:
+            led = session.execute(
+                select(WorkingGroup.number, WorkingGroup.name)
+                .where(WorkingGroup.lead_id == actor.person_id)
+                .order_by(WorkingGroup.number)
+            ).all()
+        groups = export_groups(actor, tuple(number for number, _ in led))
+        file = export_file(
+            self.db,
+            self.today(),
+            self.clock.tz,
+            self.board.risk_bands,
+            request.file_format,
+            groups,
+        )
+        if groups is None:
+            return FileReply(file, request.here, f"The export is on its way {_where(request)}.")
+        names = "; ".join(name for _, name in led)
+        return FileReply(
+            file,
+            request.here,
+            f"The export of {group_numbers(groups)} ({names}) is on its way {_where(request)}. "
+            f"It holds only the {'group' if len(led) == 1 else 'groups'} you lead (actions, "
+            "history and risks); admins can export the whole plan.",
+        )
 
     def _answer(self, request: SummaryRequest) -> object:
         match request.kind:
@@ -207,9 +247,6 @@ class SummaryService:
                 return self.visit_readiness()
             case "chart":
                 return chart_file(self.overview())
-            case "export":
-                tz, bands = self.clock.tz, self.board.risk_bands
-                return export_file(self.db, self.today(), tz, bands, request.file_format)
         raise TypeError(f"no summary {request.kind}")
 
     def digest(self) -> tuple[Overview, OutgoingFile]:

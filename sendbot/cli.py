@@ -1,7 +1,11 @@
 """`sendbot`: the bot's command line (SPEC §6)."""
 
 import argparse
+import errno
 import logging
+import os
+import signal
+import socket
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -12,6 +16,7 @@ from sendbot.log_setup import configure_logging
 from sendbot.settings import Settings, load_settings
 
 log = logging.getLogger("sendbot")
+INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C (128 + SIGINT)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,7 +48,47 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """The process's entry point. Its Ctrl-C handler stays after it returns: threads may still
+    be finishing their work, and a second Ctrl-C must stop them quietly too."""
+    ctrl_c = _CtrlC()
+    signal.signal(signal.SIGINT, ctrl_c)
+    try:
+        status = _run(build_parser().parse_args(argv))
+    except KeyboardInterrupt:
+        status = INTERRUPTED
+        ctrl_c.received = True
+    if ctrl_c.received:
+        ctrl_c.say_stopped()
+        return INTERRUPTED
+    return status
+
+
+class _CtrlC:
+    """Ctrl-C stops any command quietly: "Stopped." and status 130, never a traceback.
+
+    The signal is noted as well as raised, because a server may catch KeyboardInterrupt and
+    return as if it had simply finished. A second Ctrl-C while the first is being tidied up
+    (a reminder sweep finishing, say) stops the process at once."""
+
+    def __init__(self) -> None:
+        self.received = False
+        self.said = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self.received:
+            self.say_stopped()
+            os._exit(INTERRUPTED)
+        self.received = True
+        raise KeyboardInterrupt
+
+    def say_stopped(self) -> None:
+        if not self.said:
+            self.said = True
+            # os.write, not print: a signal handler may run while the process is printing.
+            os.write(sys.stderr.fileno(), b"Stopped.\n")
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "demo":
             from sendbot.demo import run_demo
@@ -62,8 +107,36 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from sendbot.serve import serve
 
     settings.require_serving()
+    if not settings.socket_mode:
+        _check_address(settings.host, settings.port)
     serve(start(settings))
     return 0
+
+
+def _check_address(host: str, port: int) -> None:
+    """Try HOST and PORT before anything starts, so that a name with no address, an address
+    this computer does not have, or a port in use stops start-up in one line naming it."""
+    try:
+        places = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise ConfigError(f"HOST is wrong: {host} has no address ({error.strerror}).") from None
+    for family, kind, protocol, _, address in places:
+        with socket.socket(family, kind, protocol) as probe:
+            # As the server will: a port left in TIME_WAIT by the last run is free to use.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                raise _address_error(host, port, error) from None
+
+
+def _address_error(host: str, port: int, error: OSError) -> ConfigError:
+    match error.errno:
+        case errno.EADDRINUSE:
+            return ConfigError(f"PORT is in use: another program listens on port {port}.")
+        case errno.EACCES:
+            return ConfigError(f"PORT is not allowed: this user may not listen on port {port}.")
+    return ConfigError(f"HOST is wrong: this computer can't listen on {host} ({error.strerror}).")
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:

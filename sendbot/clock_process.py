@@ -6,6 +6,7 @@ restart loses nothing. Only one job exists, with a fixed id; never one job per r
 
 import logging
 import signal
+import threading
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -16,6 +17,11 @@ from bot.reminder_sweep import ReminderSweep
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminder-sweep"
+# Held while a sweep runs, so that Ctrl-C can let the sweep under way finish.
+SWEEPING = threading.Lock()
+# How long each wait for that sweep lasts. A signal that lands just before a wait starts is
+# only handled when the wait ends: short waits keep a second Ctrl-C prompt.
+WAIT_STEP_SECONDS = 0.2
 
 
 def build_scheduler(sweep: ReminderSweep, sender: Delivery, minutes: float) -> BlockingScheduler:
@@ -37,7 +43,8 @@ def build_scheduler(sweep: ReminderSweep, sender: Delivery, minutes: float) -> B
 
 def run_once(sweep: ReminderSweep, sender: Delivery) -> None:
     try:
-        report = sweep.run(sender)
+        with SWEEPING:
+            report = sweep.run(sender)
     except Exception:
         log.exception("the reminder sweep failed; the next one will try again")
         return
@@ -54,4 +61,14 @@ def run_clock(sweep: ReminderSweep, sender: Delivery, minutes: float) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     log.info("clock started: sweeping every %s minutes", minutes)
-    scheduler.start()
+    try:
+        scheduler.start()
+    except KeyboardInterrupt:
+        # Ctrl-C: a sweep under way finishes, so that what it sent is recorded as sent; a
+        # second Ctrl-C stops the process at once (sendbot.cli).
+        log.info("stopping the clock: a sweep under way finishes first")
+        scheduler.shutdown(wait=False)
+        while not SWEEPING.acquire(timeout=WAIT_STEP_SECONDS):
+            pass
+        SWEEPING.release()  # a sweep that starts this very moment must not wait for ever
+        raise

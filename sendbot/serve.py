@@ -1,7 +1,7 @@
 """`sendbot serve`: HTTP under waitress, or Socket Mode when an app token is set."""
 
 import logging
-import threading
+import time
 
 from handlers.slack.app import build_app
 from handlers.slack.context import BotContext
@@ -25,7 +25,8 @@ def context(runtime: Runtime) -> BotContext:
     )
 
 
-def serve(runtime: Runtime, host: str = "0.0.0.0") -> None:
+def serve(runtime: Runtime, host: str | None = None) -> None:
+    host = host or runtime.settings.host
     runtime.settings.require_serving()
     ctx = context(runtime)
     app = build_app(ctx)
@@ -33,7 +34,10 @@ def serve(runtime: Runtime, host: str = "0.0.0.0") -> None:
         handler = socket_mode_handler(app, runtime.settings.app_token)
         connect_socket_mode(handler, runtime.settings.api_url)
         log.info("connected to Slack in Socket Mode")
-        threading.Event().wait()  # the client's own threads do the work from here on
+        # The client's own threads do the work from here on. Wait in steps: a Ctrl-C that
+        # reaches another thread is handled here only when a step ends.
+        while True:
+            time.sleep(1)
         return
     server = make_server(
         wsgi_app(app, runtime.db, ctx.signing_secret or ""), host, runtime.settings.port

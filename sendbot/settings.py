@@ -1,10 +1,12 @@
 """Settings from the environment and `.env` (SPEC §6). A bad one stops start-up naming it."""
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -16,6 +18,9 @@ from bot.errors import ConfigError
 from sendbot.identities import RULES
 
 DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_HOST = "0.0.0.0"  # every interface: what a platform's router expects
+# One label of a host name (RFC 1123): letters, digits and inner hyphens, at most 63 of them.
+HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     database_url: str = "sqlite:///sendbot.db"
     port: int = 3000
+    host: str = DEFAULT_HOST
     board_config: Path | None = None
     admins: frozenset[str] = frozenset()
     board_channel: str | None = None
@@ -46,7 +52,10 @@ class Settings:
             )
 
     def __repr__(self) -> str:  # never let a token reach a log through repr()
-        return f"Settings(database_url={_redact_url(self.database_url)!r}, port={self.port})"
+        return (
+            f"Settings(database_url={_redact_url(self.database_url)!r}, host={self.host!r}, "
+            f"port={self.port})"
+        )
 
 
 def load_settings(
@@ -62,9 +71,10 @@ def load_settings(
         bot_token=get.token("SLACK_BOT_TOKEN", "xoxb-"),
         signing_secret=get.optional("SLACK_SIGNING_SECRET"),
         app_token=get.token("SLACK_APP_TOKEN", "xapp-"),
-        api_url=get.api_url(),
+        api_url=get.base_url("SLACK_API_URL", DEFAULT_API_URL),
         database_url=get.database_url(),
         port=get.port(),
+        host=get.host(),
         board_config=get.board_config(),
         admins=get.admins(),
         board_channel=get.channel("BOARD_CHANNEL"),
@@ -86,11 +96,30 @@ class _Reader:
             raise ConfigError(f"{name} is malformed: it should start with {prefix}")
         return value
 
-    def api_url(self) -> str:
-        value = self.optional("SLACK_API_URL") or DEFAULT_API_URL
-        if not re.match(r"^https?://[^/\s]+", value):
-            raise ConfigError("SLACK_API_URL is malformed: it should be an http(s):// URL.")
+    def base_url(self, name: str, default: str) -> str:
+        """The base URL of an API the bot sends its token to: https://, or plain http:// only
+        to this computer (a local stand-in), where nobody on the network can read the token."""
+        value = self.optional(name) or default
+        found = _scheme_and_host(value)
+        if found is None or found[0] not in ("http", "https"):
+            raise ConfigError(f"{name} is malformed: it should be a URL starting https://")
+        scheme, host = found
+        if scheme == "http" and not is_loopback(host):
+            raise ConfigError(
+                f"{name} must use https://: plain http:// to {host} would send the bot's token "
+                "unencrypted (http:// is allowed only to this computer: localhost, 127.0.0.1 "
+                "or ::1)."
+            )
         return value if value.endswith("/") else value + "/"
+
+    def host(self) -> str:
+        value = self.optional("HOST") or DEFAULT_HOST
+        if not (_is_ip_address(value) or _is_host_name(value)):
+            raise ConfigError(
+                f"HOST is malformed: {value[:80]!r} is not an IP address or a host name "
+                "(for example 0.0.0.0 for every interface, or 127.0.0.1 for this computer only)."
+            )
+        return value
 
     def database_url(self) -> str:
         value = self.optional("DATABASE_URL") or "sqlite:///sendbot.db"
@@ -144,6 +173,47 @@ class _Reader:
             return ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"BOT_TIMEZONE is malformed: {value!r} is not a time zone.") from None
+
+
+def _scheme_and_host(url: str) -> tuple[str, str] | None:
+    """A URL's scheme and host (the host a request really goes to, after any user@), or None
+    when it is not a URL: no host, a port that is not one, or spaces."""
+    if re.search(r"\s", url):
+        return None
+    try:
+        parts = urlsplit(url)
+        if parts.port == 0:  # .port raises ValueError for a port that is not a number
+            return None
+    except ValueError:
+        return None
+    return (parts.scheme, parts.hostname) if parts.hostname else None
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: an address that never leaves this computer."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_ip_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_host_name(value: str) -> bool:
+    name = value.removesuffix(".")  # a fully qualified name may end with its root dot
+    labels = name.split(".")
+    # All digits and dots is a mistyped IP address (999.1.1.1), never a name.
+    if not name or len(name) > 253 or all(label.isdigit() for label in labels):
+        return False
+    return all(HOST_LABEL.fullmatch(label) for label in labels)
 
 
 def _redact_url(url: str) -> str:

@@ -97,6 +97,14 @@ def test_a_file_with_errors_imports_nothing_and_names_every_bad_row(env, tmp_pat
         ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET is missing"),
         ({"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN is missing"),
         ({"DATABASE_URL": "nonsense"}, "DATABASE_URL is malformed"),
+        ({"HOST": "bot council"}, "HOST is malformed: 'bot council' is not an IP address"),
+        ({"HOST": "192.0.2.1"}, "HOST is wrong: this computer can't listen on 192.0.2.1"),
+        ({"HOST": "no-such-host.invalid"}, "HOST is wrong: no-such-host.invalid has no address"),
+        (
+            {"SLACK_API_URL": "http://slack-proxy.council.example/api/"},
+            "SLACK_API_URL must use https://: plain http:// to slack-proxy.council.example "
+            "would send the bot's token unencrypted",
+        ),
     ],
 )
 def test_a_bad_setting_stops_serve_with_one_line_naming_it(tmp_path, settings, message):
@@ -154,6 +162,44 @@ def test_serve_answers_health_checks_and_signed_commands(env, tmp_path, standin)
         process.terminate()
         output = process.communicate(timeout=10)[0]
     assert BOT_TOKEN not in output and SIGNING_SECRET not in output
+
+
+def test_a_port_in_use_stops_serve_with_one_line_naming_it(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = sendbot(
+            "serve",
+            cwd=tmp_path,
+            timeout=30,
+            SLACK_BOT_TOKEN=BOT_TOKEN,
+            SLACK_SIGNING_SECRET=SIGNING_SECRET,
+            HOST="127.0.0.1",
+            PORT=str(port),
+        )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr == f"sendbot: PORT is in use: another program listens on port {port}.\n"
+
+
+def test_serve_listens_only_on_host(env, tmp_path, standin):
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sendbot", "serve"],
+        cwd=tmp_path,
+        env=clean_env(**env, SLACK_SIGNING_SECRET=SIGNING_SECRET, PORT=str(port), HOST="127.0.0.2"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert _wait_for_health(f"http://127.0.0.2:{port}", process)["ok"]
+        # Every address of this computer would answer had it bound 0.0.0.0, as it used to.
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
 
 
 def _wait_for_health(url: str, process: subprocess.Popen) -> dict:

@@ -14,7 +14,7 @@ from bot.action_history import record
 from bot.board_config import default_board
 from bot.board_sync import sync_board
 from bot.people import PersonKey, find_person
-from bot.plan_export import ACTION_COLUMNS, ExportError, export_plan
+from bot.plan_export import ACTION_COLUMNS, ExportError, ExportOptions, export_plan
 from bot.plan_import import ChatDirectory, import_plan
 from handlers.slack.ids import is_user_id
 from sendbot.identities import find_lead
@@ -253,3 +253,23 @@ def test_a_zip_holds_every_sheet_as_csv(db, tmp_path):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["ref", "title", "description"]
     assert len(rows) == 5  # the header and the four actions
+
+
+def test_a_groups_export_holds_only_their_actions_and_imports_back_unchanged(db, tmp_path):
+    path = tmp_path / "wg2.xlsx"
+    assert export_plan(db, path, groups=(2,)) == 1
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["Actions (WG 2)", "Risks (WG 2)", "History (WG 2)"]
+    refs = [row[0] for row in workbook["Actions (WG 2)"].iter_rows(min_row=2, values_only=True)]
+    assert refs == ["2.1"]
+    assert {
+        row[0] for row in workbook["History (WG 2)"].iter_rows(min_row=2, values_only=True)
+    } == {"2.1"}
+    report = import_plan(db, path, no_emails, now=LATER)
+    assert (report.unchanged, report.created, report.updated) == (["2.1"], [], [])
+
+
+def test_a_sheet_title_naming_too_many_groups_for_excel_is_shortened():
+    assert ExportOptions(groups=(1, 3)).titled("History") == "History (WG 1, 3)"
+    assert ExportOptions(groups=tuple(range(1, 8))).titled("History") == "History (some groups)"
+    assert ExportOptions().titled("History") == "History"

@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.board_config import default_board, load_board, parse_board
 from bot.errors import ConfigError
@@ -17,6 +19,7 @@ def test_defaults_when_nothing_is_set(tmp_path, monkeypatch):
     assert settings.database_url == "sqlite:///sendbot.db"
     assert settings.port == 3000
     assert settings.api_url == "https://slack.com/api/"
+    assert settings.host == "0.0.0.0"
     assert str(settings.timezone) == "Europe/London"
     assert settings.board_config is None and not settings.socket_mode
 
@@ -40,6 +43,81 @@ def test_api_url_gets_its_trailing_slash():
     assert load_settings({"SLACK_API_URL": "http://127.0.0.1:9/api"}, env_file=None).api_url == (
         "http://127.0.0.1:9/api/"
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://slack.com/api/",
+        "https://slack-gov.com/api",
+        "http://127.0.0.1:4000/api/",
+        "http://127.8.9.10/api/",
+        "http://localhost:4000/api/",
+        "http://LOCALHOST/api/",
+        "http://[::1]:4000/api/",
+    ],
+)
+def test_an_api_url_is_https_or_plain_http_to_this_computer(url):
+    assert load_settings({"SLACK_API_URL": url}, env_file=None).api_url.startswith(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("http://slack.com/api/", "slack.com"),
+        ("http://10.0.0.5:8080/api/", "10.0.0.5"),
+        ("http://127.0.0.1.evil.example/api/", "127.0.0.1.evil.example"),
+        ("http://localhost.evil.example/api/", "localhost.evil.example"),
+        ("http://127.0.0.1@proxy.example/api/", "proxy.example"),  # 127.0.0.1 is a user name
+        ("http://[::ffff:10.0.0.5]/api/", "::ffff:10.0.0.5"),
+        ("http://0.0.0.0/api/", "0.0.0.0"),
+    ],
+)
+def test_an_api_url_over_plain_http_to_another_computer_is_refused(url, host):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"SLACK_API_URL": url}, env_file=None)
+    assert str(caught.value) == (
+        f"SLACK_API_URL must use https://: plain http:// to {host} would send the bot's token "
+        "unencrypted (http:// is allowed only to this computer: localhost, 127.0.0.1 or ::1)."
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["slack.com/api", "ftp://slack.com/", "https://", "https://x:port/", "https://a b/"]
+)
+def test_an_api_url_that_is_not_a_url_is_refused(url):
+    with pytest.raises(ConfigError, match="^SLACK_API_URL is malformed: it should be a URL"):
+        load_settings({"SLACK_API_URL": url}, env_file=None)
+
+
+@given(st.ip_addresses())
+def test_plain_http_is_allowed_to_loopback_addresses_only(address):
+    host = f"[{address}]" if address.version == 6 else str(address)
+    # Loopback, worked out independently: 127.0.0.0/8, and ::1 alone for IPv6.
+    loopback = address.packed[0] == 127 if address.version == 4 else int(address) == 1
+    try:
+        load_settings({"SLACK_API_URL": f"http://{host}:4000/api/"}, env_file=None)
+    except ConfigError as error:
+        assert not loopback and str(error).startswith("SLACK_API_URL must use https://")
+    else:
+        assert loopback
+
+
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "127.0.0.1", "::", "::1", "localhost", "bot.council.example", "web-1"]
+)
+def test_host_is_an_ip_address_or_a_host_name(host):
+    assert load_settings({"HOST": host}, env_file=None).host == host
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["999.1.1.1", "1.2.3", "[::1]", "bot council", "-bot.example", "bot_1.example", "a" * 64],
+)
+def test_a_host_that_is_neither_is_refused_naming_host(host):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"HOST": host}, env_file=None)
+    assert str(caught.value).startswith(f"HOST is malformed: {host[:80]!r} is not an IP address")
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from handlers.slack.render import (
 from handlers.slack.render_risks import BAND_ICON, TREND_ARROW
 
 TITLE_IN_LIST = 90
-MORE = "/summary export has everything."
+MORE = "/summary export has the full list (admins; leads get their own groups)."
 # Highest first, as a board reads a BRAG report.
 STATUS_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
 SQUARE = {

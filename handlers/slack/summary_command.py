@@ -6,7 +6,7 @@ from bot.delivery import Place
 from bot.summary_service import FileReply, ToChannel
 from handlers.slack.context import BotContext
 from handlers.slack.guard import answer
-from handlers.slack.render import message, section
+from handlers.slack.render import message, mrkdwn, section
 from handlers.slack.render_result import render
 from handlers.slack.slash_command import register_command
 
@@ -27,7 +27,8 @@ def register(app: App, ctx: BotContext) -> None:
                 case FileReply():
                     where = Place(body["channel_id"]) if result.to_channel else actor.person
                     ctx.delivery(client).file(where, result.file)
-                    return message(result.notice, [section(result.notice)])
+                    said = mrkdwn(result.notice)  # it names working groups from the board file
+                    return message(said, [section(said)])
             return render(result, today)
 
         answer(work, lambda m: respond(response_type="ephemeral", **m), f"/summary {typed}")

@@ -12,6 +12,7 @@ SETTINGS = (
     "SLACK_API_URL",
     "DATABASE_URL",
     "PORT",
+    "HOST",
     "BOARD_CONFIG",
     "BOT_ADMINS",
     "BOARD_CHANNEL",
