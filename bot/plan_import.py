@@ -5,28 +5,29 @@ good rows are written in one unit of work. A file with a bad row writes nothing 
 asks to skip bad rows, because half an imported plan is harder to put right than none.
 """
 
-import csv
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
 from bot.dates import DateError, format_long, parse_date
 from bot.people import PersonKey, ensure_person
+from bot.plan_file import ImportFileError, file_name, plan_rows, quote
+from bot.plan_file import protect_formula as protect_formula  # the export's, kept importable here
 from bot.status import STATUS_WORDS, Status, parse_status
 from storage import action_queries as q
 from storage.database import Database
-from storage.models import Action, Area, WorkingGroup
+from storage.models import Action, Area, Person, WorkingGroup
 
 REQUIRED = ("ref", "title", "working_group", "owner", "due")
 OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
@@ -34,11 +35,11 @@ OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start",
 ALIASES = {"areas": "area", "duedate": "due", "startdate": "start"}
 MAX_SOURCE = 200  # the width of Action.source
 MAX_EMAIL = 320  # the width of Person.email
-QUOTE_LIMIT = 40
 WRITE_ATTEMPTS = 3
-# Spreadsheet programs run a cell starting with one of these as a formula. Our CSV export puts
-# an apostrophe in front (as Excel itself does) and the import takes it off again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LOOKUP_BATCH = 1_000  # refs asked about in one query (see existing_actions)
+WRITE_BATCH = 500  # rows written per flush; one flush of 10,000 new actions held 130 MB more
+SHOWN_IGNORED = 10  # unknown headings named in the warning; a sheet may have hundreds
+SHOWN_REFS = 50  # refs named in the report's line of created or updated actions
 
 _WHAT = {"ref": "reference", "working_group": "working group", "due": "due date"}
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
@@ -74,10 +75,6 @@ class ChatDirectory:
     id_example: str = "U012AB3CD"
 
 
-class ImportFileError(ValueError):
-    """The file as a whole can't be read; the message is one plain line saying why."""
-
-
 @dataclass(frozen=True)
 class RejectedRow:
     line: int  # the file's line (CSV) or sheet row (XLSX); the header is line 1
@@ -106,7 +103,10 @@ class ImportReport:
             return out
         for verb, refs in (("Created", self.created), ("Updated", self.updated)):
             if refs:
-                out.append(f"{verb} {_plural(len(refs), 'action')}: {', '.join(refs)}")
+                named = ", ".join(refs[:SHOWN_REFS])
+                if len(refs) > SHOWN_REFS:
+                    named += f" and {len(refs) - SHOWN_REFS:,} more"
+                out.append(f"{verb} {_plural(len(refs), 'action')}: {named}")
         if self.unchanged:
             out.append(f"Unchanged: {_plural(len(self.unchanged), 'action')}")
         if self.rejected:
@@ -122,85 +122,28 @@ class PlanFile:
     warnings: list[str]
 
 
-# Reading the file
+# Reading the file (bot/plan_file.py reads the rows; here they become columns)
 
 
 def read_rows(path: Path) -> PlanFile:
     """Read a CSV or XLSX plan into text cells under canonical column names."""
-    reader = {".csv": _csv_cells, ".xlsx": _xlsx_cells}.get(path.suffix.lower())
-    if reader is None:
+    rows = plan_rows(path)
+    first = next(rows, None)
+    if first is None:
         raise ImportFileError(
-            f"{_file(path)} is not a .csv or .xlsx file — save the plan as "
-            "“CSV UTF-8” or as an Excel workbook (.xlsx)."
+            f"{file_name(path)} is empty. It needs a header row: {', '.join(REQUIRED)}."
         )
-    lines = [(line, cells) for line, cells in reader(path) if any(cells)]
-    if not lines:
-        raise ImportFileError(
-            f"{_file(path)} is empty. It needs a header row: {', '.join(REQUIRED)}."
-        )
-    (_, header), body = lines[0], lines[1:]
-    columns, ignored = _columns(header)
+    columns, ignored = _columns(first[1])
     warnings = []
     if ignored:
-        names = ", ".join(f"“{_quote(name)}”" for name in ignored)
+        names = ", ".join(f"“{quote(name)}”" for name in ignored[:SHOWN_IGNORED])
+        if len(ignored) > SHOWN_IGNORED:
+            names += f" and {len(ignored) - SHOWN_IGNORED:,} more"
         warnings.append(f"These columns are not imported and were ignored: {names}.")
+    body = [(line, {c: _at(cells, i) for i, c in columns.items()}) for line, cells in rows]
     if not body:
         warnings.append("The file has a header row but no actions under it.")
-    rows = [(line, {c: _at(cells, i) for i, c in columns.items()}) for line, cells in body]
-    return PlanFile(rows, warnings)
-
-
-def _csv_cells(path: Path) -> list[tuple[int, list[str]]]:
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        # utf-8-sig also reads files that begin with a byte order mark, as Excel writes them.
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            reader = csv.reader(file)
-            for cells in reader:
-                rows.append((start, [unprotect_formula(c).strip() for c in cells]))
-                # A quoted cell may span lines; the next row starts after this one ends.
-                start = reader.line_num + 1
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            f"{_file(path)} is not UTF-8 text — in Excel choose Save As › “CSV UTF-8”."
-        ) from None
-    except csv.Error as error:
-        raise ImportFileError(f"Line {start} of the file can't be read as CSV: {error}.") from None
-    except OSError as error:
-        raise ImportFileError(f"Can't open {_file(path)}: {error.strerror}.") from None
-    return rows
-
-
-def _xlsx_cells(path: Path) -> list[tuple[int, list[str]]]:
-    unreadable = f"{_file(path)} can't be read as an Excel workbook (.xlsx)."
-    try:
-        # data_only: a formula cell gives the value Excel last worked out, not its formula.
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged or misnamed file
-        raise ImportFileError(unreadable) from None
-    try:
-        sheet = workbook.worksheets[0]
-        # Read-only sheets yield a tuple for every row, blank ones too, so numbers match Excel's.
-        rows = enumerate(sheet.iter_rows(values_only=True), start=1)
-        return [(line, [_cell_text(value) for value in values]) for line, values in rows]
-    except Exception:
-        raise ImportFileError(unreadable) from None
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: object) -> str:
-    """Spreadsheet cells hold numbers and dates as well as text; read them all as text."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # Excel keeps every number as a float: group 3 arrives as 3.0
-    return str(value).strip()
+    return PlanFile(body, warnings)
 
 
 def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
@@ -226,15 +169,6 @@ def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
 
 def _heading_key(heading: str) -> str:
     return re.sub(r"[\s_]+", "", heading).casefold()
-
-
-def protect_formula(text: str) -> str:
-    """Stop a spreadsheet running text that looks like a formula (CSV injection)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unprotect_formula(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 # Checking cells (no database needed)
@@ -274,10 +208,10 @@ class _People:
                 self._found[email] = directory.lookup_email(email)
             found = self._found[email]
             if found is None:
-                raise _CellError(f"no {directory.platform_name} user has the email {_quote(text)}.")
+                raise _CellError(f"no {directory.platform_name} user has the email {quote(text)}.")
             return PersonKey(directory.platform, found.account_id, email, found.name)
         raise _CellError(
-            f"“{_quote(text)}” is not a {directory.platform_name} user ID or an email address — "
+            f"“{quote(text)}” is not a {directory.platform_name} user ID or an email address — "
             f"use an ID like {directory.id_example} or the person's work email."
         )
 
@@ -333,7 +267,7 @@ class _RowParser:
     def _ref(self, text: str) -> str:
         if not REF_PATTERN.fullmatch(text):
             raise _CellError(
-                f"“{_quote(text)}” is not an action reference — use up to 20 letters, numbers "
+                f"“{quote(text)}” is not an action reference — use up to 20 letters, numbers "
                 "and dots, like 1.1, WG3.2 or A12."
             )
         return text
@@ -353,7 +287,7 @@ class _RowParser:
     def _status(self, text: str) -> Status:
         found = parse_status(text) or _LABELS.get(" ".join(text.split()).casefold())
         if found is None:
-            raise _CellError(f"“{_quote(text)}” is not a status — use {STATUS_WORDS}.")
+            raise _CellError(f"“{quote(text)}” is not a status — use {STATUS_WORDS}.")
         return found
 
     def _area(self, text: str) -> list[int]:
@@ -362,7 +296,7 @@ class _RowParser:
             part = part.strip()
             if part and not _NUMBER.fullmatch(part):
                 raise _CellError(
-                    f"“{_quote(text)}” is not a list of area numbers — "
+                    f"“{quote(text)}” is not a list of area numbers — "
                     "write numbers separated by ;, like 1;3."
                 )
             if part:
@@ -477,18 +411,34 @@ class _Refused(Exception):
 
 
 def _plans(session: Session, rows: list[_Row], now: datetime) -> list[_Plan]:
+    people: dict[PersonKey, Person] = {}  # each person once: a plan names a few owners many times
     for row in rows:
         for column in ("owner", "sro"):
-            if isinstance(row.values.get(column), PersonKey):
-                row.values[column] = ensure_person(session, now, row.values[column])
-    keys = sorted({q.ref_key(row.ref) for row in rows if row.ref})
-    query = select(Action).where(Action.ref_key.in_(keys)).options(selectinload(Action.areas))
+            key = row.values.get(column)
+            if isinstance(key, PersonKey):
+                if key not in people:
+                    people[key] = ensure_person(session, now, key)
+                row.values[column] = people[key]
     lookup = _Lookup(
         groups=q.groups(session),
         areas={area.number: area for area in q.areas(session)},
-        actions={action.ref_key: action for action in session.scalars(query)} if keys else {},
+        actions=existing_actions(session, {q.ref_key(row.ref) for row in rows if row.ref}),
     )
     return [_plan(row, lookup) for row in rows]
+
+
+def existing_actions(session: Session, keys: Iterable[str]) -> dict[str, Action]:
+    """The actions with these ref keys, with their areas, by ref key.
+
+    Asked in batches: one IN (…) over every ref in a big file needs more bound parameters than
+    a database takes (SQLite 32,766 as built by default; PostgreSQL 65,535)."""
+    wanted = sorted(keys)
+    found: dict[str, Action] = {}
+    for first in range(0, len(wanted), LOOKUP_BATCH):
+        batch = wanted[first : first + LOOKUP_BATCH]
+        query = select(Action).where(Action.ref_key.in_(batch)).options(selectinload(Action.areas))
+        found.update((action.ref_key, action) for action in session.scalars(query))
+    return found
 
 
 def _plan(row: _Row, lookup: _Lookup) -> _Plan:
@@ -516,7 +466,7 @@ def _resolve_group(plan: _Plan, groups: list[WorkingGroup]) -> None:
         del plan.values["working_group"]
         known = ", ".join(_group_text(g) for g in groups)
         plan.problems.append(
-            f"working_group: there is no working group “{_quote(text)}” (groups: {known})."
+            f"working_group: there is no working group “{quote(text)}” (groups: {known})."
         )
     else:
         plan.values["working_group"] = group
@@ -653,7 +603,10 @@ def _report(plans: list[_Plan], warnings: list[str]) -> ImportReport:
 
 
 def _write(session: Session, plans: list[_Plan], writer: _Writer, report: ImportReport) -> None:
-    for plan in plans:
+    for index, plan in enumerate(plans, start=1):
+        if index % WRITE_BATCH == 0:
+            # New actions nobody holds can then leave memory; all commit together at the end.
+            session.flush()
         if plan.problems:
             continue
         if plan.action is None:
@@ -693,6 +646,10 @@ def _create(plan: _Plan, writer: _Writer) -> Action:
 
 
 def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
+    # An import adds history rows and never reads them. Recording would first load every old
+    # row of every action changed (a query each, and 100,000 rows for a big plan): start from
+    # none instead. The rows in the database stay as they are.
+    set_committed_value(action, "history", [])
     for change in changes:
         record(
             action,
@@ -736,16 +693,6 @@ def _at(cells: list[str], index: int) -> str:
     return cells[index] if index < len(cells) else ""
 
 
-def _file(path: Path) -> str:
-    return f"“{_quote(path.name)}”"
-
-
-def _quote(text: str) -> str:
-    """User text inside a message: on one line and short enough to read."""
-    shown = " ".join(text.split())
-    return shown if len(shown) <= QUOTE_LIMIT else shown[: QUOTE_LIMIT - 1].rstrip() + "…"
-
-
 def _reason(problems: list[str]) -> str:
     """All of a row's problems (“column: what is wrong.”) on one line, in column order."""
     order = {column: i for i, column in enumerate(REQUIRED + OPTIONAL)}
@@ -762,4 +709,4 @@ def _or_list(items: list[str]) -> str:
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"

@@ -1,6 +1,8 @@
 """Importing the plan from CSV and XLSX (SPEC §7) into a real, migrated database."""
 
 import csv
+import os
+import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -319,7 +321,10 @@ def test_a_bad_header_refuses_the_whole_file(db, directory, tmp_path, header, me
 def test_files_that_cannot_be_read_are_refused_in_one_line(db, directory, tmp_path):
     cases = {
         "plan.xls": (b"anything", "“plan.xls” is not a .csv or .xlsx file"),
-        "latin.csv": ("ref,title\nZo\xeb".encode("latin-1"), "“latin.csv” is not UTF-8 text"),
+        "latin.csv": (
+            f"{','.join(HEADER)}\n1.1,Zo\xeb".encode("latin-1"),
+            "“latin.csv” is not UTF-8",
+        ),
         "broken.xlsx": (b"not a zip file", "“broken.xlsx” can't be read as an Excel workbook"),
         "empty.csv": (b"\n\n", "“empty.csv” is empty. It needs a header row"),
     }
@@ -332,6 +337,29 @@ def test_files_that_cannot_be_read_are_refused_in_one_line(db, directory, tmp_pa
         assert "\n" not in str(caught.value)
     with pytest.raises(ImportFileError, match="Can't open “missing.csv”"):
         run(db, tmp_path / "missing.csv", directory)
+
+
+def test_a_pipe_is_refused_rather_than_read_until_it_ends(db, directory, tmp_path):
+    pipe = tmp_path / "plan.csv"
+    os.mkfifo(pipe)  # opening it to read would wait for a writer, and it need never end
+
+    with pytest.raises(ImportFileError) as caught:
+        run(db, pipe, directory)
+    assert str(caught.value) == "“plan.csv” is not a file. Save the plan to a file first."
+
+
+def test_a_long_list_of_unknown_columns_is_cut_short(db, directory, tmp_path):
+    rows = [HEADER + [f"Extra {n}" for n in range(25)], VALID[:5]]
+    [warning] = run(db, write_csv(tmp_path / "plan.csv", rows), directory).warnings
+    assert warning.endswith("“Extra 8”, “Extra 9” and 15 more.")
+
+
+def test_a_report_of_many_actions_names_the_first_fifty(db, directory, tmp_path):
+    rows = [HEADER] + [[f"{n}.1", "A", "1", "U012AB3CD", "31/03/2020"] for n in range(1, 1_201)]
+    report = run(db, write_csv(tmp_path / "plan.csv", rows), directory)
+    [line] = report.lines()
+    assert line.startswith("Created 1,200 actions: 1.1, 2.1, 3.1,")
+    assert line.endswith(", 49.1, 50.1 and 1,150 more")
 
 
 def test_csv_line_numbers_count_blank_lines_and_cells_that_span_lines(tmp_path):
@@ -349,6 +377,20 @@ def test_csv_line_numbers_count_blank_lines_and_cells_that_span_lines(tmp_path):
 def test_xlsx_line_numbers_are_sheet_rows(tmp_path):
     rows = [[], HEADER, ["1.1", "A", 1, "U012AB3CD", "31/03/2020"], [], ["1.2", "B", 1, "U0X", "x"]]
     assert [line for line, _ in read_rows(write_xlsx(tmp_path / "p.xlsx", rows)).rows] == [3, 5]
+
+
+def test_rows_past_the_size_a_sheet_declares_are_read(tmp_path):
+    path = write_xlsx(tmp_path / "p.xlsx", [HEADER, VALID[:5], ["1.2", "B", 1, "U012AB3CD", "x"]])
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert b'<dimension ref="A1:E3" />' in parts[sheet]
+    parts[sheet] = parts[sheet].replace(b'ref="A1:E3"', b'ref="A1:E2"')  # says one row too few
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+    assert [line for line, _ in read_rows(path).rows] == [2, 3]
 
 
 # Rejected rows
