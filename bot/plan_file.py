@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from bot.clean_text import clean
 from bot.xlsx_bounds import MB, UnsafeWorkbook, check_workbook, megabytes
 
 # A board's plan has dozens to a few hundred actions. The benchmarks' plan of 10,000 actions
@@ -97,7 +98,7 @@ def _csv_rows(path: Path) -> Iterator[Row]:
         with path.open(encoding="utf-8-sig", newline="") as file:
             reader = csv.reader(file)
             for cells in reader:
-                yield start, [unprotect_formula(c).strip() for c in cells[:MAX_COLUMNS]]
+                yield start, [_clean_cell(unprotect_formula(c)) for c in cells[:MAX_COLUMNS]]
                 # A quoted cell may span lines; the next row starts after this one ends.
                 start = reader.line_num + 1
     except UnicodeDecodeError:
@@ -161,7 +162,13 @@ def _cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # Excel keeps every number as a float: group 3 arrives as 3.0
-    return str(value).strip()
+    return _clean_cell(str(value))
+
+
+def _clean_cell(text: str) -> str:
+    # Cleaned as they are read, so headings, blank rows and the comparison with what is stored
+    # see the same text the database will keep (bot/clean_text.py).
+    return clean(text, multiline=True).strip()
 
 
 def protect_formula(text: str) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
+from bot.clean_text import clean
 from bot.dates import DateError, format_long, parse_date
 from bot.people import PersonKey, ensure_person
 from bot.plan_file import ImportFileError, file_name, plan_rows, quote
@@ -30,6 +31,8 @@ from storage.database import Database
 from storage.models import Action, Area, Person, WorkingGroup
 
 REQUIRED = ("ref", "title", "working_group", "owner", "due")
+# Columns whose text may run over several lines; every other column is one line.
+MULTILINE = ("description", "success_measures")
 OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
 # Other headings people use for the same columns; our own export writes "areas".
 ALIASES = {"areas": "area", "duedate": "due", "startdate": "start"}
@@ -236,6 +239,8 @@ class _RowParser:
         return row
 
     def _cell(self, column: str, text: str) -> Any:
+        if column not in MULTILINE:
+            text = clean(text, multiline=False).strip()
         if not text:
             if column in REQUIRED:
                 raise _CellError(f"the {_WHAT.get(column, column)} is missing.")

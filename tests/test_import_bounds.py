@@ -1,4 +1,4 @@
-"""`sendbot import` refuses a file over its bounds in one line, within seconds, writing nothing.
+"""`sendbot import` refuses a file over its bounds in one line, writing nothing.
 
 Each file here is built to cost the importer time or memory (issue 10, item 5): a zip bomb, a
 part that lies about its size, too many rows. Each runs as an operator would run it, in a
@@ -10,7 +10,6 @@ import random
 import struct
 import subprocess
 import sys
-import time
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -38,8 +37,9 @@ from tests.support.cli import clean_env
 HEADER = ["ref", "title", "working_group", "owner", "due"]
 ROW = ["1.1", "Joint needs assessment", "1", "U012AB3CD", "31/03/2020"]
 SHEET = "xl/worksheets/sheet1.xml"
-SECONDS = 5  # “within seconds”: the slowest refusal below takes about 2 s, most of it start-up
-PEAK_MB = 150  # the bot's command line alone peaks at about 90 MB
+# A refusal that unpacked or parsed what it refused would show here; the bot's command line alone
+# peaks at about 90 MB. How fast refusals are is measured in bench/import_bounds.py, not here.
+PEAK_MB = 150
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,6 @@ class Run:
     returncode: int
     stdout: str
     stderr: str
-    seconds: float
     peak_mb: float
 
 
@@ -69,9 +68,8 @@ runpy.run_module("sendbot", run_name="__main__", alter_sys=True)
 
 
 def import_file(path: Path, env: dict[str, str], timeout: float = 120) -> Run:
-    """`sendbot import PATH` in a process of its own, with its time and peak memory."""
+    """`sendbot import PATH` in a process of its own, with its peak memory."""
     peak = path.parent / "peak.txt"
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", MEASURED, "import", str(path)],
         cwd=path.parent,
@@ -80,9 +78,8 @@ def import_file(path: Path, env: dict[str, str], timeout: float = 120) -> Run:
         text=True,
         timeout=timeout,
     )
-    seconds = time.monotonic() - started
     peak_mb = int(peak.read_text()) / 1024
-    return Run(done.returncode, done.stdout, done.stderr, seconds, peak_mb)
+    return Run(done.returncode, done.stdout, done.stderr, peak_mb)
 
 
 @pytest.fixture
@@ -95,13 +92,12 @@ def env(database_url: str, standin) -> dict[str, str]:
 
 
 def assert_refused(run: Run, message: str, database_url: str) -> None:
-    """One line on stderr starting with `message`, quickly and in little memory; nothing
-    written."""
+    """One line on stderr starting with `message`, in little memory; nothing written."""
     assert run.returncode == 1, run.stderr
     assert run.stdout == ""
     assert run.stderr.splitlines() == [run.stderr.strip()], run.stderr
     assert run.stderr.startswith(f"sendbot import: {message}"), run.stderr
-    assert run.seconds < SECONDS and run.peak_mb < PEAK_MB, (run.seconds, run.peak_mb)
+    assert run.peak_mb < PEAK_MB, run.peak_mb
     assert written(database_url) == (0, 0)
 
 
@@ -215,7 +211,7 @@ def test_a_part_is_unpacked_no_further_than_the_size_it_declares(tmp_path, env, 
     # Unpacking one byte more than declared would fail the checksum: the file would be refused.
     assert run.returncode == 0, run.stderr
     assert "Created 1 action: 1.1" in run.stdout
-    assert run.seconds < SECONDS and run.peak_mb < PEAK_MB, (run.seconds, run.peak_mb)
+    assert run.peak_mb < PEAK_MB, run.peak_mb
 
 
 def test_parts_packed_as_no_spreadsheet_program_packs_them_are_refused(tmp_path, env, database_url):
@@ -385,9 +381,10 @@ def test_blank_rows_count_towards_a_bound_too(tmp_path, env, database_url):
     )
 
 
-def test_rows_reaching_the_last_column_are_read_only_as_wide_as_a_plan(tmp_path, env):
+def test_rows_reaching_the_last_column_still_import(tmp_path, env):
     # A formatted cell in column XFD on each of 200,000 rows: openpyxl would build 16,384 cells
-    # for each row (about 14 s here); read MAX_COLUMNS wide, the import takes about 3 s.
+    # for each row (about 14 s here); read MAX_COLUMNS wide, the import takes about 3 s
+    # (bench/import_bounds.py measures time; this checks the plan still comes in).
     parts = workbook_parts([HEADER, ROW])
     wide = b"".join(b'<row r="%d"><c r="XFD%d" s="0"/></row>' % (n, n) for n in range(3, 200_003))
     parts[SHEET] = with_rows(parts[SHEET], wide)
@@ -396,4 +393,3 @@ def test_rows_reaching_the_last_column_are_read_only_as_wide_as_a_plan(tmp_path,
     run = import_file(write_parts(tmp_path / "plan.xlsx", parts), env)
 
     assert run.returncode == 0 and "Created 1 action: 1.1" in run.stdout, run.stderr
-    assert run.seconds < 8, run.seconds

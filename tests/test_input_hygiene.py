@@ -427,3 +427,7 @@ def test_an_import_with_control_and_invisible_characters_keeps_clean_text(
     finally:
         db.dispose()
     assert tuple(row) == ("Joint needs assessment", "Data late\nChasing it")
+    # The importer compares cleaned cells with what is stored: the same file again changes nothing.
+    again = sendbot("import", str(plan), cwd=tmp_path, **env)
+    assert again.returncode == 0, again.stderr
+    assert "Updated" not in again.stdout and "Unchanged: 1 action" in again.stdout, again.stdout
