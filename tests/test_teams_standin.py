@@ -725,3 +725,67 @@ def test_sender_signs_for_the_activitys_service_url(
     assert sender.post(activity, authorization="").status == 401
     assert sender.post(activity, service_url=teams.service_url_for("emea")).status == 401
     assert urllib.request.urlopen(teams.keys_url).status == 200
+
+
+# -- a real SDK App, in-process, against the stand-in ------------------------------------------
+
+
+class _NoServer:
+    """An HttpServerAdapter that only keeps the route the App registers (no uvicorn)."""
+
+    def __init__(self) -> None:
+        self.handlers: dict = {}
+
+    def register_route(self, method: str, path: str, handler: Any) -> None:
+        self.handlers[(method, path)] = handler
+
+    def serve_static(self, path: str, directory: str) -> None:
+        raise NotImplementedError
+
+    async def start(self, port: int) -> None:
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        pass
+
+
+def test_sdk_app_authenticates_activities_and_replies_through_the_stand_in(
+    teams: TeamsStandIn,
+) -> None:
+    from microsoft_teams.api import MessageActivity
+    from microsoft_teams.apps import ActivityContext, App
+
+    def token(scope: str, tenant_id: str | None) -> str:
+        # What the door does for TEAMS_AUTHORITY_URL: client credentials at the token endpoint.
+        return get_token(teams).json()["access_token"]
+
+    app = App(
+        client_id=APP_ID,
+        token=token,
+        tenant_id=TENANT_ID,
+        cloud=teams.cloud_environment(),
+        service_url=teams.service_url,
+        http_server_adapter=_NoServer(),
+        dangerously_allow_unauthenticated_requests=False,
+    )
+
+    @app.on_message
+    async def echo(ctx: ActivityContext[MessageActivity]) -> None:
+        await ctx.send(f"echo: {ctx.activity.text}")
+
+    activity = teams.activities.message(sam(teams), "help")
+
+    async def deliver(authorization: str) -> int:
+        request = {"body": activity, "headers": {"authorization": authorization}}
+        return (await app.server.handle_request(request))["status"]
+
+    async def scenario() -> list[int]:
+        await app.initialize()
+        good = f"Bearer {teams.mint_token()}"
+        forged = f"Bearer {teams.mint_token(foreign_key=True)}"
+        return [await deliver(good), await deliver(forged)]
+
+    assert asyncio.run(scenario()) == [200, 401]
+    (reply,) = teams.sent_to(activity["conversation"]["id"])
+    assert reply["text"] == "echo: help"
+    assert teams.tokens_issued >= 1
