@@ -2,6 +2,7 @@
 
 import contextlib
 import threading
+import time
 
 from waitress import wasyncore
 
@@ -41,3 +42,34 @@ class LocalBot(BackgroundServer):
         self.runtime = runtime
         self.app = build_app(context(runtime))
         super().__init__(wsgi_app(self.app, runtime.db, runtime.settings.signing_secret or ""))
+
+
+class BackgroundAsgiServer:
+    """An ASGI application under uvicorn on 127.0.0.1, in a daemon thread (the Teams door)."""
+
+    def __init__(self, application) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(
+            application, host="127.0.0.1", port=0, log_level="warning", lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        (sock,) = [s for server in self.server.servers for s in server.sockets]
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the Teams door did not start")
+            time.sleep(0.01)  # start-up, not a clock: uvicorn says when it listens
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)

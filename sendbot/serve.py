@@ -1,4 +1,5 @@
-"""`sendbot serve`: HTTP under waitress, or Socket Mode when an app token is set."""
+"""`sendbot serve`: HTTP under waitress, or Socket Mode when an app token is set; with the Teams
+settings, one ASGI server for Teams and Slack (sendbot/serve_teams.py)."""
 
 import logging
 import time
@@ -29,6 +30,10 @@ def serve(runtime: Runtime, host: str | None = None) -> None:
     host = host or runtime.settings.host
     runtime.settings.require_serving()
     ctx = context(runtime)
+    if runtime.settings.teams is not None:
+        from sendbot.serve_teams import serve_with_teams
+
+        return serve_with_teams(runtime, host, ctx)
     app = build_app(ctx)
     if runtime.settings.socket_mode:
         handler = socket_mode_handler(app, runtime.settings.app_token)

@@ -18,9 +18,27 @@ from bot.errors import ConfigError
 from sendbot.identities import RULES
 
 DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_TEAMS_OPENID_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+DEFAULT_TEAMS_AUTHORITY_URL = "https://login.microsoftonline.com"
+# Microsoft Entra application and tenant ids are GUIDs.
+GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 DEFAULT_HOST = "0.0.0.0"  # every interface: what a platform's router expects
 # One label of a host name (RFC 1123): letters, digits and inner hyphens, at most 63 of them.
 HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)", re.ASCII)
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The Azure Bot's identity, and where Microsoft publishes keys and issues tokens (SPEC §9)."""
+
+    app_id: str
+    app_password: str
+    tenant_id: str
+    openid_url: str = DEFAULT_TEAMS_OPENID_URL
+    authority_url: str = DEFAULT_TEAMS_AUTHORITY_URL
+
+    def __repr__(self) -> str:  # the password never reaches a log through repr()
+        return f"TeamsSettings(app_id={self.app_id!r}, tenant_id={self.tenant_id!r})"
 
 
 @dataclass(frozen=True)
@@ -36,13 +54,17 @@ class Settings:
     admins: frozenset[str] = frozenset()
     board_channel: str | None = None
     timezone: ZoneInfo = ZoneInfo("Europe/London")
+    teams: TeamsSettings | None = None
 
     @property
     def socket_mode(self) -> bool:
         return self.app_token is not None
 
     def require_serving(self) -> None:
-        """The tokens needed to talk to Slack: checked only by commands that do."""
+        """The tokens needed to talk to Slack: checked only by commands that do. With the Teams
+        settings alone, the bot serves Teams only."""
+        if self.teams is not None and not (self.bot_token or self.app_token):
+            return
         if not self.bot_token:
             raise ConfigError("SLACK_BOT_TOKEN is missing: set it to the bot token (xoxb-…).")
         if not self.socket_mode and not self.signing_secret:
@@ -79,6 +101,7 @@ def load_settings(
         admins=get.admins(),
         board_channel=get.channel("BOARD_CHANNEL"),
         timezone=get.timezone(),
+        teams=get.teams(),
     )
 
 
@@ -111,6 +134,42 @@ class _Reader:
                 "or ::1)."
             )
         return value if value.endswith("/") else value + "/"
+
+    def teams(self) -> TeamsSettings | None:
+        """None when no Teams setting is given; all three of the bot's own, or start-up stops."""
+        names = ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID")
+        given = {name: self.optional(name) for name in names}
+        if not any(given.values()):
+            return None
+        for name, value in given.items():
+            if value is None:
+                raise ConfigError(
+                    f"{name} is missing: the Teams door needs TEAMS_APP_ID, TEAMS_APP_PASSWORD "
+                    "and TEAMS_TENANT_ID (from the Azure Bot's configuration)."
+                )
+        for name in ("TEAMS_APP_ID", "TEAMS_TENANT_ID"):
+            if not GUID.fullmatch(given[name] or ""):
+                raise ConfigError(
+                    f"{name} is malformed: it should be a GUID like "
+                    "00000000-0000-0000-0000-000000000000."
+                )
+        openid = self.secure_url("TEAMS_OPENID_URL", DEFAULT_TEAMS_OPENID_URL)
+        if not openid.endswith("/openidconfiguration"):
+            raise ConfigError(
+                "TEAMS_OPENID_URL is malformed: it should end /openidconfiguration "
+                f"(like {DEFAULT_TEAMS_OPENID_URL}); the signing keys are read beside it."
+            )
+        return TeamsSettings(
+            app_id=given["TEAMS_APP_ID"] or "",
+            app_password=given["TEAMS_APP_PASSWORD"] or "",
+            tenant_id=given["TEAMS_TENANT_ID"] or "",
+            openid_url=openid,
+            authority_url=self.secure_url("TEAMS_AUTHORITY_URL", DEFAULT_TEAMS_AUTHORITY_URL),
+        )
+
+    def secure_url(self, name: str, default: str) -> str:
+        """Like base_url (https://, or http:// to this computer only), kept exactly as given."""
+        return self.base_url(name, default).rstrip("/")
 
     def host(self) -> str:
         value = self.optional("HOST") or DEFAULT_HOST

@@ -1,0 +1,64 @@
+"""Wire the Teams door: an ASGI application with `POST /api/messages` and `GET /healthz`."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import date
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bot.people import People
+from handlers.teams.connector import BotToken, Connector
+from handlers.teams.http_door import Activity, TeamsHttpDoor
+from handlers.teams.inbound_auth import InboundAuth
+from handlers.teams.messages import TeamsMessages
+from sendbot.settings import TeamsSettings
+from storage.database import Database
+from storage.seen_requests import SeenRequests
+
+log = logging.getLogger(__name__)
+MESSAGES_PATH = "/api/messages"
+
+
+class TeamsBot:
+    """What the bot does with each kind of activity; kinds it does not handle are acknowledged."""
+
+    def __init__(self, messages: TeamsMessages, connector: Connector) -> None:
+        self.messages = messages
+        self.connector = connector
+
+    async def __call__(self, activity: Activity) -> tuple[int, dict | None]:
+        if activity.get("type") == "message" and activity.get("text"):
+            card = await self.messages.answer(activity)
+            try:
+                await self.connector.reply(activity, card)
+            except Exception:
+                log.exception("could not deliver a reply on Teams")
+        return 200, None
+
+
+def teams_asgi(
+    teams: TeamsSettings,
+    db: Database,
+    people: People,
+    services: dict[str, object],
+    today: Callable[[], date],
+) -> Starlette:
+    messages = TeamsMessages(people, services, today)
+    bot = TeamsBot(messages, Connector(BotToken(teams)))
+    door = TeamsHttpDoor(InboundAuth(teams.app_id, teams.openid_url), SeenRequests(db), bot)
+
+    async def health(request: Request) -> JSONResponse:
+        healthy = await asyncio.to_thread(db.ping)
+        body = {"ok": healthy, "database": "ok" if healthy else "unreachable"}
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    return Starlette(
+        routes=[
+            Route(MESSAGES_PATH, door.answer, methods=["POST"]),
+            Route("/healthz", health, methods=["GET"]),
+        ]
+    )

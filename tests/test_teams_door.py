@@ -1,0 +1,201 @@
+"""The Teams door through `POST /api/messages`, as the Bot Framework calls it: real tokens signed
+by the stand-in's key and checked by the Teams SDK's validator, replies through the stand-in's
+Bot Connector, and the same hardening as the Slack door (issue 10)."""
+
+import json
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from handlers.teams.app import teams_asgi
+from sendbot.local_server import BackgroundAsgiServer
+from sendbot.runtime import Runtime
+from sendbot.settings import TeamsSettings
+from teams_standin.keys import BAD_TOKEN_KNOBS, NO_EXP_KNOBS
+from teams_standin.sender import TeamsSender
+from teams_standin.server import TeamsStandIn
+from tests.support import plan_state
+
+pytestmark = pytest.mark.usefixtures("plan")
+
+CARD_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "adaptive-card-1.5.json"
+
+
+@pytest.fixture(scope="module")
+def teams() -> Iterator[TeamsStandIn]:
+    with TeamsStandIn() as standin:
+        yield standin
+
+
+@pytest.fixture
+def door(teams: TeamsStandIn, runtime: Runtime) -> Iterator[BackgroundAsgiServer]:
+    teams.reset()
+    settings = TeamsSettings(
+        app_id=teams.app_id,
+        app_password=teams.app_password,
+        tenant_id=teams.tenant_id,
+        openid_url=teams.openid_url,
+        authority_url=teams.url,
+    )
+    services = {
+        "action": runtime.actions,
+        "risk": runtime.risks,
+        "summary": runtime.summaries,
+        "deadline": runtime.deadlines,
+    }
+    application = teams_asgi(settings, runtime.db, runtime.people, services, runtime.actions.today)
+    with BackgroundAsgiServer(application) as server:
+        yield server
+
+
+@pytest.fixture
+def sender(door: BackgroundAsgiServer, teams: TeamsStandIn) -> TeamsSender:
+    return TeamsSender(door.url, teams)
+
+
+@pytest.fixture
+def sam(teams: TeamsStandIn):
+    found = teams.directory.find_member("sam.smith@council.example")
+    return found or teams.add_member("Sam Smith", "sam.smith@council.example")
+
+
+def reply_in(teams: TeamsStandIn, conversation_id: str) -> dict:
+    """The card the bot posted in the conversation."""
+    teams.wait_for("send", predicate=lambda call: call.conversation_id == conversation_id)
+    (activity,) = teams.sent_to(conversation_id)
+    (attachment,) = activity["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    jsonschema.Draft6Validator(json.loads(CARD_SCHEMA.read_text())).validate(card)
+    return card
+
+
+def card_text(card: dict) -> str:
+    return json.dumps(card, ensure_ascii=False)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["action list", "/action list", "Action   list"])
+def test_a_command_in_the_personal_chat_is_answered_with_a_card(teams, sender, sam, typed):
+    activity = teams.activities.message(sam, typed)
+    assert sender.post(activity).status == 200
+    text = card_text(reply_in(teams, activity["conversation"]["id"]))
+    assert "1.1" in text and "Joint strategic needs assessment for SEND" in text
+
+
+def test_a_command_with_an_at_mention_in_a_channel_is_answered_in_its_thread(teams, sender, sam):
+    team = teams.add_team("SEND Improvement Board")
+    activity = teams.activities.channel_message(sam, team, "help")
+    assert sender.post(activity).status == 200
+    conversation = activity["conversation"]["id"]
+    teams.wait_for("send", predicate=lambda call: call.conversation_id == conversation)
+    (posted,) = teams.sent_to(conversation)
+    assert posted["replyToId"] == activity["id"]
+    assert "action mine" in card_text(posted["attachments"][0]["content"])
+
+
+def test_bad_input_is_answered_with_the_reason_and_the_usage(teams, sender, sam, runtime):
+    before = plan_state.snapshot(runtime)
+    activity = teams.activities.message(sam, "action show 99.9")
+    sender.post(activity)
+    text = card_text(reply_in(teams, activity["conversation"]["id"]))
+    assert "99.9" in text
+    assert plan_state.snapshot(runtime) == before
+
+
+def test_words_it_does_not_know_get_a_pointer_to_help(teams, sender, sam):
+    activity = teams.activities.message(sam, "hello there")
+    sender.post(activity)
+    assert "help" in card_text(reply_in(teams, activity["conversation"]["id"]))
+
+
+def test_people_are_kept_by_their_microsoft_account(teams, sender, sam, runtime):
+    activity = teams.activities.message(sam, "action mine")
+    sender.post(activity)
+    reply_in(teams, activity["conversation"]["id"])
+    person = runtime.people.by_account("teams", sam.aad_object_id, lambda: None)
+    assert person is not None and person.name == "Sam Smith"
+
+
+# --- authenticity ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "knobs", [*BAD_TOKEN_KNOBS.values(), NO_EXP_KNOBS], ids=[*BAD_TOKEN_KNOBS, "no_exp"]
+)
+def test_a_forged_expired_or_misdirected_token_gets_401_and_changes_nothing(
+    teams, sender, sam, runtime, knobs
+):
+    before = plan_state.snapshot(runtime)
+    activity = teams.activities.message(sam, "action mine")
+    assert sender.post(activity, **knobs).status == 401
+    assert plan_state.snapshot(runtime) == before
+    assert teams.calls_to("send") == []
+    assert runtime.people.by_account("teams", sam.aad_object_id, lambda: None) is None
+
+
+@pytest.mark.parametrize(
+    "authorization", ["", "Bearer", "Basic dXNlcjpwYXNz", "Bearer not-a-jwt", "Bearer a.b.c"]
+)
+def test_a_missing_or_malformed_authorization_gets_401(teams, sender, sam, authorization):
+    answer = sender.post(teams.activities.message(sam, "action mine"), authorization=authorization)
+    assert answer.status == 401
+    assert teams.calls_to("send") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[1, 2, 3]", b'{"type": "message"}', b"[" * 100_000 + b"]" * 100_000],
+    ids=["not JSON", "a list", "no serviceUrl", "deep nesting"],
+)
+def test_a_signed_request_that_is_not_an_activity_gets_400(teams, sender, body):
+    answer = sender.post(raw_body=body, service_url=teams.service_url)
+    assert answer.status == 400
+    assert "Traceback" not in answer.body
+
+
+def test_an_unsigned_malformed_body_gets_401_not_500(teams, sender):
+    answer = sender.post(raw_body=b"{not json", authorization="")
+    assert answer.status == 401
+
+
+def test_a_body_over_a_megabyte_is_refused_with_413_before_it_is_read(teams, door, sam):
+    token = teams.mint_token(service_url=teams.service_url)
+    port = int(door.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        # Only the headers: a door that meant to read the body would wait here for it.
+        sock.sendall(
+            b"POST /api/messages HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
+            b"Authorization: Bearer " + token.encode() + b"\r\n"
+            b"Content-Length: 1073741824\r\n\r\n"
+        )
+        reply = sock.recv(4096).decode()
+    assert reply.startswith("HTTP/1.1 413")
+    assert teams.calls_to("send") == []
+
+
+def test_a_chunked_body_over_a_megabyte_is_refused_with_413(teams, sender, sam):
+    activity = teams.activities.message(sam, "action note 1.1 " + "x" * (1024 * 1024))
+    answer = sender.post(activity, extra_headers={"Transfer-Encoding": "chunked"})
+    assert answer.status == 413
+
+
+def test_a_replayed_activity_is_answered_once(teams, sender, sam):
+    activity = teams.activities.message(sam, "action list")
+    token = teams.mint_token(service_url=activity["serviceUrl"])
+    assert [sender.post(activity, token=token).status for _ in range(3)] == [200, 200, 200]
+    conversation = activity["conversation"]["id"]
+    teams.wait_for("send", predicate=lambda call: call.conversation_id == conversation)
+    assert len(teams.sent_to(conversation)) == 1
+
+
+def test_healthz_answers_on_the_teams_door(door):
+    import urllib.request
+
+    with urllib.request.urlopen(door.url + "/healthz", timeout=5) as response:
+        assert json.loads(response.read()) == {"ok": True, "database": "ok"}
