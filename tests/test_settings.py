@@ -247,3 +247,63 @@ def test_risk_bands_that_miss_or_overlap_a_possible_score_are_refused(ranges, me
     with pytest.raises(ConfigError) as caught:
         parse_board(_bands(*ranges))
     assert message in str(caught.value)
+
+
+TEAMS = {
+    "TEAMS_APP_ID": "11111111-2222-3333-4444-555555555555",
+    "TEAMS_APP_PASSWORD": "not-a-real-secret",
+    "TEAMS_TENANT_ID": "66666666-7777-8888-9999-000000000000",
+}
+
+
+def test_teams_settings_default_to_microsoft_and_serve_without_slack():
+    settings = load_settings(TEAMS, env_file=None)
+    assert settings.teams is not None
+    assert settings.teams.openid_url == (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
+    assert settings.teams.authority_url == "https://login.microsoftonline.com"
+    settings.require_serving()  # Teams alone needs no Slack token
+    assert "not-a-real-secret" not in repr(settings.teams)
+
+
+def test_no_teams_settings_means_no_teams_door():
+    assert load_settings({}, env_file=None).teams is None
+
+
+@pytest.mark.parametrize(
+    ("changed", "named", "says"),
+    [
+        ({"TEAMS_APP_PASSWORD": ""}, "TEAMS_APP_PASSWORD", "is missing"),
+        ({"TEAMS_TENANT_ID": ""}, "TEAMS_TENANT_ID", "is missing"),
+        ({"TEAMS_APP_ID": "my-bot"}, "TEAMS_APP_ID", "should be a GUID"),
+        ({"TEAMS_TENANT_ID": "council.example"}, "TEAMS_TENANT_ID", "should be a GUID"),
+        (
+            {"TEAMS_OPENID_URL": "http://login.example/v1/.well-known/openidconfiguration"},
+            "TEAMS_OPENID_URL",
+            "must use https://",
+        ),
+        (
+            {"TEAMS_OPENID_URL": "https://login.example/v1/.well-known/keys"},
+            "TEAMS_OPENID_URL",
+            "should end /openidconfiguration",
+        ),
+        ({"TEAMS_AUTHORITY_URL": "login.microsoftonline.com"}, "TEAMS_AUTHORITY_URL", "https://"),
+        ({"TEAMS_AUTHORITY_URL": "http://10.0.0.5"}, "TEAMS_AUTHORITY_URL", "must use https://"),
+    ],
+)
+def test_a_bad_teams_setting_stops_start_up_naming_it(changed, named, says):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({**TEAMS, **changed}, env_file=None)
+    message = str(caught.value)
+    assert message.startswith(named) and says in message and "\n" not in message
+
+
+def test_teams_urls_may_be_plain_http_to_this_computer():
+    local = {
+        "TEAMS_OPENID_URL": "http://127.0.0.1:9000/v1/.well-known/openidconfiguration",
+        "TEAMS_AUTHORITY_URL": "http://localhost:9000/",
+    }
+    settings = load_settings({**TEAMS, **local}, env_file=None)
+    assert settings.teams is not None
+    assert settings.teams.authority_url == "http://localhost:9000"

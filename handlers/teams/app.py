@@ -15,6 +15,7 @@ from handlers.teams.connector import BotToken, Connector
 from handlers.teams.http_door import Activity, TeamsHttpDoor
 from handlers.teams.inbound_auth import InboundAuth
 from handlers.teams.messages import TeamsMessages
+from handlers.teams.people import TeamsPeople
 from sendbot.settings import TeamsSettings
 from storage.database import Database
 from storage.seen_requests import SeenRequests
@@ -47,8 +48,9 @@ def teams_asgi(
     services: dict[str, object],
     today: Callable[[], date],
 ) -> Starlette:
-    messages = TeamsMessages(people, services, today)
-    bot = TeamsBot(messages, Connector(BotToken(teams)))
+    connector = Connector(BotToken(teams))
+    messages = TeamsMessages(TeamsPeople(people, connector), services, today)
+    bot = TeamsBot(messages, connector)
     door = TeamsHttpDoor(InboundAuth(teams.app_id, teams.openid_url), SeenRequests(db), bot)
 
     async def health(request: Request) -> JSONResponse:

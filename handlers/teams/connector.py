@@ -56,6 +56,12 @@ class Connector:
     def client(self, service_url: str) -> ApiClient:
         return ApiClient(service_url, ClientOptions(timeout=TIMEOUT_SECONDS, token=self.token))
 
+    async def member(self, service_url: str, conversation_id: str, member_id: str) -> dict:
+        """What Teams knows of a member of a conversation: name, email, AAD object id."""
+        client = self.client(service_url)
+        found = await client.conversations.get_member_by_id(conversation_id, member_id)
+        return {"name": found.name, "email": found.email, "aadObjectId": found.aad_object_id}
+
     async def reply(self, activity: dict, card: dict) -> None:
         """Answer in the conversation the activity came from, threaded under it."""
         conversation = activity["conversation"]["id"]
