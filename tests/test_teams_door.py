@@ -88,15 +88,47 @@ def test_a_command_in_the_personal_chat_is_answered_with_a_card(teams, sender, s
     assert "1.1" in text and "Joint strategic needs assessment for SEND" in text
 
 
-def test_a_command_with_an_at_mention_in_a_channel_is_answered_in_its_thread(teams, sender, sam):
+def test_a_command_in_a_channel_is_answered_in_the_askers_personal_chat(teams, sender):
     team = teams.add_team("SEND Improvement Board")
-    activity = teams.activities.channel_message(sam, team, "help")
+    lee = teams.add_member("Lee Lead", "lee.lead@council.example", teams=(team,))
+    activity = teams.activities.channel_message(lee, team, "action mine")
     assert sender.post(activity).status == 200
-    conversation = activity["conversation"]["id"]
-    teams.wait_for("send", predicate=lambda call: call.conversation_id == conversation)
-    (posted,) = teams.sent_to(conversation)
-    assert posted["replyToId"] == activity["id"]
-    assert "action mine" in card_text(posted["attachments"][0]["content"])
+    # Teams has no private replies in a channel: the answer goes to Lee's personal chat …
+    personal = teams.personal_conversation(lee)
+    teams.wait_for("send", predicate=lambda call: call.conversation_id == personal)
+    (answer,) = teams.sent_to(personal)
+    assert "Your open actions" in card_text(answer["attachments"][0]["content"])
+    # … and the channel's thread gets one line saying where it went.
+    thread = activity["conversation"]["id"]
+    teams.wait_for("send", predicate=lambda call: call.conversation_id == thread)
+    (pointer,) = teams.sent_to(thread)
+    assert pointer["replyToId"] == activity["id"]
+    assert "personal chat" in card_text(pointer["attachments"][0]["content"])
+
+
+def test_summary_here_from_an_admin_is_posted_for_everyone_in_the_channel(
+    teams, sender, runtime, monkeypatch
+):
+    team = teams.add_team("SEND Improvement Board")
+    chair = teams.add_member("Chris Chair", "chair@council.example", teams=(team,))
+    monkeypatch.setattr(runtime.people, "admins", runtime.people.admins | {"chair@council.example"})
+    activity = teams.activities.channel_message(chair, team, "summary here")
+    assert sender.post(activity).status == 200
+    thread = activity["conversation"]["id"]
+    teams.wait_for("send", predicate=lambda call: call.conversation_id == thread)
+    assert teams.sent_to(teams.personal_conversation(chair)) == []
+
+
+def test_someone_the_bot_cannot_reach_personally_is_told_how_in_the_thread(teams, sender):
+    team = teams.add_team("SEND Improvement Board")
+    # In the channel, but not in the team's roster and without the app: no personal chat.
+    visitor = teams.add_member("Val Visitor", "val@nhs.example", personal=False)
+    activity = teams.activities.channel_message(visitor, team, "action mine")
+    assert sender.post(activity).status == 200
+    thread = activity["conversation"]["id"]
+    teams.wait_for("send", predicate=lambda call: call.conversation_id == thread)
+    (pointer,) = teams.sent_to(thread)
+    assert "Add the SEND bot app" in card_text(pointer["attachments"][0]["content"])
 
 
 def test_bad_input_is_answered_with_the_reason_and_the_usage(teams, sender, sam, runtime):

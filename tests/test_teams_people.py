@@ -58,7 +58,8 @@ def test_a_colleague_mentioned_in_a_channel_command_is_a_person_to_the_core(
         lee, board_team, "action list owner <at>Sam Smith</at>", mentions=[sam_on_both]
     )
     assert sender.post(activity).status == 200
-    text = card_text(reply_in(teams, activity["conversation"]["id"]))
+    # Asked in a channel, answered in Lee's personal chat.
+    text = card_text(reply_in(teams, teams.personal_conversation(lee)))
     assert "5.1" in text
     assert "1.1" not in text  # another owner's action: the filter found Sam
 

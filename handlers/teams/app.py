@@ -11,10 +11,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.people import People
+from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
 from handlers.teams.http_door import Activity, TeamsHttpDoor
 from handlers.teams.inbound_auth import InboundAuth
-from handlers.teams.messages import TeamsMessages
+from handlers.teams.messages import Answer, TeamsMessages
 from handlers.teams.people import TeamsPeople
 from sendbot.settings import TeamsSettings
 from storage.database import Database
@@ -22,6 +23,15 @@ from storage.seen_requests import SeenRequests
 
 log = logging.getLogger(__name__)
 MESSAGES_PATH = "/api/messages"
+SENT_TO_YOU = card([block("I've sent you the answer in our personal chat.", isSubtle=True)])
+CANNOT_REACH_YOU = card(
+    [
+        block(
+            "I could not send you the answer in a personal chat. Add the SEND bot app for "
+            "yourself (Apps, then search for it) and ask again."
+        )
+    ]
+)
 
 
 class TeamsBot:
@@ -33,12 +43,28 @@ class TeamsBot:
 
     async def __call__(self, activity: Activity) -> tuple[int, dict | None]:
         if activity.get("type") == "message" and activity.get("text"):
-            card = await self.messages.answer(activity)
+            answer = await self.messages.answer(activity)
             try:
-                await self.connector.reply(activity, card)
+                await self.deliver(activity, answer)
             except Exception:
                 log.exception("could not deliver a reply on Teams")
         return 200, None
+
+    async def deliver(self, activity: Activity, answer: Answer) -> None:
+        """Teams has no private replies in a channel: what is the asker's own goes to their
+        personal chat, with a one-line pointer in the channel's thread."""
+        in_channel = (activity.get("conversation") or {}).get("conversationType") == "channel"
+        if answer.shared or not in_channel:
+            await self.connector.reply(activity, answer.card)
+            return
+        try:
+            chat = await self.connector.personal_chat(activity)
+            await self.connector.send(activity["serviceUrl"], chat, answer.card)
+        except Exception as error:
+            log.warning("could not open a personal chat on Teams (%s)", type(error).__name__)
+            await self.connector.reply(activity, CANNOT_REACH_YOU)
+            return
+        await self.connector.reply(activity, SENT_TO_YOU)
 
 
 def teams_asgi(

@@ -9,7 +9,7 @@ import asyncio
 import time
 
 import httpx
-from microsoft_teams.api import ApiClient, MessageActivityInput
+from microsoft_teams.api import Account, ApiClient, CreateConversationParams, MessageActivityInput
 from microsoft_teams.common.http import ClientOptions
 
 from handlers.teams.cards import attachment
@@ -61,6 +61,28 @@ class Connector:
         client = self.client(service_url)
         found = await client.conversations.get_member_by_id(conversation_id, member_id)
         return {"name": found.name, "email": found.email, "aadObjectId": found.aad_object_id}
+
+    async def personal_chat(self, activity: dict) -> str:
+        """The id of the asker's personal chat with the bot (Teams makes it once, then returns
+        the same one)."""
+        asker = activity["from"]["id"]
+        tenant = (activity.get("conversation") or {}).get("tenantId") or (
+            (activity.get("channelData") or {}).get("tenant") or {}
+        ).get("id")
+        params = CreateConversationParams(
+            members=[Account(id=asker)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},
+            # Not fields of the SDK's model: passed through as Teams spells them.
+            isGroup=False,
+            bot={"id": activity["recipient"]["id"]},
+        )
+        created = await self.client(activity["serviceUrl"]).conversations.create(params)
+        return created.id
+
+    async def send(self, service_url: str, conversation_id: str, card: dict) -> None:
+        message = MessageActivityInput(attachments=[attachment(card)])
+        await self.client(service_url).conversations.create_activity(conversation_id, message)
 
     async def reply(self, activity: dict, card: dict) -> None:
         """Answer in the conversation the activity came from, threaded under it."""

@@ -11,11 +11,19 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.errors import UserError
 from bot.results import Outcome
+from bot.summary_service import FileReply, ToChannel
 from handlers.teams.cards import block, card, inert, render, words
 from handlers.teams.people import TeamsPeople
 
 log = logging.getLogger(__name__)
 COMMANDS = ("action", "risk", "summary", "deadline")
+
+
+@dataclass(frozen=True)
+class Answer:
+    card: dict
+    # For everyone where it was asked (`summary here`); every other answer is the asker's own.
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,31 +56,36 @@ class TeamsMessages:
         self.services = services
         self.today = today
 
-    async def answer(self, activity: dict) -> dict:
+    async def answer(self, activity: dict) -> Answer:
         return await asyncio.to_thread(self._answer, activity)
 
-    def _answer(self, activity: dict) -> dict:
+    def _answer(self, activity: dict) -> Answer:
         typed_text = str(activity.get("text") or "")
         try:
             typed = typed_command(self.people.decode(activity))
             if typed is None:
-                return NOT_A_COMMAND
+                return Answer(NOT_A_COMMAND)
             actor = self.people.actor(activity)
             outcome = self.services[typed.command].handle(actor, typed.rest)
             result = outcome.result if isinstance(outcome, Outcome) else outcome
+            shared = isinstance(result, ToChannel)
+            if shared:
+                result = result.result
+            if isinstance(result, FileReply):
+                return Answer(FILES_NOT_YET)
             shown = render(result, self.today())
             if shown is None:
-                return card([block("That answer cannot be shown in Teams yet; ask in Slack.")])
-            return shown
+                return Answer(card([block("That answer cannot be shown in Teams yet.")]), shared)
+            return Answer(shown, shared)
         except UserError as error:
-            return _user_error(error)
+            return Answer(_user_error(error))
         except (OperationalError, DBAPIError):
             log.error("database unreachable answering a Teams message")
-            return UNREACHABLE_DATABASE
+            return Answer(UNREACHABLE_DATABASE)
         except Exception:
             error_id = uuid.uuid4().hex[:8]
             log.exception("unexpected error %s answering a Teams message", error_id)
-            return card(
+            apology = card(
                 [
                     block(
                         "Sorry — something went wrong on our side and nothing was changed. If it "
@@ -81,6 +94,7 @@ class TeamsMessages:
                     block(inert(f"You typed: {typed_text}"), isSubtle=True),
                 ]
             )
+            return Answer(apology)
 
 
 NOT_A_COMMAND = card(
@@ -88,6 +102,14 @@ NOT_A_COMMAND = card(
         block(
             "I did not recognise that. Type **help** to see what I can do, or start with action, "
             "risk, summary or deadline."
+        )
+    ]
+)
+FILES_NOT_YET = card(
+    [
+        block(
+            "The export and the chart cannot be sent on Teams yet. Ask for them in Slack, or ask "
+            "the bot's operator to run sendbot export."
         )
     ]
 )
