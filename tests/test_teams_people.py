@@ -69,3 +69,17 @@ def test_a_name_typed_without_a_mention_is_not_guessed(teams, sender, sam_on_bot
     sender.post(activity)
     text = card_text(reply_in(teams, activity["conversation"]["id"]))
     assert "5.1" not in text
+
+
+def test_the_app_says_hello_with_your_actions_when_it_is_added(teams, sender, sam_on_both):  # noqa: F811
+    activity = teams.activities.installation_update(sam_on_both, action="add")
+    assert sender.post(activity).status == 200
+    text = card_text(reply_in(teams, activity["conversation"]["id"]))
+    assert "Hello Sam Smith" in text and "5.1" in text
+
+
+def test_home_shows_your_actions_again(teams, sender, sam_on_both):  # noqa: F811
+    activity = teams.activities.message(sam_on_both, "home")
+    assert sender.post(activity).status == 200
+    text = card_text(reply_in(teams, activity["conversation"]["id"]))
+    assert "5.1" in text and "home shows this again" in text

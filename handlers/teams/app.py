@@ -42,12 +42,15 @@ class TeamsBot:
         self.connector = connector
 
     async def __call__(self, activity: Activity) -> tuple[int, dict | None]:
-        if activity.get("type") == "message" and activity.get("text"):
-            answer = await self.messages.answer(activity)
-            try:
-                await self.deliver(activity, answer)
-            except Exception:
-                log.exception("could not deliver a reply on Teams")
+        kind = activity.get("type")
+        try:
+            if kind == "message" and activity.get("text"):
+                await self.deliver(activity, await self.messages.answer(activity))
+            elif kind == "installationUpdate" and str(activity.get("action", "")).startswith("add"):
+                # add, or add-upgrade when a new version is installed over the old one.
+                await self.connector.reply(activity, await self.messages.welcome(activity))
+        except Exception:
+            log.exception("could not deliver a reply on Teams")
         return 200, None
 
     async def deliver(self, activity: Activity, answer: Answer) -> None:

@@ -9,7 +9,9 @@ from datetime import date
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot import action_commands as cmd
 from bot.errors import UserError
+from bot.people import Actor
 from bot.results import Outcome
 from bot.summary_service import FileReply, ToChannel
 from handlers.teams.cards import block, card, inert, render, words
@@ -41,6 +43,8 @@ def typed_command(text: str) -> Typed | None:
     rest = words_typed[1] if len(words_typed) > 1 else ""
     if first == "help":
         return Typed("action", "help")
+    if first == "home":
+        return Typed("home", "")
     if first in COMMANDS:
         return Typed(first, rest)
     return None
@@ -56,6 +60,39 @@ class TeamsMessages:
         self.services = services
         self.today = today
 
+    def home(self, actor: Actor, greeting: str | None = None) -> dict:
+        """Teams' App Home: your actions, your risks, the next deadlines; admins see the board."""
+        today = self.today()
+        parts = [
+            self.services["action"].execute(actor, cmd.Mine()).result,
+            self.services["risk"].owned_by(actor),
+            self.services["deadline"].upcoming(limit=5),
+        ]
+        if actor.is_admin:
+            parts.append(self.services["summary"].overview())
+        body = [block(inert(greeting), weight="Bolder")] if greeting else []
+        for part in parts:
+            shown = render(part, today)
+            if shown is not None:
+                body.extend(shown["body"])
+        body.append(
+            block("Type action help, risk help or summary for more; home shows this again.")
+        )
+        return card(body)
+
+    async def welcome(self, activity: dict) -> dict:
+        """The card the app says hello with when it is added for someone."""
+
+        def greet() -> dict:
+            actor = self.people.actor(activity)
+            hello = (
+                f"Hello {actor.person.shown}. I keep the SEND improvement plan: your actions, "
+                "reminders before they are due, and the updates you send me here."
+            )
+            return self.home(actor, hello)
+
+        return await asyncio.to_thread(greet)
+
     async def answer(self, activity: dict) -> Answer:
         return await asyncio.to_thread(self._answer, activity)
 
@@ -66,6 +103,8 @@ class TeamsMessages:
             if typed is None:
                 return Answer(NOT_A_COMMAND)
             actor = self.people.actor(activity)
+            if typed.command == "home":
+                return Answer(self.home(actor))
             outcome = self.services[typed.command].handle(actor, typed.rest)
             result = outcome.result if isinstance(outcome, Outcome) else outcome
             shared = isinstance(result, ToChannel)
