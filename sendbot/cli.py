@@ -4,6 +4,7 @@ import argparse
 import errno
 import logging
 import os
+import re
 import signal
 import socket
 import sys
@@ -42,6 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--at", type=_moment, help="start the clock as if it were this time (a rehearsal)"
     )
     clock.add_argument("--every", type=float, help="minutes between sweeps (default from board)")
+    package = commands.add_parser(
+        "teams-package", help="build the Teams app package (manifest and icons) to upload"
+    )
+    package.add_argument("file", type=Path, help="where to write the .zip")
+    package.add_argument("--publisher", required=True, help="who publishes it, e.g. the council")
+    package.add_argument("--website", required=True, type=_https_url, help="its website")
+    package.add_argument("--privacy", type=_https_url, help="its privacy notice (default: website)")
+    package.add_argument("--terms", type=_https_url, help="terms of use (default: website)")
+    package.add_argument("--version", default="1.0.0", type=_semver, help="the app's version")
     demo = commands.add_parser("demo", help="play the bot end to end with no Slack account")
     demo.add_argument("--keep", type=Path, help="keep the demo database and files in this folder")
     return parser
@@ -214,6 +224,44 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _teams_package(settings: Settings, args: argparse.Namespace) -> int:
+    from sendbot.teams_package import Publisher, package
+
+    if settings.teams is None:
+        raise ConfigError(
+            "TEAMS_APP_ID is missing: the package names the Azure Bot it talks to "
+            "(set TEAMS_APP_ID, TEAMS_APP_PASSWORD and TEAMS_TENANT_ID)."
+        )
+    publisher = Publisher(
+        name=args.publisher,
+        website=args.website,
+        privacy=args.privacy or args.website,
+        terms=args.terms or args.website,
+    )
+    try:
+        args.file.write_bytes(package(settings.teams.app_id, publisher, args.version))
+    except OSError as error:
+        print(f"sendbot teams-package: can't write {args.file}: {error.strerror}.", file=sys.stderr)
+        return 1
+    print(
+        f"Wrote {args.file}. Upload it in the Teams admin centre (Manage apps › Upload new app), "
+        "then add the app to the board's team and for each owner."
+    )
+    return 0
+
+
+def _https_url(text: str) -> str:
+    if not re.fullmatch(r"https://[^\s/]+(/\S*)?", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a web address starting https://")
+    return text
+
+
+def _semver(text: str) -> str:
+    if not re.fullmatch(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a version like 1.0.0")
+    return text
+
+
 def _moment(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -276,4 +324,5 @@ _COMMANDS = {
     "export": _export,
     "remind": _remind,
     "clock": _clock,
+    "teams-package": _teams_package,
 }
