@@ -136,6 +136,33 @@ class People:
         session.flush()
         return person
 
+    def keep_reach(self, platform: str, account_id: str, reach: str) -> None:
+        """Remember what the platform needs to message this account later (a conversation
+        reference, say): the door's own words, stored as given. Written only when it changes."""
+        with self.db.session() as session:
+            account = _account(session, platform, account_id)
+            if account is not None and account.reach != reach:
+                account.reach = reach
+
+    def reach(self, person_id: int, platform: str) -> str | None:
+        """What a door stored to reach this person on its platform, if anything."""
+        with self.db.session() as session:
+            return session.scalar(
+                select(ChatAccount.reach).where(
+                    ChatAccount.person_id == person_id, ChatAccount.platform == platform
+                )
+            )
+
+    def latest_reach(self, platform: str) -> str | None:
+        """The reach stored most recently on a platform: where a door last heard from it."""
+        with self.db.session() as session:
+            return session.scalar(
+                select(ChatAccount.reach)
+                .where(ChatAccount.platform == platform, ChatAccount.reach.is_not(None))
+                .order_by(ChatAccount.seen_at.desc(), ChatAccount.id.desc())
+                .limit(1)
+            )
+
     def refs(self, ids: Iterable[int]) -> dict[int, PersonRef]:
         with self.db.session() as session:
             return refs(session, ids)

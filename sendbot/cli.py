@@ -283,15 +283,31 @@ def _sweep(settings: Settings, at: datetime | None):
 
 
 def _sender(settings: Settings, runtime):
-    from handlers.slack.app import web_client
-    from handlers.slack.delivery import SlackDelivery
+    """Slack's delivery, Teams', or both behind one that picks per person and channel."""
+    from sendbot.delivery_routing import RoutingDelivery
 
-    return SlackDelivery(web_client(settings.bot_token, settings.api_url), runtime.clock.today)
+    doors = {}
+    if settings.bot_token:
+        from handlers.slack.app import web_client
+        from handlers.slack.delivery import SlackDelivery
+
+        client = web_client(settings.bot_token, settings.api_url)
+        doors["slack"] = SlackDelivery(client, runtime.clock.today)
+    if settings.teams is not None:
+        from handlers.teams.connector import BotToken, Connector
+        from handlers.teams.delivery import TeamsDelivery
+
+        connector = Connector(BotToken(settings.teams))
+        doors["teams"] = TeamsDelivery(connector, runtime.people, runtime.clock.today)
+    return RoutingDelivery(doors)
 
 
 def _require_token(settings: Settings) -> None:
-    if not settings.bot_token:
-        raise ConfigError("SLACK_BOT_TOKEN is missing: it is needed to send reminders.")
+    if not settings.bot_token and settings.teams is None:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is missing: it is needed to send reminders "
+            "(or set the TEAMS_ settings to send them on Teams)."
+        )
 
 
 def _remind(settings: Settings, args: argparse.Namespace) -> int:

@@ -63,21 +63,32 @@ class Connector:
         return {"name": found.name, "email": found.email, "aadObjectId": found.aad_object_id}
 
     async def personal_chat(self, activity: dict) -> str:
-        """The id of the asker's personal chat with the bot (Teams makes it once, then returns
-        the same one)."""
-        asker = activity["from"]["id"]
+        """The id of the asker's personal chat with the bot."""
         tenant = (activity.get("conversation") or {}).get("tenantId") or (
             (activity.get("channelData") or {}).get("tenant") or {}
         ).get("id")
+        return await self.open_personal_chat(
+            {
+                "serviceUrl": activity["serviceUrl"],
+                "tenantId": tenant,
+                "memberId": activity["from"]["id"],
+                "botId": activity["recipient"]["id"],
+            }
+        )
+
+    async def open_personal_chat(self, reach: dict) -> str:
+        """A member's personal chat with the bot (Teams makes it once, then returns the same
+        one), from what was kept to reach them: service URL, tenant, their id and ours."""
+        tenant = reach.get("tenantId")
         params = CreateConversationParams(
-            members=[Account(id=asker)],
+            members=[Account(id=reach["memberId"])],
             tenant_id=tenant,
             channel_data={"tenant": {"id": tenant}},
             # Not fields of the SDK's model: passed through as Teams spells them.
             isGroup=False,
-            bot={"id": activity["recipient"]["id"]},
+            bot={"id": reach.get("botId")},
         )
-        created = await self.client(activity["serviceUrl"]).conversations.create(params)
+        created = await self.client(reach["serviceUrl"]).conversations.create(params)
         return created.id
 
     async def send(self, service_url: str, conversation_id: str, card: dict) -> None:

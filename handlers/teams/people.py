@@ -7,6 +7,7 @@ member list, so an owner imported by email is the same person on Teams as on Sla
 
 import asyncio
 import html
+import json
 import logging
 import re
 
@@ -41,7 +42,25 @@ class TeamsPeople:
 
         person = self.people.by_account(PLATFORM, aad, profile)
         assert person is not None  # a profile is always given, so a person is always made
+        self._remember_reach(person, aad, activity)
         return self.people.actor(person)
+
+    def _remember_reach(self, person: PersonRef, aad: str, activity: dict) -> None:
+        """Keep what it takes to message this person later: the service URL their tenant is
+        served from, their Teams id, and their personal chat with the bot once we know it."""
+        known = reach_of(self.people.reach(person.id, PLATFORM))
+        conversation = activity.get("conversation") or {}
+        reach = {
+            **known,
+            "serviceUrl": activity.get("serviceUrl"),
+            "tenantId": conversation.get("tenantId") or known.get("tenantId"),
+            "memberId": (activity.get("from") or {}).get("id"),
+            "botId": (activity.get("recipient") or {}).get("id"),
+        }
+        if conversation.get("conversationType") == "personal":
+            reach["conversationId"] = conversation.get("id")
+        if reach != known:
+            self.people.keep_reach(PLATFORM, aad, json.dumps(reach, sort_keys=True))
 
     def mentioned(self, account: dict, activity: dict) -> PersonRef | None:
         """The person an @mention names, or None when Teams cannot tell us who they are: a
@@ -93,3 +112,12 @@ class TeamsPeople:
         text = _BREAK.sub("\n", text)
         lines = html.unescape(_TAG.sub(" ", text)).split("\n")
         return "\n".join(" ".join(line.split()) for line in lines).strip()
+
+
+def reach_of(stored: str | None) -> dict:
+    """A stored Teams reach as a dict (empty when there is none or it cannot be read)."""
+    try:
+        found = json.loads(stored) if stored else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
