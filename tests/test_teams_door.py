@@ -231,3 +231,39 @@ def test_healthz_answers_on_the_teams_door(door):
 
     with urllib.request.urlopen(door.url + "/healthz", timeout=5) as response:
         assert json.loads(response.read()) == {"ok": True, "database": "ok"}
+
+
+# --- every command family answers with its card (issue 11: no "cannot be shown") -----------
+
+
+def _asks(teams, sender, person, typed: str) -> str:
+    activity = teams.activities.message(person, typed)
+    assert sender.post(activity).status == 200
+    said = card_text(reply_in(teams, activity["conversation"]["id"]))
+    assert "cannot be shown in Teams" not in said
+    return said
+
+
+def test_summary_through_the_door_is_the_chairs_overview(teams, sender, sam):
+    said = _asks(teams, sender, sam, "summary")
+    assert "0% complete" in said and "(0 of 5 actions)" in said
+    assert "Overdue (1), oldest first" in said and "As at 20 January 2020" in said
+
+
+def test_risk_list_through_the_door_lists_the_register(teams, sender, sam, runtime):
+    from tests.conftest import OWNER
+    from tests.support.speak import SlackVoice
+
+    SlackVoice(runtime).risk(OWNER, "log Capacity in the SEND team L4 I5")
+    said = _asks(teams, sender, sam, "risk list")
+    assert "Open risks: 1" in said
+    assert "R1" in said and "Capacity in the SEND team" in said and "likelihood 4" in said
+
+
+def test_deadline_list_through_the_door_lists_what_is_coming(teams, sender, sam, runtime):
+    from tests.conftest import ADMIN
+    from tests.support.speak import SlackVoice
+
+    SlackVoice(runtime).deadline(ADMIN, "add visit 6/2/2020")
+    said = _asks(teams, sender, sam, "/deadline list")
+    assert "Upcoming deadlines" in said and "Thu 6 Feb 2020, in 17 days" in said

@@ -1,98 +1,78 @@
 """The core's answers as Adaptive Cards (1.5), which Teams shows in chats and channels.
 
-Adaptive Cards render a TextBlock's text as a small subset of Markdown; people's words are put
-in their own TextBlocks with markdown characters made inert, so no title or note can forge the
-bot's layout (the same rule as Slack's, issue 10).
+`render()` is the one entry point; each family of results has its own module. The words and
+figures are the Slack door's (handlers/slack/render*.py); Teams' idiom differs only in showing
+Unicode where Slack shows emoji shortcodes, commands without a slash, and people by name.
 """
 
-import re
 from datetime import date
 
-from bot.dates import describe_due
-from bot.message_text import Mention, Text, as_text
-from bot.results import ActionCard, ActionDetail, ActionList, Help, Notice
-from bot.typed_text import shown
+from bot.deadline_service import DeadlineList
+from bot.reminder_sweep import Bundle
+from bot.results import ActionDetail, ActionList, Help, Notice
+from bot.risk_service import RiskDetail, RiskList
+from bot.summary_service import Overview, RiskSummary, ToChannel, VisitReadiness
+from handlers.teams.cards_actions import (
+    action_block,
+    detail_card,
+    help_card,
+    list_card,
+    notice_card,
+)
+from handlers.teams.cards_kit import (
+    CARD_CONTENT_TYPE,
+    CARD_SCHEMA,
+    attachment,
+    block,
+    card,
+    inert,
+    inert_lines,
+    words,
+)
+from handlers.teams.cards_reminders import bundle_card
+from handlers.teams.cards_risks import deadline_list_card, risk_detail_card, risk_list_card
+from handlers.teams.cards_summary import overview_card, risk_summary_card, visit_card
 
-CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
-CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
-# Characters Adaptive Cards' Markdown acts on; a backslash before each keeps it literal.
-_MARKDOWN = re.compile(r"([\\*_~`#>\[\]()!-])")
-
-
-def inert(value: str) -> str:
-    """Text as typed, shown literally: one line, no markdown of its own."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(value.split()))
-
-
-def words(value: str | Text) -> str:
-    """The core's text: its own words, people shown by name (Teams mentions come later)."""
-    return "".join(
-        inert(shown(part)) if isinstance(part, str) else inert(part.person.shown)
-        for part in as_text(value)
-        if isinstance(part, str | Mention)
-    )
-
-
-def block(text: str, **style: object) -> dict:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
-
-
-def card(body: list[dict]) -> dict:
-    return {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": "1.5", "body": body}
-
-
-def attachment(content: dict) -> dict:
-    return {"contentType": CARD_CONTENT_TYPE, "content": content}
-
-
-def action_block(action: ActionCard, today: date) -> dict:
-    due = f"due {action.due:%-d %b %Y}"
-    if not action.status.is_complete:
-        due += f" ({describe_due(action.due, today)})"
-    return {
-        "type": "Container",
-        "separator": True,
-        "items": [
-            block(f"**{inert(action.ref)}** {inert(action.title)}"),
-            block(
-                f"{action.status.label} · {due} · WG{action.group_number} · "
-                f"{inert(action.owner.shown)}",
-                isSubtle=True,
-                spacing="None",
-            ),
-        ],
-    }
+__all__ = [
+    "CARD_CONTENT_TYPE",
+    "CARD_SCHEMA",
+    "action_block",
+    "attachment",
+    "block",
+    "card",
+    "inert",
+    "inert_lines",
+    "render",
+    "words",
+]
 
 
 def render(result: object, today: date) -> dict | None:
-    """The card for a result, or None for a result this door does not show yet."""
+    """The card for a result, or None for one that is not a card (a file, a form)."""
     match result:
         case Notice():
-            body = [block(words(result.text))]
-            if result.action is not None:
-                body.append(action_block(result.action, today))
-            return card(body)
+            return notice_card(result, today)
         case ActionList():
-            body = [block(inert(result.heading), weight="Bolder", size="Medium")]
-            if not result.actions:
-                body.append(block(inert(result.empty)))
-            body.extend(action_block(a, today) for a in result.actions)
-            if result.see_all:
-                body.append(block(words(result.see_all), isSubtle=True))
-            return card(body)
+            return list_card(result, today)
         case ActionDetail():
-            body = [action_block(result.action, today)]
-            body.extend(
-                block(f"{line.on:%-d %b %Y}: {inert(line.summary)}", isSubtle=True)
-                for line in result.history
-            )
-            return card(body)
+            return detail_card(result, today)
         case Help():
-            facts = [
-                {"title": inert(usage), "value": inert(f"e.g. {example}")}
-                for usage, example in result.lines
-            ]
-            return card(
-                [block(inert(result.title), weight="Bolder"), {"type": "FactSet", "facts": facts}]
-            )
+            return help_card(result)
+        case DeadlineList():
+            return deadline_list_card(result)
+        case RiskList():
+            return risk_list_card(result)
+        case RiskDetail():
+            return risk_detail_card(result)
+        case Overview():
+            return overview_card(result)
+        case RiskSummary():
+            return risk_summary_card(result)
+        case VisitReadiness():
+            return visit_card(result)
+        case Bundle():
+            return bundle_card(result, today)
+        case ToChannel():
+            # `summary here`: the same card; where it is posted is the door's choice.
+            return render(result.result, today)
     return None

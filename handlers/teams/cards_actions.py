@@ -1,0 +1,127 @@
+"""Actions as Adaptive Cards: a short answer, a list, one action in full, and help."""
+
+from datetime import date
+
+from bot.dates import describe_due, format_compact_year, format_long
+from bot.people import PersonRef
+from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
+from handlers.teams.cards_kit import (
+    WARNING,
+    block,
+    card,
+    due_words,
+    fact,
+    fitting,
+    heading,
+    inert,
+    inert_lines,
+    label,
+    line,
+    name,
+    status_words,
+    words,
+)
+
+
+def action_block(action: ActionCard, today: date) -> dict:
+    overdue = f" {WARNING}" if action.days_overdue(today) else ""
+    due = due_words(action.due, action.status.is_complete, today)
+    return {
+        "type": "Container",
+        "separator": True,
+        "items": [
+            block(f"**{inert(action.ref)}** {inert(action.title)}"),
+            block(
+                f"{status_words(action.status)} · {due}{overdue} · WG{action.group_number} · "
+                f"{name(action.owner)}",
+                isSubtle=True,
+                spacing="None",
+            ),
+        ],
+    }
+
+
+def notice_card(result: Notice, today: date) -> dict:
+    body = [block(words(result.text))]
+    if result.action is not None:
+        body.append(action_block(result.action, today))
+    return card(body)
+
+
+def list_card(result: ActionList, today: date) -> dict:
+    if not result.actions:
+        return card([block(inert(result.empty))])
+    body = [heading(f"{inert(result.heading)}: {result.total}")]
+    if result.filters:
+        body.append(block(words(result.filters), isSubtle=True, spacing="None"))
+    body += fitting(
+        (action_block(a, today) for a in result.actions), result.total, words(result.see_all)
+    )
+    return card(body)
+
+
+def detail_card(result: ActionDetail, today: date) -> dict:
+    action = result.action
+    body = [
+        heading(f"{inert(action.ref)} {inert(action.title)}"),
+        {"type": "FactSet", "facts": _detail_facts(action, today)},
+    ]
+    for title, value in (
+        ("Description", action.description),
+        ("Success measures", action.success_measures),
+        ("Evidence of impact", action.evidence),
+    ):
+        if value:
+            body += [label(title), block(inert_lines(value), spacing="Small")]
+    body += _history(result)
+    return card(body)
+
+
+def _detail_facts(action: ActionCard, today: date) -> list[dict]:
+    status = status_words(action.status) + (" (withdrawn)" if action.withdrawn else "")
+    due = format_long(action.due)
+    if not (action.status.is_complete or action.withdrawn):
+        due += f" ({describe_due(action.due, today)})"
+    facts = [
+        fact("Status", status),
+        fact("Working group", f"{action.group_number} {inert(action.group_name)}"),
+        fact("Owner", name(action.owner)),
+        fact("Due", due),
+    ]
+    if action.due != action.original_due:
+        reason = f": {inert(action.due_revised_reason)}" if action.due_revised_reason else ""
+        facts.append(fact("Originally due", f"{format_long(action.original_due)}{reason}"))
+    if action.sro:
+        facts.append(fact("Senior responsible officer", name(action.sro)))
+    if action.start:
+        facts.append(fact("Start", format_long(action.start)))
+    if action.areas:
+        areas = "; ".join(
+            inert(title if title == f"Area {n}" else f"{n} {title}") for n, title in action.areas
+        )
+        facts.append(fact("Areas of weakness", areas))
+    if action.source:
+        facts.append(fact("Source", inert(action.source)))
+    facts.append(fact("Last update", format_long(action.last_update_on)))
+    return facts
+
+
+def _history(result: ActionDetail) -> list[dict]:
+    if not result.history:
+        return [block("**History:** nothing yet.", spacing="Medium")]
+    shown = f"**Latest history** ({len(result.history)} of {result.history_total})"
+    return [block(shown, spacing="Medium"), *(line(history_line(h)) for h in result.history)]
+
+
+def history_line(entry: HistoryLine) -> str:
+    return f"• {format_compact_year(entry.on)} {who(entry.actor)}: {words(entry.summary)}"
+
+
+def who(actor: PersonRef | None) -> str:
+    """Who made a change: a person, or the plan import (the bot itself)."""
+    return name(actor) if actor is not None else "the plan import"
+
+
+def help_card(result: Help) -> dict:
+    facts = [fact(inert(usage), inert(f"e.g. {example}")) for usage, example in result.lines]
+    return card([heading(inert(result.title)), {"type": "FactSet", "facts": facts}])

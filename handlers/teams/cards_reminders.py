@@ -1,0 +1,164 @@
+"""Reminder bundles as Adaptive Cards: the same words as Slack's reminders.
+
+Slack's reminders carry Update / Mark complete buttons; until Teams' Action.Execute buttons are
+answered by the door, each reminder says which command to type instead."""
+
+from datetime import date
+
+from bot.dates import format_weekday_long, relative_day
+from bot.delivery import Place
+from bot.reminder_policy import Due, StatusCounts
+from bot.reminder_sweep import Bundle
+from handlers.teams.cards_kit import (
+    block,
+    card,
+    cut,
+    fitting,
+    heading,
+    inert,
+    line,
+    name,
+    note,
+    status_words,
+)
+
+MAX_ITEMS = 20
+MAX_OWNERS = 30
+KIND_ORDER = ("overdue", "escalation", "before_due", "stale", "visit_owner")
+
+
+def bundle_card(bundle: Bundle, today: date) -> dict:
+    today = bundle.today or today
+    if isinstance(bundle.recipient, Place):
+        return card(_channel_body(bundle, today) or [block("Reminder")])
+    return card(_personal_body(bundle, today) or [block("Reminder")])
+
+
+def _personal_body(bundle: Bundle, today: date) -> list[dict]:
+    by_action: dict[int, list[Due]] = {}
+    others: list[Due] = []
+    for item in bundle.items:
+        if item.kind in ("visit_owner", "board_meeting", "risk_review"):
+            others.append(item)
+        elif item.action is not None:
+            by_action.setdefault(item.action.id, []).append(item)
+    body: list[dict] = []
+    count = len(by_action)
+    if count:
+        title = (
+            "1 of your actions needs attention"
+            if count == 1
+            else f"{count} of your actions need attention"
+        )
+        body.append(heading(title))
+        groups = sorted(by_action.values(), key=lambda group: group[0].action.due)
+        body += fitting(
+            (_action_block(group, today) for group in groups[:MAX_ITEMS]),
+            count,
+            "action mine shows them all.",
+        )
+    for item in others:
+        body += _other_blocks(item)
+    return body
+
+
+def _action_block(items: list[Due], today: date) -> dict:
+    action = items[0].action
+    kinds = {i.kind for i in items}
+    reasons = [i.words for i in sorted(items, key=lambda i: KIND_ORDER.index(i.kind))]
+    shown = []
+    if "escalation" in kinds:
+        shown.append(
+            block(f"Overdue in Working Group {action.group_number}, owned by {name(action.owner)}:")
+        )
+    updated = min(action.last_update.date(), today)
+    last = "" if "stale" in kinds else f" · last update {relative_day(updated, today)}"
+    reason = _capital("; ".join(dict.fromkeys(reasons)))
+    shown += [
+        block(f"**{inert(action.ref)}** {inert(action.title)}", spacing="None"),
+        block(f"Working Group {action.group_number} {inert(action.group_name)}", spacing="None"),
+        block(f"**{inert(reason)}** · {status_words(action.status)}{last}", spacing="None"),
+        block(
+            f"To update it, type action update {inert(action.ref)} STATUS, "
+            f"or action done {inert(action.ref)}.",
+            isSubtle=True,
+            spacing="Small",
+        ),
+    ]
+    return {"type": "Container", "separator": True, "items": shown}
+
+
+def _other_blocks(item: Due) -> list[dict]:
+    event = item.event
+    if item.kind == "board_meeting":
+        return [block(_board_meeting_text(item), separator=True)]
+    if item.kind == "risk_review":
+        risk = item.risk
+        return [
+            block(
+                f"🔍 Risk **{inert(risk.ref)}** (score {risk.score}) is due for review "
+                f"({format_weekday_long(risk.review_date)}): {inert(cut(risk.description, 500))}",
+                separator=True,
+            ),
+            line(f"Rescore it or add a note with risk update {inert(risk.ref)}."),
+        ]
+    body = [
+        block(
+            f"📋 **{inert(event.title)}** is on {format_weekday_long(event.date)}. "
+            f"Evidence is due by **{format_weekday_long(event.evidence_due)}**.",
+            separator=True,
+        ),
+        line("These actions of yours have had no update since the last visit — please add one:"),
+    ]
+    body += [line(f"• **{inert(a.ref)}** {inert(a.title)}") for a in item.actions[:MAX_ITEMS]]
+    if len(item.actions) > MAX_ITEMS:
+        body.append(note(f"…and {len(item.actions) - MAX_ITEMS} more (action mine)."))
+    return body
+
+
+def _board_meeting_text(item: Due) -> str:
+    group, meeting = item.group, item.event
+    return (
+        f"👥 **{inert(meeting.title)}** meets on {format_weekday_long(meeting.date)}. "
+        f"Please send Working Group {group.number} ({inert(group.name)})'s highlight update "
+        "before then: progress, risks and anything the board needs to decide."
+    )
+
+
+def _channel_body(bundle: Bundle, today: date) -> list[dict]:
+    body: list[dict] = []
+    for item in bundle.items:
+        if item.kind == "visit_readiness":
+            body += _readiness_blocks(item, bundle.counts, today)
+        elif item.kind == "board_meeting":
+            body.append(block(_board_meeting_text(item), separator=True))
+    return body
+
+
+def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> list[dict]:
+    visit = item.event
+    open_total = sum(n for s, n in (counts.counts if counts else {}).items() if s != "blue")
+    updated = open_total - len(item.actions)
+    share = f"{round(100 * updated / open_total)}%" if open_total else "—"
+    owners = sorted({a.owner for a in item.actions}, key=lambda p: p.id)
+    body = [
+        heading("Monitoring visit readiness"),
+        block(
+            f"**{inert(visit.title)}** is {relative_day(visit.date, today)}, on "
+            f"{format_weekday_long(visit.date)}. Evidence is due by "
+            f"{format_weekday_long(visit.evidence_due)}."
+        ),
+        line(
+            f"{updated} of {open_total} open actions ({share}) have been updated since the "
+            "last visit."
+        ),
+    ]
+    if owners:
+        shown = ", ".join(name(o) for o in owners[:MAX_OWNERS])
+        more = f" and {len(owners) - MAX_OWNERS} more" if len(owners) > MAX_OWNERS else ""
+        body.append(line(f"Still to update: {shown}{more}"))
+    return body
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,235 @@
+"""The chair's summaries as Adaptive Cards: the overview, the risk register with its heat map,
+and monitoring visit readiness. Lists are cut with "…and N more", as on Slack."""
+
+from collections.abc import Callable
+from datetime import date
+
+from bot.dates import describe_due, format_compact, format_compact_year, format_long, relative_day
+from bot.results import ActionCard
+from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
+from bot.status import Status
+from bot.summary_service import Overview, Part, RiskSummary, VisitReadiness
+from handlers.teams.cards_kit import (
+    BAND_ICON,
+    STATUS_ICON,
+    block,
+    card,
+    cut,
+    heading,
+    inert,
+    label,
+    line,
+    name,
+    note,
+    percent,
+    plural,
+)
+from handlers.teams.cards_risks import TREND_ARROW
+
+TITLE_IN_LIST = 90
+MORE = "summary export has the full list (admins; leads get their own groups)."
+# Highest first, as a board reads a BRAG report.
+STATUS_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
+NO_VISIT = "No monitoring visit is set. An admin can add one with deadline add visit DATE."
+# A heat map cell's colour is the Teams container style for its band.
+CELL_STYLE = {"green": "good", "amber": "warning", "red": "attention"}
+
+
+def overview_card(result: Overview) -> dict:
+    body = [block(inert(result.title), weight="Bolder", size="Large"), block(_totals(result))]
+    if len(result.groups) > 1:
+        body.append(label("By working group"))
+    body += [line(_group_line(group)) for group in result.groups]
+    parts: list[tuple[str, Part, Callable[[ActionCard, date], str]]] = [
+        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, _overdue_line),
+        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, _due_line),
+        (
+            f"No update for {result.stale_after_days} days or more ({result.stale.total})",
+            result.stale,
+            _stale_line,
+        ),
+    ]
+    if result.group_actions is not None:
+        total = result.group_actions.total
+        parts.append((f"Open actions ({total})", result.group_actions, _open_line))
+    parts.append((f"Top risks ({result.risks.total} open)", result.risks, _risk_line))
+    for title, part, shown in parts:
+        if part.total:
+            body += [label(title), *_lines(part, shown, result.today)]
+    if result.deadlines:
+        body.append(label("Next deadlines"))
+        body += [line(_deadline_line(d, result.today)) for d in result.deadlines]
+    if result.changes is not None:
+        body += _changes(result)
+    body.append(note(f"As at {format_long(result.today)}. {MORE}"))
+    return card(body)
+
+
+def _totals(result: Overview) -> str:
+    totals = result.totals
+    everything = sum(totals.values())
+    if not everything:
+        return "No actions in the plan yet."
+    done = totals.get(Status.BLUE.value, 0)
+    counts = " · ".join(
+        f"{STATUS_ICON[s]} {s.label.split(' (')[0]} {totals.get(s.value, 0)}" for s in STATUS_ORDER
+    )
+    return f"{counts}\n\n**{percent(done, everything)} complete** ({done} of {everything} actions)"
+
+
+def _group_line(group) -> str:
+    counts = " ".join(f"{STATUS_ICON[s]}{group.counts.get(s.value, 0)}" for s in STATUS_ORDER)
+    return (
+        f"**{group.number} {inert(group.name)}** — {counts} · "
+        f"{percent(group.complete, group.total)} complete"
+    )
+
+
+def _lines(part: Part, shown: Callable, today: date) -> list[dict]:
+    lines = [line(shown(item, today)) for item in part.items]
+    if part.total > len(part.items):
+        lines.append(note(f"…and {part.total - len(part.items)} more. {MORE}"))
+    return lines
+
+
+def _action(a: ActionCard) -> str:
+    return f"**{inert(a.ref)}** {inert(cut(a.title, TITLE_IN_LIST))} — {name(a.owner)}"
+
+
+def _overdue_line(a: ActionCard, today: date) -> str:
+    return f"{_action(a)} · {STATUS_ICON[a.status]} · **{describe_due(a.due, today)}**"
+
+
+def _due_line(a: ActionCard, today: date) -> str:
+    when = f"{format_compact(a.due)} ({describe_due(a.due, today)})"
+    return f"{_action(a)} · {STATUS_ICON[a.status]} · {when}"
+
+
+def _stale_line(a: ActionCard, today: date) -> str:
+    return f"{_action(a)} · last update {format_compact_year(a.last_update_on)}"
+
+
+def _open_line(a: ActionCard, today: date) -> str:
+    status = f"{STATUS_ICON[a.status]} {a.status.label}"
+    return f"{_action(a)} · {status} · {describe_due(a.due, today)}"
+
+
+def _risk_line(risk, today: date | None = None) -> str:
+    arrow = f" {TREND_ARROW[risk.trend]}" if risk.trend else ""
+    return (
+        f"{BAND_ICON[risk.band.colour]} **{inert(risk.ref)}** {risk.score}{arrow} — "
+        f"{inert(cut(risk.description, 120))} — {name(risk.owner)}"
+    )
+
+
+def _deadline_line(deadline, today: date) -> str:
+    when = relative_day(deadline.date, today)
+    text = f"**{inert(deadline.title)}** — {format_compact_year(deadline.date)}, {when}"
+    if deadline.evidence_due:
+        evidence = deadline.evidence_due
+        text += f" (evidence due {format_compact(evidence)}, {relative_day(evidence, today)})"
+    return text
+
+
+def _changes(result: Overview) -> list[dict]:
+    changes = result.changes
+    completed = ", ".join(inert(ref) for ref in changes.completed.items)
+    left = changes.completed.total - len(changes.completed.items)
+    more = f" and {left} more" if left > 0 else ""
+    risks = ", ".join(inert(ref) for ref in changes.new_risks.items)
+    return [
+        label(f"Since the last board meeting ({format_long(changes.since)})"),
+        line(f"• {plural(changes.status_changes, 'status change')}"),
+        line(
+            f"• {changes.completed.total} completed" + (f": {completed}{more}" if completed else "")
+        ),
+        line(f"• {plural(changes.new_risks.total, 'new risk')}" + (f": {risks}" if risks else "")),
+    ]
+
+
+# Risks
+
+
+def risk_summary_card(result: RiskSummary) -> dict:
+    counts = " · ".join(
+        f"{BAND_ICON[colour]} {inert(band)} {count}" for band, colour, count in result.band_counts
+    )
+    total = sum(count for _, _, count in result.band_counts)
+    body = [
+        heading("Risk register"),
+        block(f"**{plural(total, 'open risk')}** — {counts}"),
+        label("Heat map"),
+        block("Open risks by likelihood and impact", isSubtle=True, spacing="None"),
+        heat_map(result),
+        block(
+            "Impact: " + ", ".join(f"I{i} {word}" for i, word in enumerate(IMPACT, 1)),
+            isSubtle=True,
+        ),
+    ]
+    if result.top.total:
+        body += [label("Top risks"), *_lines(result.top, _risk_line, result.today)]
+    body.append(note(f"As at {format_long(result.today)}. risk list shows every open risk."))
+    return card(body)
+
+
+def heat_map(result: RiskSummary) -> dict:
+    """A 5×5 table, likelihood up the side (5 at the top), impact along the bottom, each cell
+    coloured by its band and holding its count of open risks."""
+    rows = []
+    for likelihood in range(5, 0, -1):
+        cells = [_cell(f"L{likelihood} {LIKELIHOOD[likelihood - 1]}")]
+        for impact in range(1, 6):
+            colour = band_of(likelihood * impact, result.bands).colour
+            count = result.grid.get((likelihood, impact), 0)
+            cells.append(_cell(str(count), style=CELL_STYLE[colour], weight="Bolder"))
+        rows.append({"type": "TableRow", "cells": cells})
+    rows.append({"type": "TableRow", "cells": [_cell("")] + [_cell(f"I{i}") for i in range(1, 6)]})
+    return {
+        "type": "Table",
+        "columns": [{"width": 3}] + [{"width": 1}] * 5,
+        "rows": rows,
+        "firstRowAsHeader": False,
+        "horizontalCellContentAlignment": "Center",
+    }
+
+
+def _cell(text: str, style: str | None = None, **text_style: object) -> dict:
+    cell: dict = {"type": "TableCell", "items": [block(text, **text_style)]}
+    if style:
+        cell["style"] = style
+    return cell
+
+
+# Visit readiness
+
+
+def visit_card(result: VisitReadiness) -> dict:
+    if result.visit is None:
+        return card([block(NO_VISIT)])
+    visit = result.visit
+    opening = (
+        f"**{inert(visit.title)}** is {relative_day(visit.date, result.today)}, on "
+        f"{format_long(visit.date)}. Evidence is due by **{format_long(visit.evidence_due)}** "
+        f"({relative_day(visit.evidence_due, result.today)})."
+    )
+    open_total = sum(o for _, _, o, _ in result.groups)
+    updated = sum(u for _, _, _, u in result.groups)
+    share = (
+        f"**{updated} of {open_total} open actions ({percent(updated, open_total)})** "
+        f"have been updated since {format_long(result.since)}."
+    )
+    body = [heading("Monitoring visit readiness"), block(opening), block(share)]
+    body.append(label("By working group"))
+    body += [
+        line(f"{n} {inert(group)} — {u} of {o} updated ({percent(u, o)})")
+        for n, group, o, u in result.groups
+    ]
+    waiting = result.waiting
+    if waiting.total:
+        body.append(label(f"Still to update ({waiting.total} people)"))
+        body += [
+            line(f"• {name(owner)} — {plural(count, 'action')}") for owner, count in waiting.items
+        ]
+        if waiting.total > len(waiting.items):
+            body.append(note(f"…and {waiting.total - len(waiting.items)} more. {MORE}"))
+    return card(body)
