@@ -31,7 +31,8 @@ from handlers.teams.cards_kit import (
 )
 from handlers.teams.cards_reminders import bundle_card
 from handlers.teams.cards_risks import deadline_list_card, risk_detail_card, risk_list_card
-from handlers.teams.cards_summary import overview_card, risk_summary_card, visit_card
+from handlers.teams.cards_summary import overview_card, risk_summary_card
+from handlers.teams.cards_visit import visit_card
 
 __all__ = [
     "CARD_CONTENT_TYPE",

@@ -8,7 +8,7 @@ from bot.dates import describe_due, format_compact, format_compact_year, format_
 from bot.results import ActionCard
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
-from bot.summary_service import Overview, Part, RiskSummary, VisitReadiness
+from bot.summary_service import Overview, Part, RiskSummary
 from handlers.teams.cards_kit import (
     BAND_ICON,
     STATUS_ICON,
@@ -30,7 +30,6 @@ TITLE_IN_LIST = 90
 MORE = "summary export has the full list (admins; leads get their own groups)."
 # Highest first, as a board reads a BRAG report.
 STATUS_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
-NO_VISIT = "No monitoring visit is set. An admin can add one with deadline add visit DATE."
 # A heat map cell's colour is the Teams container style for its band.
 CELL_STYLE = {"green": "good", "amber": "warning", "red": "attention"}
 
@@ -198,38 +197,3 @@ def _cell(text: str, style: str | None = None, **text_style: object) -> dict:
     if style:
         cell["style"] = style
     return cell
-
-
-# Visit readiness
-
-
-def visit_card(result: VisitReadiness) -> dict:
-    if result.visit is None:
-        return card([block(NO_VISIT)])
-    visit = result.visit
-    opening = (
-        f"**{inert(visit.title)}** is {relative_day(visit.date, result.today)}, on "
-        f"{format_long(visit.date)}. Evidence is due by **{format_long(visit.evidence_due)}** "
-        f"({relative_day(visit.evidence_due, result.today)})."
-    )
-    open_total = sum(o for _, _, o, _ in result.groups)
-    updated = sum(u for _, _, _, u in result.groups)
-    share = (
-        f"**{updated} of {open_total} open actions ({percent(updated, open_total)})** "
-        f"have been updated since {format_long(result.since)}."
-    )
-    body = [heading("Monitoring visit readiness"), block(opening), block(share)]
-    body.append(label("By working group"))
-    body += [
-        line(f"{n} {inert(group)} — {u} of {o} updated ({percent(u, o)})")
-        for n, group, o, u in result.groups
-    ]
-    waiting = result.waiting
-    if waiting.total:
-        body.append(label(f"Still to update ({waiting.total} people)"))
-        body += [
-            line(f"• {name(owner)} — {plural(count, 'action')}") for owner, count in waiting.items
-        ]
-        if waiting.total > len(waiting.items):
-            body.append(note(f"…and {waiting.total - len(waiting.items)} more. {MORE}"))
-    return card(body)
