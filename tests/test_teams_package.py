@@ -43,7 +43,9 @@ def test_the_package_holds_a_valid_manifest_and_both_icons(tmp_path):
     assert color.size == (192, 192)
     assert outline.size == (32, 32) and outline.mode == "RGBA"
     # The outline icon is white on transparent: no other colour in it.
-    assert {pixel[:3] for pixel in outline.getdata() if pixel[3]} == {(255, 255, 255)}
+    raw = outline.tobytes()  # RGBA, four bytes a pixel
+    pixels = {tuple(raw[i : i + 3]) for i in range(0, len(raw), 4) if raw[i + 3]}
+    assert pixels == {(255, 255, 255)}
 
 
 def test_without_the_teams_settings_it_says_which_is_missing(tmp_path):

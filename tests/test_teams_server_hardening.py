@@ -31,6 +31,12 @@ def teams():
 
 
 @pytest.fixture
+def database_url(tmp_path) -> str:
+    """The server's defences do not depend on the database: SQLite alone keeps the suite short."""
+    return f"sqlite:///{tmp_path / 'bot.db'}"
+
+
+@pytest.fixture
 def server(database_url, standin, teams, tmp_path) -> Iterator[tuple[int, subprocess.Popen]]:
     """`sendbot serve` with both doors; stopped with Ctrl-C, and its log must hold no traceback."""
     port = _free_port()
