@@ -1,10 +1,11 @@
 """Block Kit for the risk register: lists, one risk in full, and the risk forms."""
 
 from bot.dates import format_compact_year, format_long
-from bot.risk_scale import IMPACT, LIKELIHOOD
+from bot.list_lines import ListLines, Markup
 from bot.risk_service import RiskCard, RiskDetail, RiskList
 from handlers.slack.render import (
     MAX_BLOCKS,
+    STATUS_ICON,
     context,
     cut,
     escape,
@@ -17,22 +18,22 @@ from handlers.slack.render import (
     who,
 )
 
-TREND_ARROW = {"up": "↑ rising", "down": "↓ falling", "same": "→ steady"}
 BAND_ICON = {
     "red": ":red_circle:",
     "amber": ":large_orange_circle:",
     "green": ":large_green_circle:",
 }
 DESCRIPTION_IN_LIST = 300
-
-
-def score_words(card: RiskCard) -> str:
-    arrow = f" {TREND_ARROW[card.trend]}" if card.trend else ""
-    return (
-        f"{BAND_ICON[card.band.colour]} *{card.score}* {card.band.name}{arrow} · "
-        f"likelihood {card.likelihood} {LIKELIHOOD[card.likelihood - 1]} × "
-        f"impact {card.impact} {IMPACT[card.impact - 1]}"
+LINES = ListLines(
+    Markup(
+        strong=lambda words: f"*{words}*",
+        safe=escape,
+        person=person,
+        status_icon=STATUS_ICON,
+        band_icon=BAND_ICON,
     )
+)
+score_words = LINES.risk_score
 
 
 def risk_line(card: RiskCard) -> str:

@@ -2,15 +2,13 @@
 
 from datetime import date
 
-from bot.dates import describe_due, format_compact, format_compact_year, format_long, relative_day
-from bot.results import ActionCard
+from bot.dates import format_long, relative_day
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
 from bot.summary_service import Overview, Part, RiskSummary, VisitReadiness
 from handlers.slack.render import (
     STATUS_ICON,
     context,
-    cut,
     escape,
     header,
     message,
@@ -18,9 +16,8 @@ from handlers.slack.render import (
     person,
     section,
 )
-from handlers.slack.render_risks import BAND_ICON, TREND_ARROW
+from handlers.slack.render_risks import BAND_ICON, LINES
 
-TITLE_IN_LIST = 90
 MORE = "/summary export has the full list (admins; leads get their own groups)."
 # Highest first, as a board reads a BRAG report.
 STATUS_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
@@ -35,24 +32,24 @@ def render_overview(result: Overview, title: str | None = None) -> dict:
     title = title or result.title
     blocks = [header(title), section(_totals(result)), *pack_sections(_group_lines(result))]
     parts = [
-        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, _overdue_line),
-        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, _due_line),
+        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, LINES.overdue),
+        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, LINES.due),
         (
             f"No update for {result.stale_after_days} days or more ({result.stale.total})",
             result.stale,
-            _stale_line,
+            LINES.stale,
         ),
     ]
     if result.group_actions is not None:
         parts.append(
-            (f"Open actions ({result.group_actions.total})", result.group_actions, _open_line)
+            (f"Open actions ({result.group_actions.total})", result.group_actions, LINES.open)
         )
-    parts.append((f"Top risks ({result.risks.total} open)", result.risks, _risk_line))
+    parts.append((f"Top risks ({result.risks.total} open)", result.risks, LINES.risk))
     for title, part, line in parts:
         if part.total:
             blocks += pack_sections([f"*{title}*", *_lines(part, line, result.today)])
     if result.deadlines:
-        deadlines = [_deadline_line(d, result.today) for d in result.deadlines]
+        deadlines = [LINES.deadline(d, result.today) for d in result.deadlines]
         blocks += pack_sections(["*Next deadlines*", *deadlines])
     if result.changes is not None:
         blocks.append(section(_changes(result)))
@@ -94,44 +91,6 @@ def _lines(part: Part, line, today: date) -> list[str]:
     return lines
 
 
-def _action(a: ActionCard) -> str:
-    return f"*{escape(a.ref)}* {escape(cut(a.title, TITLE_IN_LIST))} — {person(a.owner)}"
-
-
-def _overdue_line(a: ActionCard, today: date) -> str:
-    return f"{_action(a)} · {STATUS_ICON[a.status]} · *{describe_due(a.due, today)}*"
-
-
-def _due_line(a: ActionCard, today: date) -> str:
-    when = f"{format_compact(a.due)} ({describe_due(a.due, today)})"
-    return f"{_action(a)} · {STATUS_ICON[a.status]} · {when}"
-
-
-def _stale_line(a: ActionCard, today: date) -> str:
-    return f"{_action(a)} · last update {format_compact_year(a.last_update_on)}"
-
-
-def _open_line(a: ActionCard, today: date) -> str:
-    return f"{_action(a)} · {STATUS_ICON[a.status]} {a.status.label} · {describe_due(a.due, today)}"
-
-
-def _risk_line(card, today: date | None = None) -> str:
-    arrow = f" {TREND_ARROW[card.trend]}" if card.trend else ""
-    return (
-        f"{BAND_ICON[card.band.colour]} *{card.ref}* {card.score}{arrow} — "
-        f"{escape(cut(card.description, 120))} — {person(card.owner)}"
-    )
-
-
-def _deadline_line(card, today: date) -> str:
-    when = relative_day(card.date, today)
-    line = f"*{escape(card.title)}* — {format_compact_year(card.date)}, {when}"
-    if card.evidence_due:
-        evidence = card.evidence_due
-        line += f" (evidence due {format_compact(evidence)}, {relative_day(evidence, today)})"
-    return line
-
-
 def _changes(result: Overview) -> str:
     changes = result.changes
     completed = ", ".join(escape(r) for r in changes.completed.items)
@@ -165,7 +124,7 @@ def render_risk_summary(result: RiskSummary) -> dict:
         section(_heat_map(result, result.bands)),
     ]
     if result.top.total:
-        blocks += pack_sections(["*Top risks*", *_lines(result.top, _risk_line, result.today)])
+        blocks += pack_sections(["*Top risks*", *_lines(result.top, LINES.risk, result.today)])
     blocks.append(context(f"As at {format_long(result.today)}. /risk list shows every open risk."))
     return message(f"Risk register: {total} open", blocks)
 

@@ -4,11 +4,12 @@ from datetime import date
 
 from bot.dates import format_compact_year, format_long, relative_day
 from bot.deadline_service import DeadlineList
-from bot.risk_scale import IMPACT, LIKELIHOOD
+from bot.list_lines import ListLines, Markup
 from bot.risk_service import RiskCard, RiskDetail, RiskList
 from handlers.teams.cards_actions import who
 from handlers.teams.cards_kit import (
     BAND_ICON,
+    STATUS_ICON,
     block,
     card,
     cut,
@@ -23,18 +24,18 @@ from handlers.teams.cards_kit import (
     words,
 )
 
-TREND_ARROW = {"up": "↑ rising", "down": "↓ falling", "same": "→ steady"}
 DESCRIPTION_IN_LIST = 300
-KIND_ICON = {"visit": "📋", "board": "👥", "other": "🗓️"}
-
-
-def score_words(risk: RiskCard) -> str:
-    arrow = f" {TREND_ARROW[risk.trend]}" if risk.trend else ""
-    return (
-        f"{BAND_ICON[risk.band.colour]} **{risk.score}** {risk.band.name}{arrow} · "
-        f"likelihood {risk.likelihood} {LIKELIHOOD[risk.likelihood - 1]} × "
-        f"impact {risk.impact} {IMPACT[risk.impact - 1]}"
+LINES = ListLines(
+    Markup(
+        strong=lambda words: f"**{words}**",
+        safe=inert,
+        person=name,
+        status_icon=STATUS_ICON,
+        band_icon=BAND_ICON,
     )
+)
+score_words = LINES.risk_score
+KIND_ICON = {"visit": "📋", "board": "👥", "other": "🗓️"}
 
 
 def risk_block(risk: RiskCard) -> dict:

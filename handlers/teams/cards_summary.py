@@ -4,7 +4,7 @@ and monitoring visit readiness. Lists are cut with "…and N more", as on Slack.
 from collections.abc import Callable
 from datetime import date
 
-from bot.dates import describe_due, format_compact, format_compact_year, format_long, relative_day
+from bot.dates import format_long
 from bot.results import ActionCard
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
@@ -14,19 +14,16 @@ from handlers.teams.cards_kit import (
     STATUS_ICON,
     block,
     card,
-    cut,
     heading,
     inert,
     label,
     line,
-    name,
     note,
     percent,
     plural,
 )
-from handlers.teams.cards_risks import TREND_ARROW
+from handlers.teams.cards_risks import LINES
 
-TITLE_IN_LIST = 90
 MORE = "summary export has the full list (admins; leads get their own groups)."
 # Highest first, as a board reads a BRAG report.
 STATUS_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
@@ -40,24 +37,24 @@ def overview_card(result: Overview) -> dict:
         body.append(label("By working group"))
     body += [line(_group_line(group)) for group in result.groups]
     parts: list[tuple[str, Part, Callable[[ActionCard, date], str]]] = [
-        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, _overdue_line),
-        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, _due_line),
+        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, LINES.overdue),
+        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, LINES.due),
         (
             f"No update for {result.stale_after_days} days or more ({result.stale.total})",
             result.stale,
-            _stale_line,
+            LINES.stale,
         ),
     ]
     if result.group_actions is not None:
         total = result.group_actions.total
-        parts.append((f"Open actions ({total})", result.group_actions, _open_line))
-    parts.append((f"Top risks ({result.risks.total} open)", result.risks, _risk_line))
+        parts.append((f"Open actions ({total})", result.group_actions, LINES.open))
+    parts.append((f"Top risks ({result.risks.total} open)", result.risks, LINES.risk))
     for title, part, shown in parts:
         if part.total:
             body += [label(title), *_lines(part, shown, result.today)]
     if result.deadlines:
         body.append(label("Next deadlines"))
-        body += [line(_deadline_line(d, result.today)) for d in result.deadlines]
+        body += [line(LINES.deadline(d, result.today)) for d in result.deadlines]
     if result.changes is not None:
         body += _changes(result)
     body.append(note(f"As at {format_long(result.today)}. {MORE}"))
@@ -89,45 +86,6 @@ def _lines(part: Part, shown: Callable, today: date) -> list[dict]:
     if part.total > len(part.items):
         lines.append(note(f"…and {part.total - len(part.items)} more. {MORE}"))
     return lines
-
-
-def _action(a: ActionCard) -> str:
-    return f"**{inert(a.ref)}** {inert(cut(a.title, TITLE_IN_LIST))} — {name(a.owner)}"
-
-
-def _overdue_line(a: ActionCard, today: date) -> str:
-    return f"{_action(a)} · {STATUS_ICON[a.status]} · **{describe_due(a.due, today)}**"
-
-
-def _due_line(a: ActionCard, today: date) -> str:
-    when = f"{format_compact(a.due)} ({describe_due(a.due, today)})"
-    return f"{_action(a)} · {STATUS_ICON[a.status]} · {when}"
-
-
-def _stale_line(a: ActionCard, today: date) -> str:
-    return f"{_action(a)} · last update {format_compact_year(a.last_update_on)}"
-
-
-def _open_line(a: ActionCard, today: date) -> str:
-    status = f"{STATUS_ICON[a.status]} {a.status.label}"
-    return f"{_action(a)} · {status} · {describe_due(a.due, today)}"
-
-
-def _risk_line(risk, today: date | None = None) -> str:
-    arrow = f" {TREND_ARROW[risk.trend]}" if risk.trend else ""
-    return (
-        f"{BAND_ICON[risk.band.colour]} **{inert(risk.ref)}** {risk.score}{arrow} — "
-        f"{inert(cut(risk.description, 120))} — {name(risk.owner)}"
-    )
-
-
-def _deadline_line(deadline, today: date) -> str:
-    when = relative_day(deadline.date, today)
-    text = f"**{inert(deadline.title)}** — {format_compact_year(deadline.date)}, {when}"
-    if deadline.evidence_due:
-        evidence = deadline.evidence_due
-        text += f" (evidence due {format_compact(evidence)}, {relative_day(evidence, today)})"
-    return text
 
 
 def _changes(result: Overview) -> list[dict]:
@@ -166,7 +124,7 @@ def risk_summary_card(result: RiskSummary) -> dict:
         ),
     ]
     if result.top.total:
-        body += [label("Top risks"), *_lines(result.top, _risk_line, result.today)]
+        body += [label("Top risks"), *_lines(result.top, LINES.risk, result.today)]
     body.append(note(f"As at {format_long(result.today)}. risk list shows every open risk."))
     return card(body)
 
