@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.board_config import BoardConfig
 from bot.clock import Clock
+from bot.dates import relative_day
 from bot.deadline_service import evidence_due
 from bot.delivery import (
     Delivery,
@@ -57,6 +58,51 @@ class Bundle:
     items: tuple[Due, ...]
     counts: StatusCounts | None = None
     today: date | None = None
+
+    def actions(self) -> list["ActionReminder"]:
+        """One item per action, soonest due first, however many reminders it has."""
+        by_action: dict[int, list[Due]] = {}
+        for item in self.items:
+            if item.kind not in NOT_ABOUT_ONE_ACTION and item.action is not None:
+                by_action.setdefault(item.action.id, []).append(item)
+        found = [ActionReminder.of(items) for items in by_action.values()]
+        return sorted(found, key=lambda reminder: reminder.action.due)
+
+    def others(self) -> list[Due]:
+        """The reminders that are not about one action (a visit, a meeting, a risk)."""
+        return [item for item in self.items if item.kind in NOT_ABOUT_ONE_ACTION]
+
+
+NOT_ABOUT_ONE_ACTION = ("visit_owner", "board_meeting", "risk_review")
+# The most pressing reason first, when one action has several.
+KIND_ORDER = ("overdue", "escalation", "before_due", "stale", "visit_owner")
+
+
+@dataclass(frozen=True)
+class ActionReminder:
+    action: ActionFacts
+    kinds: frozenset[str]
+    reason: str  # why, in words: "Due in 7 days; no update for 30 days"
+
+    @classmethod
+    def of(cls, items: list[Due]) -> "ActionReminder":
+        ordered = sorted(items, key=lambda i: KIND_ORDER.index(i.kind))
+        reason = "; ".join(dict.fromkeys(i.words for i in ordered))
+        return cls(
+            items[0].action, frozenset(i.kind for i in items), reason[:1].upper() + reason[1:]
+        )
+
+    def last_update_words(self, today: date) -> str:
+        """ " · last update 3 days ago", unless staleness is already the reason."""
+        if "stale" in self.kinds:
+            return ""
+        return f" · last update {relative_day(min(self.action.last_update.date(), today), today)}"
+
+
+def attention_title(count: int) -> str:
+    if count == 1:
+        return "1 of your actions needs attention"
+    return f"{count} of your actions need attention"
 
 
 # Builds the weekly digest when one is due: the board overview and the BRAG chart.

@@ -6,7 +6,7 @@ from datetime import date
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
-from bot.reminder_sweep import Bundle
+from bot.reminder_sweep import ActionReminder, Bundle, attention_title
 from handlers.slack.render import (
     MAX_BLOCKS,
     context,
@@ -20,7 +20,6 @@ from handlers.slack.render import (
 )
 
 MAX_ITEMS = 20
-KIND_ORDER = ("overdue", "escalation", "before_due", "stale", "visit_owner")
 
 
 def render_bundle(bundle: Bundle, today: date) -> dict:
@@ -31,48 +30,33 @@ def render_bundle(bundle: Bundle, today: date) -> dict:
 
 
 def _personal_message(bundle: Bundle, today: date) -> dict:
-    by_action: dict[int, list[Due]] = {}
-    others: list[Due] = []
-    for item in bundle.items:
-        if item.kind in ("visit_owner", "board_meeting", "risk_review"):
-            others.append(item)
-        elif item.action is not None:
-            by_action.setdefault(item.action.id, []).append(item)
+    reminders = bundle.actions()
     blocks: list[dict] = []
-    count = len(by_action)
+    count = len(reminders)
     if count:
-        title = (
-            "1 of your actions needs attention"
-            if count == 1
-            else (f"{count} of your actions need attention")
-        )
-        blocks.append(header(title))
-        items = sorted(by_action.values(), key=lambda group: group[0].action.due)
-        for group in items[:MAX_ITEMS]:
-            blocks += _action_blocks(group, today)
+        blocks.append(header(attention_title(count)))
+        for reminder in reminders[:MAX_ITEMS]:
+            blocks += _action_blocks(reminder, today)
         if count > MAX_ITEMS:
             blocks.append(context(f"…and {count - MAX_ITEMS} more. /action mine shows them all."))
-    for item in others:
+    for item in bundle.others():
         blocks += _other_blocks(item)
     fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
     return message(fallback, blocks[:MAX_BLOCKS])  # already escaped mrkdwn
 
 
-def _action_blocks(items: list[Due], today: date) -> list[dict]:
-    action = items[0].action
-    kinds = {i.kind for i in items}
-    reasons = [i.words for i in sorted(items, key=lambda i: KIND_ORDER.index(i.kind))]
+def _action_blocks(reminder: ActionReminder, today: date) -> list[dict]:
+    action, kinds = reminder.action, reminder.kinds
     opening = ""
     if "escalation" in kinds:
         opening = (
             f"Overdue in Working Group {action.group_number}, owned by {person(action.owner)}:\n"
         )
-    updated = min(action.last_update.date(), today)
-    last = "" if "stale" in kinds else f" · last update {relative_day(updated, today)}"
+    last = reminder.last_update_words(today)
     text = (
         f"{opening}*{escape(action.ref)}* {escape(action.title)}\n"
         f"Working Group {action.group_number} {escape(action.group_name)}\n"
-        f"*{_capital('; '.join(dict.fromkeys(reasons)))}* · {status_words(action.status)}{last}"
+        f"*{reminder.reason}* · {status_words(action.status)}{last}"
     )
     snooze = "before_due" in kinds or kinds == {"stale"}
     return [section(text), _buttons(action, snooze)]
@@ -164,7 +148,3 @@ def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> li
         more = f" and {len(owners) - 30} more" if len(owners) > 30 else ""
         lines.append(f"Still to update: {shown}{more}")
     return [header("Monitoring visit readiness"), section("\n".join(lines))]
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

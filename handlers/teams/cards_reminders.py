@@ -8,7 +8,7 @@ from datetime import date
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import Due, StatusCounts
-from bot.reminder_sweep import Bundle
+from bot.reminder_sweep import ActionReminder, Bundle, attention_title
 from handlers.teams.cards_kit import (
     block,
     card,
@@ -24,7 +24,6 @@ from handlers.teams.cards_kit import (
 
 MAX_ITEMS = 20
 MAX_OWNERS = 30
-KIND_ORDER = ("overdue", "escalation", "before_due", "stale", "visit_owner")
 
 
 def bundle_card(bundle: Bundle, today: date) -> dict:
@@ -35,45 +34,30 @@ def bundle_card(bundle: Bundle, today: date) -> dict:
 
 
 def _personal_body(bundle: Bundle, today: date) -> list[dict]:
-    by_action: dict[int, list[Due]] = {}
-    others: list[Due] = []
-    for item in bundle.items:
-        if item.kind in ("visit_owner", "board_meeting", "risk_review"):
-            others.append(item)
-        elif item.action is not None:
-            by_action.setdefault(item.action.id, []).append(item)
+    reminders = bundle.actions()
     body: list[dict] = []
-    count = len(by_action)
+    count = len(reminders)
     if count:
-        title = (
-            "1 of your actions needs attention"
-            if count == 1
-            else f"{count} of your actions need attention"
-        )
-        body.append(heading(title))
-        groups = sorted(by_action.values(), key=lambda group: group[0].action.due)
+        body.append(heading(attention_title(count)))
         body += fitting(
-            (_action_block(group, today) for group in groups[:MAX_ITEMS]),
+            (_action_block(reminder, today) for reminder in reminders[:MAX_ITEMS]),
             count,
             "action mine shows them all.",
         )
-    for item in others:
+    for item in bundle.others():
         body += _other_blocks(item)
     return body
 
 
-def _action_block(items: list[Due], today: date) -> dict:
-    action = items[0].action
-    kinds = {i.kind for i in items}
-    reasons = [i.words for i in sorted(items, key=lambda i: KIND_ORDER.index(i.kind))]
+def _action_block(reminder: ActionReminder, today: date) -> dict:
+    action = reminder.action
     shown = []
-    if "escalation" in kinds:
+    if "escalation" in reminder.kinds:
         shown.append(
             block(f"Overdue in Working Group {action.group_number}, owned by {name(action.owner)}:")
         )
-    updated = min(action.last_update.date(), today)
-    last = "" if "stale" in kinds else f" · last update {relative_day(updated, today)}"
-    reason = _capital("; ".join(dict.fromkeys(reasons)))
+    last = reminder.last_update_words(today)
+    reason = reminder.reason
     shown += [
         block(f"**{inert(action.ref)}** {inert(action.title)}", spacing="None"),
         block(f"Working Group {action.group_number} {inert(action.group_name)}", spacing="None"),
@@ -158,7 +142,3 @@ def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> li
         more = f" and {len(owners) - MAX_OWNERS} more" if len(owners) > MAX_OWNERS else ""
         body.append(line(f"Still to update: {shown}{more}"))
     return body
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
