@@ -43,7 +43,6 @@ def serve(runtime: Runtime, host: str | None = None) -> None:
         # reaches another thread is handled here only when a step ends.
         while True:
             time.sleep(1)
-        return
     server = make_server(
         wsgi_app(app, runtime.db, ctx.signing_secret or ""), host, runtime.settings.port
     )
