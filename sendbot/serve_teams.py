@@ -19,6 +19,7 @@ from handlers.slack.app import build_app
 from handlers.slack.http_door import MAX_BODY_BYTES, TOO_LARGE
 from handlers.slack.socket_mode import connect_socket_mode, socket_mode_handler
 from handlers.teams.app import MESSAGES_PATH, teams_asgi
+from handlers.teams.dev_auth import WARNING as UNCHECKED_WARNING
 from sendbot.runtime import Runtime
 from sendbot.web import CONNECTION_LIMIT, EVENTS_PATH, wsgi_app
 
@@ -161,6 +162,8 @@ def serve_with_teams(runtime: Runtime, host: str, slack_context) -> None:
             application.router.routes.append(Route(EVENTS_PATH, events, methods=["POST"]))
             log.info("serving Slack events on %s%s", where, EVENTS_PATH)
     log.info("serving Microsoft Teams activities on %s%s", where, MESSAGES_PATH)
+    if settings.teams.allow_unauthenticated:
+        log.warning(UNCHECKED_WARNING)
     uvicorn.run(
         application,
         host=host,

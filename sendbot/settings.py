@@ -36,6 +36,8 @@ class TeamsSettings:
     tenant_id: str
     openid_url: str = DEFAULT_TEAMS_OPENID_URL
     authority_url: str = DEFAULT_TEAMS_AUTHORITY_URL
+    # Development only (TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED): inbound tokens are not checked.
+    allow_unauthenticated: bool = False
 
     def __repr__(self) -> str:  # the password never reaches a log through repr()
         return f"TeamsSettings(app_id={self.app_id!r}, tenant_id={self.tenant_id!r})"
@@ -160,12 +162,27 @@ class _Reader:
                 f"(like {DEFAULT_TEAMS_OPENID_URL}); the signing keys are read beside it."
             )
         return TeamsSettings(
+            allow_unauthenticated=self.unauthenticated_teams(),
             app_id=given["TEAMS_APP_ID"] or "",
             app_password=given["TEAMS_APP_PASSWORD"] or "",
             tenant_id=given["TEAMS_TENANT_ID"] or "",
             openid_url=openid,
             authority_url=self.secure_url("TEAMS_AUTHORITY_URL", DEFAULT_TEAMS_AUTHORITY_URL),
         )
+
+    def unauthenticated_teams(self) -> bool:
+        """The development mode that skips checking who sent an activity: only when asked for
+        in so many words, and only on a server that nobody else can reach."""
+        name = "TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED"
+        value = (self.optional(name) or "false").lower()
+        if value not in ("true", "false"):
+            raise ConfigError(f"{name} is malformed: it should be true or false.")
+        if value == "true" and not is_loopback(self.host()):
+            raise ConfigError(
+                f"{name} is allowed only with HOST=127.0.0.1 (this computer): on a server "
+                "others can reach, anyone could act as anyone on the board."
+            )
+        return value == "true"
 
     def secure_url(self, name: str, default: str) -> str:
         """Like base_url (https://, or http:// to this computer only), kept exactly as given."""

@@ -290,6 +290,22 @@ def test_no_teams_settings_means_no_teams_door():
         ),
         ({"TEAMS_AUTHORITY_URL": "login.microsoftonline.com"}, "TEAMS_AUTHORITY_URL", "https://"),
         ({"TEAMS_AUTHORITY_URL": "http://10.0.0.5"}, "TEAMS_AUTHORITY_URL", "must use https://"),
+        (
+            {"TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED": "yes please"},
+            "TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED",
+            "should be true or false",
+        ),
+        (
+            # The default HOST (every interface) would let anyone on the network in.
+            {"TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED": "true"},
+            "TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED",
+            "only with HOST=127.0.0.1",
+        ),
+        (
+            {"TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED": "true", "HOST": "10.0.0.5"},
+            "TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED",
+            "only with HOST=127.0.0.1",
+        ),
     ],
 )
 def test_a_bad_teams_setting_stops_start_up_naming_it(changed, named, says):
@@ -307,3 +323,9 @@ def test_teams_urls_may_be_plain_http_to_this_computer():
     settings = load_settings({**TEAMS, **local}, env_file=None)
     assert settings.teams is not None
     assert settings.teams.authority_url == "http://localhost:9000"
+
+
+def test_teams_checks_every_activity_unless_development_mode_is_asked_for_on_loopback():
+    assert load_settings(TEAMS, env_file=None).teams.allow_unauthenticated is False
+    local = {"TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED": "TRUE", "HOST": "127.0.0.1"}
+    assert load_settings({**TEAMS, **local}, env_file=None).teams.allow_unauthenticated is True

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from bot.people import People
 from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
+from handlers.teams.dev_auth import UncheckedInbound
 from handlers.teams.http_door import Activity, TeamsHttpDoor
 from handlers.teams.inbound_auth import InboundAuth
 from handlers.teams.messages import Answer, TeamsMessages
@@ -80,7 +81,12 @@ def teams_asgi(
     connector = Connector(BotToken(teams))
     messages = TeamsMessages(TeamsPeople(people, connector), services, today)
     bot = TeamsBot(messages, connector)
-    door = TeamsHttpDoor(InboundAuth(teams.app_id, teams.openid_url), SeenRequests(db), bot)
+    auth = (
+        UncheckedInbound()
+        if teams.allow_unauthenticated
+        else InboundAuth(teams.app_id, teams.openid_url)
+    )
+    door = TeamsHttpDoor(auth, SeenRequests(db), bot)
 
     async def health(request: Request) -> JSONResponse:
         healthy = await asyncio.to_thread(db.ping)

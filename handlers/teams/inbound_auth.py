@@ -30,6 +30,8 @@ def bearer_token(authorization: str) -> str | None:
 
 
 class InboundAuth:
+    requires_token = True
+
     def __init__(self, app_id: str, openid_url: str) -> None:
         cloud = with_overrides(PUBLIC, openid_metadata_url=openid_url)
         self.validator = TokenValidator.for_service(app_id, cloud=cloud)
