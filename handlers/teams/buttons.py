@@ -37,6 +37,7 @@ ON_REMINDER = "reminder"
 ON_FORM = "form"  # a card that only offers a form: `action add`, `risk log`, `risk update R1`
 CARDS = (ON_MINE, ON_HOME, ON_DETAIL, ON_NOTICE, ON_REMINDER, ON_FORM)
 
+BUTTON = "sendbot"  # the key of what a button carries, beside a dialog's inputs
 NO_LONGER_WORKS = (
     "That button no longer works. Type action mine to see your actions, or action help for "
     "what you can type instead."
@@ -57,7 +58,8 @@ class Pressed:
     prefill: dict = field(default_factory=dict)
 
     def data(self) -> dict:
-        """What a button or a dialog's Save carries to say this again."""
+        """What a button or a dialog's Save carries to say this again: under a key of its own,
+        as a dialog's inputs are merged into the same object."""
         carried: dict = {"do": self.do, "on": self.on}
         if self.ref is not None:
             carried |= {"ref": self.ref, "v": self.version}
@@ -65,12 +67,13 @@ class Pressed:
             carried["more"] = True
         if self.prefill:
             carried["prefill"] = self.prefill
-        return carried
+        return {BUTTON: carried}
 
 
 def pressed(data: object) -> Pressed:
     """The press a button's data describes; anything else is a button that no longer works
     (made by an older version of the bot, or tampered with on the way)."""
+    data = data.get(BUTTON) if isinstance(data, dict) else None
     if not isinstance(data, dict) or data.get("do") not in DOINGS or data.get("on") not in CARDS:
         raise UserError(NO_LONGER_WORKS)
     ref, version, prefill = data.get("ref"), data.get("v"), data.get("prefill", {})
@@ -120,8 +123,7 @@ def shown_on(node: Part, on: str) -> Part:
     if not isinstance(node, dict):
         return node
     moved = {key: shown_on(value, on) for key, value in node.items()}
-    if node.get("type") in ("Action.Submit", "Action.Execute") and isinstance(
-        node.get("data"), dict
-    ):
-        moved["data"] = {**node["data"], "on": on}
+    carried = node.get("data", {}).get(BUTTON) if isinstance(node.get("data"), dict) else None
+    if str(node.get("type")).startswith("Action.") and isinstance(carried, dict):
+        moved["data"] = {**node["data"], BUTTON: {**carried, "on": on}}
     return moved  # type: ignore[return-value]

@@ -189,11 +189,7 @@ def read_form(data: Mapping) -> dict:
 
 def typed_back(data: Mapping) -> dict[str, str]:
     """What the person typed or chose, to put back in the dialog: text values only, bounded."""
-    return {
-        key: value[:MAX_TYPED]
-        for key, value in data.items()
-        if isinstance(value, str) and key not in ("do", "on", "ref")
-    }
+    return {key: value[:MAX_TYPED] for key, value in data.items() if isinstance(value, str)}
 
 
 # --- parts --------------------------------------------------------------------------------------
