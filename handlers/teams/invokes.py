@@ -169,8 +169,11 @@ class TeamsInvokes:
                 groups = self.risks.groups()
                 return d.log_risk_dialog(groups, everyone, actor.person_id, press, typed, problem)
             case buttons.REVIEW_RISK:
-                number = int(risk_cmd.RISK_REF.match(press.ref or "R0").group(1))
-                risk = self.risks.execute(actor, risk_cmd.OpenUpdateForm(number)).result.risk
+                found = risk_cmd.RISK_REF.match(press.ref or "")
+                if found is None:
+                    raise UserError(buttons.NO_LONGER_WORKS)
+                form = risk_cmd.OpenUpdateForm(int(found.group(1)))
+                risk = self.risks.execute(actor, form).result.risk
                 press = replace(press, version=risk.version) if now else press
                 return d.review_risk_dialog(risk, press, typed, problem)
         raise UserError(buttons.NO_LONGER_WORKS)
