@@ -113,7 +113,10 @@ class TeamsInvokes:
             return 200, answer
         await self._show_in_place(activity, answer.card)
         if answer.messages:
-            await asyncio.to_thread(tell_each, self.delivery(), answer.messages)
+            try:
+                await asyncio.to_thread(tell_each, self.delivery(), answer.messages)
+            except Exception:
+                log.exception("could not tell others of a change made on Teams")
         return 200, None  # an empty answer closes the dialog
 
     def _submit(self, activity: Activity, press: buttons.Pressed) -> dict | Saved:
