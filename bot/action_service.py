@@ -18,7 +18,7 @@ from bot.dates import format_long, format_weekday_long
 from bot.errors import UserError
 from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, load_person, optional_ref, person_ref, refs
-from bot.permissions import require_admin, require_update
+from bot.permissions import may_update, require_admin, require_update
 from bot.results import (
     ActionCard,
     ActionDetail,
@@ -78,7 +78,7 @@ class ActionService:
             case cmd.ListActions():
                 return self._list(session, command)
             case cmd.Show():
-                return self._show(session, command)
+                return self._show(session, actor, command)
             case cmd.UpdateStatus():
                 return self._update_status(session, actor, command)
             case cmd.AddNote():
@@ -159,12 +159,13 @@ class ActionService:
         if flt.area is not None and not q.find_areas(session, [flt.area]):
             raise UserError(self._no_area(session, flt.area), cmd.usage("list"))
 
-    def _show(self, session: Session, command: cmd.Show) -> Outcome:
+    def _show(self, session: Session, actor: Actor, command: cmd.Show) -> Outcome:
         action = self._find(session, command.ref, "show")
         rows, total = q.recent_history(session, action.id, HISTORY_SHOWN)
         named = refs(session, people_named(rows))
         lines = tuple(describe(r, self.clock.tz, named) for r in rows)
-        return Outcome(ActionDetail(self._card(action), lines, total))
+        may_change = action.withdrawn_at is None and may_update(actor, action)
+        return Outcome(ActionDetail(self._card(action), lines, total, may_change))
 
     # Owners, leads and admins
 

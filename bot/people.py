@@ -163,6 +163,14 @@ class People:
                 .limit(1)
             )
 
+    def everyone(self, limit: int) -> list[PersonRef]:
+        """The people the plan knows, by name: whom a form offers to choose from, so that no
+        name typed into a form is ever guessed at."""
+        shown = func.lower(func.coalesce(Person.name, Person.email, ""))
+        with self.db.session() as session:
+            rows = session.scalars(select(Person).order_by(shown, Person.id).limit(limit))
+            return [person_ref(p) for p in rows]
+
     def refs(self, ids: Iterable[int]) -> dict[int, PersonRef]:
         with self.db.session() as session:
             return refs(session, ids)

@@ -92,6 +92,12 @@ class ActionReminder:
             items[0].action, frozenset(i.kind for i in items), reason[:1].upper() + reason[1:]
         )
 
+    @property
+    def may_snooze(self) -> bool:
+        """Snoozing helps only before the due date or for a stale action: an overdue one must
+        be updated instead."""
+        return "before_due" in self.kinds or self.kinds == {"stale"}
+
     def last_update_words(self, today: date) -> str:
         """ " · last update 3 days ago", unless staleness is already the reason."""
         if "stale" in self.kinds:

@@ -72,6 +72,8 @@ class ActionDetail:
     action: ActionCard
     history: tuple[HistoryLine, ...]
     history_total: int
+    # Whether the person asking may change it: a door offers them the controls to.
+    may_change: bool = False
 
 
 @dataclass(frozen=True)

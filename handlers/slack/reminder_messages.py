@@ -58,8 +58,7 @@ def _action_blocks(reminder: ActionReminder, today: date) -> list[dict]:
         f"Working Group {action.group_number} {escape(action.group_name)}\n"
         f"*{reminder.reason}* · {status_words(action.status)}{last}"
     )
-    snooze = "before_due" in kinds or kinds == {"stale"}
-    return [section(text), _buttons(action, snooze)]
+    return [section(text), _buttons(action, reminder.may_snooze)]
 
 
 def _buttons(action: ActionFacts, snooze: bool) -> dict:

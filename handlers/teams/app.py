@@ -1,6 +1,7 @@
 """Wire the Teams door: an ASGI application with `POST /api/messages` and `GET /healthz`."""
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from datetime import date
@@ -13,9 +14,11 @@ from starlette.routing import Route
 from bot.people import People
 from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
+from handlers.teams.delivery import TeamsDelivery
 from handlers.teams.dev_auth import UncheckedInbound
 from handlers.teams.http_door import Activity, TeamsHttpDoor
 from handlers.teams.inbound_auth import InboundAuth
+from handlers.teams.invokes import Invoke, TeamsInvokes
 from handlers.teams.messages import Answer, TeamsMessages
 from handlers.teams.people import TeamsPeople
 from sendbot.settings import TeamsSettings
@@ -38,12 +41,19 @@ CANNOT_REACH_YOU = card(
 class TeamsBot:
     """What the bot does with each kind of activity; kinds it does not handle are acknowledged."""
 
-    def __init__(self, messages: TeamsMessages, connector: Connector) -> None:
+    def __init__(
+        self, messages: TeamsMessages, connector: Connector, invokes: dict[str, Invoke]
+    ) -> None:
         self.messages = messages
         self.connector = connector
+        # Invokes by name (a button, a dialog): each answers in the HTTP response.
+        self.invokes = invokes
 
     async def __call__(self, activity: Activity) -> tuple[int, dict | None]:
         kind = activity.get("type")
+        invoke = self.invokes.get(str(activity.get("name"))) if kind == "invoke" else None
+        if invoke is not None:
+            return await invoke(activity)
         try:
             if kind == "message" and activity.get("text"):
                 await self.deliver(activity, await self.messages.answer(activity))
@@ -80,7 +90,14 @@ def teams_asgi(
 ) -> Starlette:
     connector = Connector(BotToken(teams))
     messages = TeamsMessages(TeamsPeople(people, connector), services, today)
-    bot = TeamsBot(messages, connector)
+
+    @functools.cache
+    def delivery() -> TeamsDelivery:
+        """Made when someone is first to be told of a change: it keeps a thread of its own."""
+        return TeamsDelivery(Connector(BotToken(teams)), people, today)
+
+    invokes = TeamsInvokes(messages, connector, delivery).table()
+    bot = TeamsBot(messages, connector, invokes)
     auth = (
         UncheckedInbound()
         if teams.allow_unauthenticated

@@ -9,8 +9,8 @@ from datetime import date
 
 from bot.deadline_service import DeadlineList
 from bot.reminder_sweep import Bundle
-from bot.results import ActionDetail, ActionList, Help, Notice
-from bot.risk_service import RiskDetail, RiskList
+from bot.results import ActionDetail, ActionList, Help, Notice, OpenAddForm
+from bot.risk_service import RiskDetail, RiskForm, RiskList
 from bot.summary_service import Overview, RiskSummary, ToChannel, VisitReadiness
 from handlers.teams.cards_actions import (
     action_block,
@@ -19,6 +19,7 @@ from handlers.teams.cards_actions import (
     list_card,
     notice_card,
 )
+from handlers.teams.cards_forms import add_form_card, risk_form_card
 from handlers.teams.cards_kit import (
     CARD_CONTENT_TYPE,
     CARD_SCHEMA,
@@ -49,7 +50,7 @@ __all__ = [
 
 
 def render(result: object, today: date) -> dict | None:
-    """The card for a result, or None for one that is not a card (a file, a form)."""
+    """The card for a result, or None for one that is not a card (a file)."""
     match result:
         case Notice():
             return notice_card(result, today)
@@ -73,6 +74,10 @@ def render(result: object, today: date) -> dict | None:
             return visit_card(result)
         case Bundle():
             return bundle_card(result, today)
+        case OpenAddForm():
+            return add_form_card()
+        case RiskForm():
+            return risk_form_card(result)
         case ToChannel():
             # `summary here`: the same card; where it is posted is the door's choice.
             return render(result.result, today)

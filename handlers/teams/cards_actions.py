@@ -5,6 +5,7 @@ from datetime import date
 from bot.dates import describe_due, format_compact_year, format_long
 from bot.people import PersonRef
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
+from handlers.teams.buttons import ON_DETAIL, ON_MINE, ON_NOTICE, action_buttons
 from handlers.teams.cards_kit import (
     WARNING,
     block,
@@ -23,28 +24,34 @@ from handlers.teams.cards_kit import (
 )
 
 
-def action_block(action: ActionCard, today: date) -> dict:
+def action_block(action: ActionCard, today: date, buttons_on: str | None = None) -> dict:
+    """One action in a list; with its buttons when they are for the person reading
+    (`buttons_on` names the card, to show it again after a change)."""
     overdue = f" {WARNING}" if action.days_overdue(today) else ""
     due = due_words(action.due, action.status.is_complete, today)
-    return {
-        "type": "Container",
-        "separator": True,
-        "items": [
-            block(f"**{inert(action.ref)}** {inert(action.title)}"),
-            block(
-                f"{status_words(action.status)} · {due}{overdue} · WG{action.group_number} · "
-                f"{name(action.owner)}",
-                isSubtle=True,
-                spacing="None",
-            ),
-        ],
-    }
+    items = [
+        block(f"**{inert(action.ref)}** {inert(action.title)}"),
+        block(
+            f"{status_words(action.status)} · {due}{overdue} · WG{action.group_number} · "
+            f"{name(action.owner)}",
+            isSubtle=True,
+            spacing="None",
+        ),
+    ]
+    if buttons_on is not None and not action.withdrawn:
+        items.append(action_buttons(action, buttons_on))
+    return {"type": "Container", "separator": True, "items": items, **complete_style(action)}
+
+
+def complete_style(action: ActionCard) -> dict:
+    """A complete action is shown on blue, its BRAG colour."""
+    return {"style": "accent"} if action.status.is_complete else {}
 
 
 def notice_card(result: Notice, today: date) -> dict:
     body = [block(words(result.text))]
     if result.action is not None:
-        body.append(action_block(result.action, today))
+        body.append(action_block(result.action, today, ON_NOTICE))
     return card(body)
 
 
@@ -54,8 +61,9 @@ def list_card(result: ActionList, today: date) -> dict:
     body = [heading(f"{inert(result.heading)}: {result.total}")]
     if result.filters:
         body.append(block(words(result.filters), isSubtle=True, spacing="None"))
+    on = ON_MINE if result.own else None
     body += fitting(
-        (action_block(a, today) for a in result.actions), result.total, words(result.see_all)
+        (action_block(a, today, on) for a in result.actions), result.total, words(result.see_all)
     )
     return card(body)
 
@@ -74,6 +82,8 @@ def detail_card(result: ActionDetail, today: date) -> dict:
         if value:
             body += [label(title), block(inert_lines(value), spacing="Small")]
     body += _history(result)
+    if result.may_change:
+        body.append(action_buttons(action, ON_DETAIL))
     return card(body)
 
 

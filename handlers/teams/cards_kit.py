@@ -69,10 +69,17 @@ def inert_lines(value: str) -> str:
 def words(value: str | Text) -> str:
     """The core's text: its own words, people shown by name (Teams mentions come later)."""
     return "".join(
-        inert(shown(part)) if isinstance(part, str) else name(part.person)
+        _inert_part(part) if isinstance(part, str) else name(part.person)
         for part in as_text(value)
         if isinstance(part, str | Mention)
     )
+
+
+def _inert_part(part: str) -> str:
+    """A piece of the core's text, inert, keeping the space that parts it from a name."""
+    before = " " if part[:1].isspace() else ""
+    after = " " if part[-1:].isspace() else ""
+    return f"{before}{inert(shown(part))}{after}" if part.strip() else " " * bool(part)
 
 
 def name(who: PersonRef) -> str:

@@ -1,7 +1,4 @@
-"""Reminder bundles as Adaptive Cards: the same words as Slack's reminders.
-
-Slack's reminders carry Update / Mark complete buttons; until Teams' Action.Execute buttons are
-answered by the door, each reminder says which command to type instead."""
+"""Reminder bundles as Adaptive Cards: the same words and buttons as Slack's reminders."""
 
 from datetime import date
 
@@ -9,6 +6,7 @@ from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import Due, StatusCounts
 from bot.reminder_sweep import ActionReminder, Bundle, attention_title
+from handlers.teams.buttons import ON_REMINDER, action_buttons
 from handlers.teams.cards_kit import (
     block,
     card,
@@ -37,10 +35,11 @@ def _personal_body(bundle: Bundle, today: date) -> list[dict]:
     reminders = bundle.actions()
     body: list[dict] = []
     count = len(reminders)
+    more = len(bundle.items) > 1
     if count:
         body.append(heading(attention_title(count)))
         body += fitting(
-            (_action_block(reminder, today) for reminder in reminders[:MAX_ITEMS]),
+            (_action_block(reminder, today, more) for reminder in reminders[:MAX_ITEMS]),
             count,
             "action mine shows them all.",
         )
@@ -49,7 +48,7 @@ def _personal_body(bundle: Bundle, today: date) -> list[dict]:
     return body
 
 
-def _action_block(reminder: ActionReminder, today: date) -> dict:
+def _action_block(reminder: ActionReminder, today: date, more: bool) -> dict:
     action = reminder.action
     shown = []
     if "escalation" in reminder.kinds:
@@ -62,12 +61,7 @@ def _action_block(reminder: ActionReminder, today: date) -> dict:
         block(f"**{inert(action.ref)}** {inert(action.title)}", spacing="None"),
         block(f"Working Group {action.group_number} {inert(action.group_name)}", spacing="None"),
         block(f"**{inert(reason)}** · {status_words(action.status)}{last}", spacing="None"),
-        block(
-            f"To update it, type action update {inert(action.ref)} STATUS, "
-            f"or action done {inert(action.ref)}.",
-            isSubtle=True,
-            spacing="Small",
-        ),
+        action_buttons(action, ON_REMINDER, snooze=reminder.may_snooze, more=more),
     ]
     return {"type": "Container", "separator": True, "items": shown}
 

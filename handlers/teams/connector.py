@@ -102,3 +102,10 @@ class Connector:
         message.reply_to_id = activity.get("id")
         client = self.client(activity["serviceUrl"])
         await client.conversations.create_activity(conversation, message)
+
+    async def update(self, activity: dict, card: dict) -> None:
+        """Show `card` in place of the message the activity's button was on."""
+        message = MessageActivityInput(attachments=[attachment(card)])
+        client = self.client(activity["serviceUrl"])
+        conversation = activity["conversation"]["id"]
+        await client.conversations.update_activity(conversation, activity["replyToId"], message)

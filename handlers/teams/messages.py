@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.people import Actor
 from bot.results import Outcome
 from bot.summary_service import FileReply, ToChannel
+from handlers.teams.buttons import ON_HOME, shown_on
 from handlers.teams.cards import block, card, inert, render, words
 from handlers.teams.people import TeamsPeople
 
@@ -78,7 +79,7 @@ class TeamsMessages:
         body.append(
             block("Type action help, risk help or summary for more; home shows this again.")
         )
-        return card(body)
+        return card(shown_on(body, ON_HOME))
 
     async def welcome(self, activity: dict) -> dict:
         """The card the app says hello with when it is added for someone."""
@@ -126,14 +127,18 @@ class TeamsMessages:
             log.exception("unexpected error %s answering a Teams message", error_id)
             apology = card(
                 [
-                    block(
-                        "Sorry — something went wrong on our side and nothing was changed. If it "
-                        f"happens again, tell your admin the error id {error_id}."
-                    ),
+                    block(apology_words(error_id)),
                     block(inert(f"You typed: {typed_text}"), isSubtle=True),
                 ]
             )
             return Answer(apology)
+
+
+def apology_words(error_id: str) -> str:
+    return (
+        "Sorry — something went wrong on our side and nothing was changed. If it happens "
+        f"again, tell your admin the error id {error_id}."
+    )
 
 
 NOT_A_COMMAND = card(
@@ -152,14 +157,11 @@ FILES_NOT_YET = card(
         )
     ]
 )
-UNREACHABLE_DATABASE = card(
-    [
-        block(
-            "The bot cannot reach its database just now; nothing was changed. "
-            "Please try again in a few minutes."
-        )
-    ]
+UNREACHABLE_WORDS = (
+    "The bot cannot reach its database just now; nothing was changed. "
+    "Please try again in a few minutes."
 )
+UNREACHABLE_DATABASE = card([block(UNREACHABLE_WORDS)])
 
 
 def _user_error(error: UserError) -> dict:
