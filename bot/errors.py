@@ -33,3 +33,19 @@ class NotAllowed(UserError):
 
 class ConfigError(Exception):
     """A setting or the board file is wrong; the message names it. Start-up stops."""
+
+
+def network_reason(error: BaseException) -> str:
+    """Why a connection failed, in the operating system's words ("Connection refused"), on one
+    short line: the socket's error is found under a client library's wrapping (urllib's
+    `reason`, httpx's chained causes)."""
+    cause: BaseException | str = error
+    for _ in range(5):  # a few layers at most; never round a loop of causes
+        if not isinstance(cause, BaseException) or getattr(cause, "strerror", None):
+            break
+        deeper = getattr(cause, "reason", None) or cause.__cause__
+        if deeper is None:
+            break
+        cause = deeper
+    text = getattr(cause, "strerror", None) or str(cause) or type(error).__name__
+    return " ".join(text.split())[:120]

@@ -59,6 +59,9 @@ class DirectoryEntry:
     account_id: str
     name: str | None = None
     email: str | None = None
+    # Whose account it is, when one directory asks several platforms (a board on Slack and
+    # Teams); None: the directory's own.
+    platform: str | None = None
 
 
 def _nobody(account_id: str) -> DirectoryEntry | None:
@@ -204,7 +207,8 @@ class _People:
             if text not in self._accounts:
                 self._accounts[text] = directory.lookup_account(text)
             entry = self._accounts[text] or DirectoryEntry(text)
-            return PersonKey(directory.platform, text, _lower(entry.email), entry.name)
+            platform = entry.platform or directory.platform
+            return PersonKey(platform, text, _lower(entry.email), entry.name)
         if len(text) <= MAX_EMAIL and _EMAIL.fullmatch(text):
             email = text.lower()
             if email not in self._found:
@@ -212,7 +216,8 @@ class _People:
             found = self._found[email]
             if found is None:
                 raise _CellError(f"no {directory.platform_name} user has the email {quote(text)}.")
-            return PersonKey(directory.platform, found.account_id, email, found.name)
+            platform = found.platform or directory.platform
+            return PersonKey(platform, found.account_id, email, found.name)
         raise _CellError(
             f"“{quote(text)}” is not a {directory.platform_name} user ID or an email address — "
             f"use an ID like {directory.id_example} or the person's work email."

@@ -162,48 +162,21 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
-    from collections.abc import Callable
-    from dataclasses import replace
-
-    from bot.plan_import import DirectoryEntry, ImportFileError, import_plan
-    from handlers.slack.app import web_client
-    from handlers.slack.directory import slack_directory
+    from bot.plan_import import ImportFileError, import_plan
+    from sendbot.import_directory import import_directory
     from sendbot.runtime import start
 
-    Lookup = Callable[[str], DirectoryEntry | None]
-
-    def slack_must_answer(lookup: Lookup) -> Lookup:
-        def look_up(text: str) -> DirectoryEntry | None:
-            try:
-                return lookup(text)
-            except OSError as error:  # refused, timed out, no such host, TLS: not the file's fault
-                cause = getattr(error, "reason", error)  # urllib wraps the socket's error
-                reason = " ".join(str(getattr(cause, "strerror", None) or cause).split())[:120]
-                # Owners are looked up before anything is written, so nothing was.
-                raise ConfigError(
-                    f"Slack could not be reached at {settings.api_url} ({reason}), so the "
-                    "plan's owners can't be looked up. Check SLACK_API_URL and the network "
-                    "connection, then import again. Nothing was imported."
-                ) from None
-
-        return look_up
-
-    # The import says in one line what went wrong with Slack; slack_sdk would log each retry.
-    logging.getLogger("slack_sdk").setLevel(logging.CRITICAL)
-    slack = slack_directory(
-        web_client(settings.bot_token, settings.api_url) if settings.bot_token else None
-    )
-    directory = replace(
-        slack,
-        lookup_email=slack_must_answer(slack.lookup_email),
-        lookup_account=slack_must_answer(slack.lookup_account),
-    )
     runtime = start(settings)
+    owners = import_directory(settings, runtime.people)
     try:
-        report = import_plan(runtime.db, args.file, directory, skip_invalid=args.skip_invalid)
+        report = import_plan(
+            runtime.db, args.file, owners.directory, skip_invalid=args.skip_invalid
+        )
     except ImportFileError as error:
         print(f"sendbot import: {error}", file=sys.stderr)
         return 1
+    if report.written:
+        owners.after_import()
     print("\n".join(report.lines()))
     return 0 if report.written else 1
 
