@@ -5,17 +5,29 @@ through signed requests, printing each command and the bot's reply.
 """
 
 import tempfile
-from datetime import UTC, datetime, timedelta
-from importlib import resources
 from pathlib import Path
 
-from bot.dates import format_compact_year
 from bot.people import PersonRef
-from bot.plan_import import import_plan
-from bot.reminder_report import report_lines
+from bot.reminder_sweep import SweepReport
 from handlers.slack.app import web_client
 from handlers.slack.delivery import SlackDelivery
 from handlers.slack.directory import slack_directory
+from sendbot.demo_story import (
+    ADMIN,
+    AFTER_THE_BOARD,
+    CHAIR,
+    CHRIS,
+    DEMO_NOW,
+    JO,
+    JO_CLOSES_OVERDUE,
+    MARIA,
+    PEOPLE,
+    PRIYA,
+    DemoClock,
+    board_toml,
+    import_sample,
+    play_the_quarter,
+)
 from sendbot.local_server import LocalBot
 from sendbot.runtime import reminder_sweep, start
 from sendbot.settings import Settings
@@ -23,70 +35,7 @@ from slack_standin import SlackStandIn
 from slack_standin.readable import readable
 from slack_standin.signed_requests import SIGNING_SECRET, SlackSender, text_input
 
-# Monday 13 January 2020, 10:00: four weeks before the first DfE/NHSE monitoring visit.
-DEMO_NOW = datetime(2020, 1, 13, 10, 0, tzinfo=UTC)
-
-PEOPLE = {
-    "U0ALEX0001": ("Alex Carter", "alex.carter@council.example", "SEND improvement lead (admin)"),
-    "U0PRIYA001": ("Priya Shah", "priya.shah@council.example", "Area Service Manager – Inclusion"),
-    "U0TOM00001": ("Tom Reid", "tom.reid@nhs.example", "Designated Clinical Officer, NHS"),
-    "U0JO000001": ("Jo Evans", "jo.evans@parentforum.example", "Parent carer forum"),
-    "U0CHRIS001": ("Chris Obi", "chris.obi@council.example", "Head of Adult Social Care"),
-    "U0MARIA001": ("Maria Lopez", "maria.lopez@school.example", "SENCO network lead"),
-    "U0CHAIR001": ("Cllr Jane Morgan", "jane.morgan@council.example", "Board chair (admin)"),
-}
-ADMIN, PRIYA, MARIA = "U0ALEX0001", "U0PRIYA001", "U0MARIA001"
-CHAIR = "U0CHAIR001"
-
-BOARD = """
-[board]
-admins = ["U0ALEX0001", "U0CHAIR001"]
-
-[[working_groups]]
-number = 1
-name = "Understanding of Need"
-lead = "U0PRIYA001"
-
-[[working_groups]]
-number = 2
-name = "Commissioning"
-lead = "U0TOM00001"
-
-[[working_groups]]
-number = 3
-name = "Engagement and Co-production"
-lead = "U0JO000001"
-
-[[working_groups]]
-number = 4
-name = "Preparation for Adulthood"
-lead = "U0CHRIS001"
-
-[[working_groups]]
-number = 5
-name = "Emotional Health and Wellbeing"
-lead = "U0TOM00001"
-
-[[working_groups]]
-number = 6
-name = "SEN Support"
-lead = "U0MARIA001"
-"""
-
-
 BOARD_CHANNEL = "C0BOARD01"
-# The clock sweeps at 09:05 each day; the demo steps through to the eve of the first visit.
-QUARTER_DAYS = 23
-
-
-class DemoClock:
-    """The demo's "now", moved on a day at a time while the quarter plays."""
-
-    def __init__(self, start: datetime) -> None:
-        self.moment = start
-
-    def now(self) -> datetime:
-        return self.moment
 
 
 class Conversation:
@@ -147,7 +96,7 @@ def run_demo(keep: Path | None = None) -> int:
 
 def _play(folder: Path, output: Path) -> int:
     board = folder / "board.toml"
-    board.write_text(BOARD, encoding="utf-8")
+    board.write_text(board_toml(lambda person: person), encoding="utf-8")
     with SlackStandIn() as standin:
         for user_id, (name, email, _) in PEOPLE.items():
             standin.add_user(user_id, name, email=email, real_name=name)
@@ -161,7 +110,8 @@ def _play(folder: Path, output: Path) -> int:
         )
         clock = DemoClock(DEMO_NOW)
         runtime = start(settings, now=clock.now)
-        _import_sample(runtime, settings, folder)
+        client = web_client(settings.bot_token, settings.api_url)
+        import_sample(runtime.db, folder, slack_directory(client), "SEND Improvement Bot demo")
         with LocalBot(runtime) as bot:
             chat = Conversation(SlackSender(bot.url, standin), standin)
             _converse(chat)
@@ -170,17 +120,6 @@ def _play(folder: Path, output: Path) -> int:
         runtime.db.dispose()
     print("\nThe demo ran the real bot over HTTP against a local stand-in for Slack. Done.")
     return 0
-
-
-def _import_sample(runtime, settings: Settings, folder: Path) -> None:
-    sample = folder / "sample_plan.csv"
-    sample.write_bytes(resources.files("sendbot").joinpath("sample_plan.csv").read_bytes())
-    print("SEND Improvement Bot demo — as if it were Monday 13 January 2020.")
-    print(f"\n$ sendbot import {sample.name}")
-    client = web_client(settings.bot_token, settings.api_url)
-    report = import_plan(runtime.db, sample, slack_directory(client), now=DEMO_NOW)
-    for line in report.lines():
-        print("  " + line)
 
 
 def _converse(chat: Conversation) -> None:
@@ -193,9 +132,9 @@ def _converse(chat: Conversation) -> None:
     chat.say(
         ADMIN,
         '/action add 3.4 "Invite the Scrutiny Advisory Board to each working group" '
-        "wg 3 owner <@U0JO000001|jo> due 31/01/2020 area 6",
+        f"wg 3 owner <@{JO}|jo> due 31/01/2020 area 6",
     )
-    chat.show_direct_message("U0JO000001")
+    chat.show_direct_message(JO)
     chat.say(ADMIN, "/action due 4.2 30/09/2020 Adult services restructure moves the start")
     chat.say(PRIYA, "/action show 1.2")
     chat.say(ADMIN, "/action list wg 1")
@@ -211,7 +150,7 @@ def _risks(chat: Conversation) -> None:
     )
     chat.say(
         ADMIN,
-        "/risk log Parent carers not engaged in co-production L3 I4 owner <@U0JO000001|jo> wg 3",
+        f"/risk log Parent carers not engaged in co-production L3 I4 owner <@{JO}|jo> wg 3",
     )
     chat.say(
         ADMIN,
@@ -225,28 +164,23 @@ def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: De
     """Set the visit and board meeting, then step the clock a day at a time to the visit."""
     chat.say(ADMIN, "/deadline add visit 6/2/2020")
     chat.say(ADMIN, "/deadline add board 21/1/2020 January SEND Improvement Board")
-    print("\nThe clock now sweeps at 09:05 every day until the monitoring visit.")
     sender = SlackDelivery(web_client(settings.bot_token, settings.api_url), runtime.clock.today)
-    sweep = reminder_sweep(runtime)
     first_shown = False
-    for offset in range(1, QUARTER_DAYS + 1):
-        clock.moment = (DEMO_NOW + timedelta(days=offset)).replace(hour=9, minute=5)
-        report = sweep.run(sender)
-        day = format_compact_year(clock.moment.date())
-        if not report.sent:
-            continue
-        print(f"\n{day}:")
-        for line in report_lines(report, {BOARD_CHANNEL: "#send-board"}):
-            print("  " + line)
+
+    def after_sending(day: int, report: SweepReport) -> None:
+        nonlocal first_shown
         personal = [b for b in report.sent if isinstance(b.recipient, PersonRef)]
         if not first_shown and personal:
             first_shown = True
             chat.show_direct_message(personal[0].recipient.account_on("slack"))
-        if offset == 7:  # Monday 20 January: Jo hears that 3.1 is overdue and closes it
-            chat.say("U0JO000001", "/action done 3.1 Family-friendly WSoA launched at the forum")
-        if offset == 15:  # Tuesday 28 January: after the board, two owners catch up
+        if day == JO_CLOSES_OVERDUE:
+            chat.say(JO, "/action done 3.1 Family-friendly WSoA launched at the forum")
+        if day == AFTER_THE_BOARD:
             chat.say(PRIYA, "/action update 1.2 green Survey closed with 212 parent carer replies")
-            chat.say("U0CHRIS001", "/action done 4.1 Response circulated to Board members")
+            chat.say(CHRIS, "/action done 4.1 Response circulated to Board members")
+
+    names = {BOARD_CHANNEL: "#send-board"}
+    play_the_quarter(clock, reminder_sweep(runtime), sender, names, after_sending)
 
 
 def _the_chair_asks(chat: Conversation, standin: SlackStandIn, output: Path) -> None:
