@@ -34,11 +34,13 @@ def report_lines(report: SweepReport, place_names: dict[str, str] | None = None)
             lines.append(f"{verb} to {who}: {describe(item)}")
     for bundle, reason in report.failed:
         lines.append(
-            f"NOT delivered to {recipient_words(bundle.recipient)} ({reason}); recorded as failed."
+            f"NOT delivered to {recipient_words(bundle.recipient, place_names)} ({reason}); "
+            "recorded as failed."
         )
     for bundle, reason in report.retry_later:
         lines.append(
-            f"NOT delivered to {recipient_words(bundle.recipient)} ({reason}); will try again."
+            f"NOT delivered to {recipient_words(bundle.recipient, place_names)} ({reason}); "
+            "will try again."
         )
     count = sum(len(b.items) for b in report.sent)
     lines.append(

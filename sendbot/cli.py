@@ -52,8 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--privacy", type=_https_url, help="its privacy notice (default: website)")
     package.add_argument("--terms", type=_https_url, help="terms of use (default: website)")
     package.add_argument("--version", default="1.0.0", type=_semver, help="the app's version")
-    demo = commands.add_parser("demo", help="play the bot end to end with no Slack account")
+    demo = commands.add_parser(
+        "demo", help="play the bot end to end with no Slack (or Teams) account"
+    )
     demo.add_argument("--keep", type=Path, help="keep the demo database and files in this folder")
+    demo.add_argument(
+        "--teams", action="store_true", help="play it on Microsoft Teams instead of Slack"
+    )
     return parser
 
 
@@ -100,6 +105,10 @@ class _CtrlC:
 
 def _run(args: argparse.Namespace) -> int:
     try:
+        if args.command == "demo" and args.teams:
+            from sendbot.demo_teams import run_teams_demo
+
+            return run_teams_demo(args.keep)
         if args.command == "demo":
             from sendbot.demo import run_demo
 

@@ -12,6 +12,7 @@ import logging
 import h11
 import uvicorn
 from a2wsgi import WSGIMiddleware
+from starlette.applications import Starlette
 from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -138,18 +139,23 @@ async def _too_large(send, size: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def serve_with_teams(runtime: Runtime, host: str, slack_context) -> None:
-    settings = runtime.settings
-    assert settings.teams is not None
+def teams_application(runtime: Runtime) -> Starlette:
+    """The Teams door over this runtime's services (served here, and by the demo)."""
+    assert runtime.settings.teams is not None
     services = {
         "action": runtime.actions,
         "risk": runtime.risks,
         "summary": runtime.summaries,
         "deadline": runtime.deadlines,
     }
-    application = teams_asgi(
-        settings.teams, runtime.db, runtime.people, services, runtime.actions.today
+    return teams_asgi(
+        runtime.settings.teams, runtime.db, runtime.people, services, runtime.actions.today
     )
+
+
+def serve_with_teams(runtime: Runtime, host: str, slack_context) -> None:
+    settings = runtime.settings
+    application = teams_application(runtime)
     where = f"http://{host}:{settings.port}"
     if settings.bot_token:
         slack = build_app(slack_context)

@@ -3,12 +3,17 @@ team on the Bot Connector, kept as people by their AAD object id with their name
 by reminders at once; an email the team does not know is reported on its row, as on Slack."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from sendbot.runtime import Runtime
+from handlers.teams.connector import BotToken, Connector
+from handlers.teams.delivery import TeamsDelivery
+from sendbot.runtime import Runtime, reminder_sweep
+from sendbot.settings import TeamsSettings
 from storage.database import Database
 from storage.models import Action, ChatAccount, Person
 from teams_standin.server import TeamsStandIn
@@ -17,8 +22,8 @@ from tests.support.cli import sendbot
 from tests.test_teams_door import card_text, door, sender  # noqa: F401 (fixtures)
 
 HEADER = "ref,title,working_group,owner,due\n"
-# Seven days before 1.1 falls due, in working hours: the sweep reminds its owner.
-WEEK_BEFORE_DUE = "2020-01-24T10:00"
+# Seven days before 1.1 falls due, in working hours (London): the sweep reminds its owner.
+WEEK_BEFORE_DUE = datetime(2020, 1, 24, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -41,6 +46,16 @@ def installed(teams, board_team, sender, runtime: Runtime):  # noqa: F811
     teams.wait_for("send")  # the welcome card: the bot has heard from Teams
     teams.reset()
     return chair
+
+
+def door_settings(teams: TeamsStandIn) -> TeamsSettings:
+    return TeamsSettings(
+        app_id=teams.app_id,
+        app_password=teams.app_password,
+        tenant_id=teams.tenant_id,
+        openid_url=teams.openid_url,
+        authority_url=teams.url,
+    )
 
 
 def teams_settings(teams: TeamsStandIn, database_url: str, board_channel: str | None) -> dict:
@@ -82,7 +97,7 @@ def count(database_url: str, model) -> int:
 
 
 def test_owners_are_looked_up_in_the_board_team_and_reminded_in_their_personal_chat(
-    teams, board_team, installed, database_url, tmp_path
+    teams, board_team, installed, runtime, database_url, tmp_path
 ):
     priya = teams.add_member("Priya Shah", "priya.shah@council.example", teams=(board_team,))
     tom = teams.add_member("Tom Reid", "tom.reid@nhs.example", teams=(board_team,))
@@ -106,8 +121,13 @@ def test_owners_are_looked_up_in_the_board_team_and_reminded_in_their_personal_c
         [("teams", tom.aad_object_id)],
     )
     # Priya has never written to the bot: the import kept what it takes to reach her.
-    reminded = sendbot("remind", "--at", WEEK_BEFORE_DUE, cwd=tmp_path, **settings)
-    assert reminded.returncode == 0, reminded.stderr
+    assert teams.sent_to(teams.personal_conversation(priya)) == []
+    with time_machine.travel(WEEK_BEFORE_DUE, tick=False):
+        connector = Connector(BotToken(door_settings(teams)))
+        delivery = TeamsDelivery(connector, runtime.people, runtime.clock.today)
+        report = reminder_sweep(runtime).run(delivery)
+        delivery.close()
+    assert report.failed == report.retry_later == []
     (reminder,) = teams.sent_to(teams.personal_conversation(priya))
     assert "Joint strategic needs assessment" in card_text(reminder)
 
