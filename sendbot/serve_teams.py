@@ -161,10 +161,16 @@ def serve_with_teams(runtime: Runtime, host: str, slack_context) -> None:
             application.router.routes.append(Route(EVENTS_PATH, events, methods=["POST"]))
             log.info("serving Slack events on %s%s", where, EVENTS_PATH)
     log.info("serving Microsoft Teams activities on %s%s", where, MESSAGES_PATH)
+    run_uvicorn(application, host, settings.port)
+
+
+def run_uvicorn(application, host: str, port: int) -> None:
+    """Serve an ASGI application as `sendbot serve` serves Teams (bench/bare_teams.py uses it
+    too, so the benchmark's baseline runs under the very same server)."""
     uvicorn.run(
         application,
         host=host,
-        port=settings.port,
+        port=port,
         log_level="warning",
         server_header=False,
         # Our own log lines say what matters; uvicorn's access log would repeat every request.
