@@ -26,7 +26,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,84 +52,41 @@ FAILURE_WORDS = ("something went wrong", "cannot reach its database")
 def load_generator(bot_url, response_base, prefix, specs, concurrency, wait, arrivals, results):
     """Send `specs` (command, text, user) `concurrency` at a time; put one
     (sent, acked, answered, status) per spec on `results`, times from time.monotonic()."""
-    import threading
     from urllib.parse import urlencode
 
     from slack_sdk.signature import SignatureVerifier
 
     verifier = SignatureVerifier(common.SIGNING_SECRET)
-    lock = threading.Lock()
-    events: dict[str, threading.Event] = {}
-    arrived: dict[str, float] = {}
-    indexes = iter(range(len(specs)))
-    out: list = [None] * len(specs)
 
-    def dispatch() -> None:
-        while True:
-            response_id, at = arrivals.get()
-            with lock:
-                arrived.setdefault(response_id, at)
-                event = events.get(response_id)
-            if event is not None:
-                event.set()
-
-    def work() -> None:
-        while True:
-            with lock:
-                i = next(indexes, None)
-            if i is None:
-                return
-            command, text, user = specs[i]
-            response_id = f"{prefix}{i}"
-            event = threading.Event()
-            with lock:
-                events[response_id] = event
-            body = urlencode(
-                {
-                    "token": "legacy-token-unused",
-                    "team_id": "T0STANDIN",
-                    "channel_id": "C0GENERAL",
-                    "user_id": user,
-                    "user_name": user.lower(),
-                    "command": command,
-                    "text": text,
-                    "response_url": response_base + response_id,
-                    "trigger_id": f"trigger.{i}.{time.time_ns()}",
-                    "api_app_id": "A0SENDBOT",
-                }
-            )
-            stamp = str(int(time.time()))
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "X-Slack-Request-Timestamp": stamp,
-                "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
+    def prepare(i: int) -> tuple[str, urllib.request.Request]:
+        command, text, user = specs[i]
+        response_id = f"{prefix}{i}"
+        body = urlencode(
+            {
+                "token": "legacy-token-unused",
+                "team_id": "T0STANDIN",
+                "channel_id": "C0GENERAL",
+                "user_id": user,
+                "user_name": user.lower(),
+                "command": command,
+                "text": text,
+                "response_url": response_base + response_id,
+                "trigger_id": f"trigger.{i}.{time.time_ns()}",
+                "api_app_id": "A0SENDBOT",
             }
-            request = urllib.request.Request(
-                bot_url + "/slack/events", data=body.encode(), headers=headers, method="POST"
-            )
-            sent = time.monotonic()
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    response.read()
-                    status = response.status
-            except urllib.error.HTTPError as error:
-                status = error.code
-            except OSError:
-                status = -1
-            acked = time.monotonic()
-            answered = None
-            if wait and status == 200 and event.wait(60):
-                with lock:
-                    answered = arrived[response_id]
-            out[i] = (sent, acked, answered, status)
+        )
+        stamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": stamp,
+            "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body),
+        }
+        request = urllib.request.Request(
+            bot_url + "/slack/events", data=body.encode(), headers=headers, method="POST"
+        )
+        return response_id, request
 
-    threading.Thread(target=dispatch, daemon=True).start()
-    workers = [threading.Thread(target=work) for _ in range(concurrency)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    results.put(out)
+    results.put(common.closed_loop(prepare, len(specs), concurrency, arrivals, wait))
 
 
 # -- servers -----------------------------------------------------------------------------------
@@ -150,19 +106,22 @@ def wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float 
     raise SystemExit(f"the server did not answer /healthz in {timeout:.0f} s")
 
 
-def start_server(argv: list[str], env: dict, folder: Path, name: str):
+def start_server(argv: list[str], env: dict, folder: Path, name: str, slack: bool = True):
+    """`argv` served on a free port with `env` (and Slack's settings unless `slack` is False);
+    returns the process and its URL once /healthz answers."""
     port = common.free_port()
     log = folder / f"{name}.log"
     environment = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "DATABASE_", "BOARD_", "BOT_", "TEST_DATABASE"))
+        if not k.startswith(("SLACK_", "TEAMS_", "DATABASE_", "BOARD_", "BOT_", "TEST_DATABASE"))
     }
-    environment |= env | {
-        "PORT": str(port),
-        "SLACK_BOT_TOKEN": common.BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": common.SIGNING_SECRET,
-    }
+    environment |= env | {"PORT": str(port)}
+    if slack:
+        environment |= {
+            "SLACK_BOT_TOKEN": common.BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": common.SIGNING_SECRET,
+        }
     with log.open("w") as out:
         process = subprocess.Popen(
             argv, cwd=folder, env=environment, stdout=out, stderr=subprocess.STDOUT

@@ -14,6 +14,10 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import threading
+import time as clock
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -114,6 +118,70 @@ def ms(seconds: float) -> str:
 
 def verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
+
+
+# -- load ------------------------------------------------------------------------------------
+
+
+def closed_loop(
+    prepare: Callable[[int], tuple[str, urllib.request.Request]],
+    count: int,
+    concurrency: int,
+    arrivals,
+    wait: bool = True,
+) -> list[tuple[float, float, float | None, int]]:
+    """Requests 0 … count-1 from `concurrency` people at once, each sending its next only once
+    the last one's answer arrived (a closed loop). `prepare(i)` gives request i and the key its
+    answer will arrive under; `arrivals` is a queue of (key, time.monotonic()) as answers reach
+    the stand-in. One (sent, acked, answered or None, HTTP status) per request."""
+    lock = threading.Lock()
+    events: dict[str, threading.Event] = {}
+    arrived: dict[str, float] = {}
+    indexes = iter(range(count))
+    out: list = [None] * count
+
+    def dispatch() -> None:
+        while True:
+            key, at = arrivals.get()
+            with lock:
+                arrived.setdefault(key, at)
+                event = events.get(key)
+            if event is not None:
+                event.set()
+
+    def work() -> None:
+        while True:
+            with lock:
+                i = next(indexes, None)
+            if i is None:
+                return
+            key, request = prepare(i)
+            event = threading.Event()
+            with lock:
+                events[key] = event
+            sent = clock.monotonic()
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    response.read()
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError:
+                status = -1
+            acked = clock.monotonic()
+            answered = None
+            if wait and status == 200 and event.wait(60):
+                with lock:
+                    answered = arrived[key]
+            out[i] = (sent, acked, answered, status)
+
+    threading.Thread(target=dispatch, daemon=True).start()
+    workers = [threading.Thread(target=work) for _ in range(concurrency)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return out
 
 
 # -- databases -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ arrive whole within a deadline, and a body over the limit is refused without bei
 
 import asyncio
 import logging
+import sys
 
 import h11
 import uvicorn
@@ -44,6 +45,11 @@ BACKLOG = 2048
 # The largest request line plus headers h11 buffers before answering 400 (h11's default). The Bot
 # Framework's bearer token is under 2 KB; nothing legitimate comes near it.
 MAX_HEADER_BYTES = 16 * 1024
+# How long a thread holding the GIL keeps it while another waits (CPython's default is 5 ms). The
+# core runs on worker threads and the event loop must win the GIL back at every step of every
+# request (the token, the answer, the reply); at 5 ms a step can wait that long behind a busy
+# worker. bench/teams_answer.py: answer p99 at 8 in flight fell by about a third at 1 ms.
+GIL_SWITCH_SECONDS = 0.001
 
 
 class DeadlineH11Protocol(H11Protocol):
@@ -170,10 +176,17 @@ def serve_with_teams(runtime: Runtime, host: str, slack_context) -> None:
     log.info("serving Microsoft Teams activities on %s%s", where, MESSAGES_PATH)
     if settings.teams.allow_unauthenticated:
         log.warning(UNCHECKED_WARNING)
+    run_uvicorn(application, host, settings.port)
+
+
+def run_uvicorn(application, host: str, port: int) -> None:
+    """Serve an ASGI application as `sendbot serve` serves Teams (bench/bare_teams.py uses it
+    too, so the benchmark's baseline runs under the very same server)."""
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     uvicorn.run(
         application,
         host=host,
-        port=settings.port,
+        port=port,
         log_level="warning",
         server_header=False,
         # Our own log lines say what matters; uvicorn's access log would repeat every request.

@@ -6,11 +6,14 @@ https authorities, so a government cloud's or a stand-in's authority would be un
 """
 
 import asyncio
+import functools
+import ssl
+import threading
 import time
 
 import httpx
 from microsoft_teams.api import Account, ApiClient, CreateConversationParams, MessageActivityInput
-from microsoft_teams.common.http import ClientOptions
+from microsoft_teams.common.http import Client, ClientOptions
 
 from handlers.teams.cards import attachment
 from sendbot.settings import TeamsSettings
@@ -19,6 +22,13 @@ SCOPE = "https://api.botframework.com/.default"
 # Ask for a new token this long before the old one expires, so no request carries a dead one.
 RENEW_BEFORE_SECONDS = 300
 TIMEOUT_SECONDS = 10
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """The system's trusted certificates, loaded once: loading them takes tens of milliseconds,
+    which every new HTTP client would otherwise spend on the event loop."""
+    return httpx.create_ssl_context()
 
 
 class BotToken:
@@ -52,9 +62,30 @@ class BotToken:
 class Connector:
     def __init__(self, token: BotToken) -> None:
         self.token = token
+        self._home: asyncio.AbstractEventLoop | None = None
+        self._pooled: Client | None = None
+        self._clients: dict[str, ApiClient] = {}
 
     def client(self, service_url: str) -> ApiClient:
-        return ApiClient(service_url, ClientOptions(timeout=TIMEOUT_SECONDS, token=self.token))
+        """A client for the Bot Connector at `service_url`.
+
+        On the first event loop that asks from the main thread (the server's, for the life of the
+        process) one client is kept, so replies reuse their connections. Any other loop (a
+        look-up's asyncio.run on a worker thread, the sender's) gets a client of its own: a
+        connection pool belongs to the loop it was opened on."""
+        loop = asyncio.get_running_loop()
+        main_thread = threading.current_thread() is threading.main_thread()
+        if not main_thread or self._home not in (None, loop):
+            return ApiClient(service_url, self._http())
+        self._home = loop
+        if service_url not in self._clients:
+            self._pooled = self._pooled or self._http()
+            self._clients[service_url] = ApiClient(service_url, self._pooled)
+        return self._clients[service_url]
+
+    def _http(self) -> Client:
+        pool = httpx.AsyncClient(timeout=TIMEOUT_SECONDS, verify=_tls())
+        return Client(ClientOptions(token=self.token), _http=pool)
 
     async def member(self, service_url: str, conversation_id: str, member_id: str) -> dict:
         """What Teams knows of a member of a conversation: name, email, AAD object id."""
