@@ -114,7 +114,7 @@ def _run(args: argparse.Namespace) -> int:
 
             return run_demo(args.keep)
         settings = load_settings()
-        configure_logging([settings.bot_token, settings.signing_secret, settings.app_token])
+        configure_logging(settings.secrets)
         return _COMMANDS[args.command](settings, args)
     except ConfigError as error:
         print(f"sendbot: {error}", file=sys.stderr)

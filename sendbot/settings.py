@@ -62,6 +62,14 @@ class Settings:
     def socket_mode(self) -> bool:
         return self.app_token is not None
 
+    @property
+    def secrets(self) -> list[str]:
+        """Every secret the settings hold: the log masks each of them, wherever it appears."""
+        given = [self.bot_token, self.signing_secret, self.app_token]
+        if self.teams is not None:
+            given.append(self.teams.app_password)
+        return [secret for secret in given if secret]
+
     def require_serving(self) -> None:
         """The tokens needed to talk to Slack: checked only by commands that do. With the Teams
         settings alone, the bot serves Teams only."""

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.board_config import default_board, load_board, parse_board
 from bot.errors import ConfigError
 from sendbot.identities import RULES
+from sendbot.log_setup import redact
 from sendbot.settings import load_settings
 from storage.database import normalize_url
 
@@ -329,3 +330,9 @@ def test_teams_checks_every_activity_unless_development_mode_is_asked_for_on_loo
     assert load_settings(TEAMS, env_file=None).teams.allow_unauthenticated is False
     local = {"TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED": "TRUE", "HOST": "127.0.0.1"}
     assert load_settings({**TEAMS, **local}, env_file=None).teams.allow_unauthenticated is True
+
+
+def test_the_teams_password_is_one_of_the_secrets_the_log_masks():
+    settings = load_settings({**TEAMS, "SLACK_BOT_TOKEN": "xoxb-1-2-3"}, env_file=None)
+    assert settings.secrets == ["xoxb-1-2-3", "not-a-real-secret"]
+    assert redact("token not-a-real-secret sent", settings.secrets) == "token [redacted] sent"
