@@ -153,16 +153,6 @@ class People:
                 )
             )
 
-    def latest_reach(self, platform: str) -> str | None:
-        """The reach stored most recently on a platform: where a door last heard from it."""
-        with self.db.session() as session:
-            return session.scalar(
-                select(ChatAccount.reach)
-                .where(ChatAccount.platform == platform, ChatAccount.reach.is_not(None))
-                .order_by(ChatAccount.seen_at.desc(), ChatAccount.id.desc())
-                .limit(1)
-            )
-
     def refs(self, ids: Iterable[int]) -> dict[int, PersonRef]:
         with self.db.session() as session:
             return refs(session, ids)

@@ -11,12 +11,14 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.people import People
+from bot.places import Places
 from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
 from handlers.teams.http_door import Activity, TeamsHttpDoor
 from handlers.teams.inbound_auth import InboundAuth
 from handlers.teams.messages import Answer, TeamsMessages
 from handlers.teams.people import TeamsPeople
+from handlers.teams.references import References
 from sendbot.settings import TeamsSettings
 from storage.database import Database
 from storage.seen_requests import SeenRequests
@@ -37,13 +39,18 @@ CANNOT_REACH_YOU = card(
 class TeamsBot:
     """What the bot does with each kind of activity; kinds it does not handle are acknowledged."""
 
-    def __init__(self, messages: TeamsMessages, connector: Connector) -> None:
+    def __init__(
+        self, messages: TeamsMessages, connector: Connector, references: References
+    ) -> None:
         self.messages = messages
         self.connector = connector
+        self.references = references
 
     async def __call__(self, activity: Activity) -> tuple[int, dict | None]:
         kind = activity.get("type")
         try:
+            # Who and where, kept first: installs and joins are how the bot can write first.
+            await self.references.keep(activity)
             if kind == "message" and activity.get("text"):
                 await self.deliver(activity, await self.messages.answer(activity))
             elif kind == "installationUpdate" and str(activity.get("action", "")).startswith("add"):
@@ -78,8 +85,10 @@ def teams_asgi(
     today: Callable[[], date],
 ) -> Starlette:
     connector = Connector(BotToken(teams))
-    messages = TeamsMessages(TeamsPeople(people, connector), services, today)
-    bot = TeamsBot(messages, connector)
+    teams_people = TeamsPeople(people, connector)
+    messages = TeamsMessages(teams_people, services, today)
+    references = References(teams_people, Places(db, people.clock), connector)
+    bot = TeamsBot(messages, connector, references)
     door = TeamsHttpDoor(InboundAuth(teams.app_id, teams.openid_url), SeenRequests(db), bot)
 
     async def health(request: Request) -> JSONResponse:

@@ -19,6 +19,7 @@ SCOPE = "https://api.botframework.com/.default"
 # Ask for a new token this long before the old one expires, so no request carries a dead one.
 RENEW_BEFORE_SECONDS = 300
 TIMEOUT_SECONDS = 10
+ROSTER_PAGE_SIZE = 500  # the most Teams gives in one page
 
 
 class BotToken:
@@ -62,15 +63,31 @@ class Connector:
         found = await client.conversations.get_member_by_id(conversation_id, member_id)
         return {"name": found.name, "email": found.email, "aadObjectId": found.aad_object_id}
 
+    async def roster(self, service_url: str, team_id: str) -> list[dict]:
+        """Everyone in a team, page by page: their Teams id, name, email and AAD object id."""
+        members = self.client(service_url).conversations.members(team_id)
+        found, token = [], None
+        while True:
+            page = await members.get_paged(ROSTER_PAGE_SIZE, token)
+            found += [
+                {"id": m.id, "name": m.name, "email": m.email, "aadObjectId": m.aad_object_id}
+                for m in page.members
+            ]
+            token = page.continuation_token
+            if not token:
+                return found
+
+    async def channels(self, service_url: str, team_id: str) -> list[str]:
+        """The ids of a team's channels (the General channel's is the team's own)."""
+        found = await self.client(service_url).teams.get_conversations(team_id)
+        return [channel.id for channel in found if channel.id]
+
     async def personal_chat(self, activity: dict) -> str:
         """The id of the asker's personal chat with the bot."""
-        tenant = (activity.get("conversation") or {}).get("tenantId") or (
-            (activity.get("channelData") or {}).get("tenant") or {}
-        ).get("id")
         return await self.open_personal_chat(
             {
                 "serviceUrl": activity["serviceUrl"],
-                "tenantId": tenant,
+                "tenantId": tenant_of(activity),
                 "memberId": activity["from"]["id"],
                 "botId": activity["recipient"]["id"],
             }
@@ -102,3 +119,10 @@ class Connector:
         message.reply_to_id = activity.get("id")
         client = self.client(activity["serviceUrl"])
         await client.conversations.create_activity(conversation, message)
+
+
+def tenant_of(activity: dict) -> str | None:
+    """The tenant an activity came from."""
+    return (activity.get("conversation") or {}).get("tenantId") or (
+        (activity.get("channelData") or {}).get("tenant") or {}
+    ).get("id")
