@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -152,6 +152,21 @@ class People:
                     ChatAccount.person_id == person_id, ChatAccount.platform == platform
                 )
             )
+
+    def admin_refs(self) -> list[PersonRef]:
+        """The admins the bot knows as people, by chat account or email: who to tell about
+        what only an admin can put right."""
+        if not self.admins:
+            return []
+        admins = self.admins
+        with self.db.session() as session:
+            by_account = select(ChatAccount.person_id).where(ChatAccount.account_id.in_(admins))
+            found = session.scalars(
+                select(Person)
+                .where(or_(Person.id.in_(by_account), func.lower(Person.email).in_(admins)))
+                .order_by(Person.id)
+            )
+            return [person_ref(p) for p in found]
 
     def refs(self, ids: Iterable[int]) -> dict[int, PersonRef]:
         with self.db.session() as session:
