@@ -7,6 +7,7 @@ https authorities, so a government cloud's or a stand-in's authority would be un
 
 import asyncio
 import time
+from weakref import WeakKeyDictionary
 
 import httpx
 from microsoft_teams.api import Account, ApiClient, CreateConversationParams, MessageActivityInput
@@ -53,9 +54,18 @@ class BotToken:
 class Connector:
     def __init__(self, token: BotToken) -> None:
         self.token = token
+        # One client per event loop and service URL: making one costs tens of milliseconds and
+        # a fresh connection, and an HTTP client belongs to the loop it was first used on.
+        self._clients: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, ApiClient]] = (
+            WeakKeyDictionary()
+        )
 
     def client(self, service_url: str) -> ApiClient:
-        return ApiClient(service_url, ClientOptions(timeout=TIMEOUT_SECONDS, token=self.token))
+        on_loop = self._clients.setdefault(asyncio.get_running_loop(), {})
+        if service_url not in on_loop:
+            options = ClientOptions(timeout=TIMEOUT_SECONDS, token=self.token)
+            on_loop[service_url] = ApiClient(service_url, options)
+        return on_loop[service_url]
 
     async def member(self, service_url: str, conversation_id: str, member_id: str) -> dict:
         """What Teams knows of a member of a conversation: name, email, AAD object id."""
