@@ -184,6 +184,22 @@ def closed_loop(
     return out
 
 
+def print_checks(kind: str, checks: dict[str, bool]) -> None:
+    print(f"   {kind}:")
+    for name, ok in checks.items():
+        print(f"      {'ok ' if ok else 'NO '} {name}")
+
+
+def print_against_floor(
+    total: float, span: float, what: str, ratio: float, goal: float, met: bool
+) -> None:
+    """A sweep's time against its floor; `span` runs from the first accepted `what` to the last."""
+    print(
+        f"      sweep total {total:.1f} s (first to last accepted {what} {span:.1f} s); "
+        f"ratio to floor {ratio:.3f} (goal ≤ {goal:g}) {verdict(met)}"
+    )
+
+
 # -- databases -------------------------------------------------------------------------------
 
 

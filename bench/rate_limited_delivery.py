@@ -210,18 +210,13 @@ def run(kind: str, args) -> bool:
     span = (max(accepted) - min(accepted)) if accepted else 0.0
     ratio = total / floor if floor else float("inf")
     met = all(checks.values()) and ratio <= GOAL
-    print(f"   {kind}:")
-    for name, ok in checks.items():
-        print(f"      {'ok ' if ok else 'NO '} {name}")
+    common.print_checks(kind, checks)
     print(
         f"      {len(delivered)} messages accepted, {refused} answered 429; "
         f"{opens} conversations.open calls"
     )
     print(f"      floor: {floor:.1f} s ({why})")
-    print(
-        f"      sweep total {total:.1f} s (first to last accepted message {span:.1f} s); "
-        f"ratio to floor {ratio:.3f} (goal ≤ {GOAL:g}) {common.verdict(met)}"
-    )
+    common.print_against_floor(total, span, "message", ratio, GOAL, met)
     return met
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -153,15 +153,20 @@ class People:
                 )
             )
 
-    def latest_reach(self, platform: str) -> str | None:
-        """The reach stored most recently on a platform: where a door last heard from it."""
+    def admin_refs(self) -> list[PersonRef]:
+        """The admins the bot knows as people, by chat account or email: who to tell about
+        what only an admin can put right."""
+        if not self.admins:
+            return []
+        admins = self.admins
         with self.db.session() as session:
-            return session.scalar(
-                select(ChatAccount.reach)
-                .where(ChatAccount.platform == platform, ChatAccount.reach.is_not(None))
-                .order_by(ChatAccount.seen_at.desc(), ChatAccount.id.desc())
-                .limit(1)
+            by_account = select(ChatAccount.person_id).where(ChatAccount.account_id.in_(admins))
+            found = session.scalars(
+                select(Person)
+                .where(or_(Person.id.in_(by_account), func.lower(Person.email).in_(admins)))
+                .order_by(Person.id)
             )
+            return [person_ref(p) for p in found]
 
     def everyone(self, limit: int) -> list[PersonRef]:
         """The people the plan knows, by name: whom a form offers to choose from, so that no

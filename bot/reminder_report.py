@@ -42,6 +42,18 @@ def report_lines(report: SweepReport, place_names: dict[str, str] | None = None)
             f"NOT delivered to {recipient_words(bundle.recipient, place_names)} ({reason}); "
             "will try again."
         )
+    for notice in report.admins_told:
+        lines.append(f"told {notice.admin.shown} who was not reached: {', '.join(notice.names())}.")
+    for notice, error in report.admins_not_told:
+        outcome = "recorded as failed" if error.permanent else "will try again"
+        lines.append(
+            f"NOT told {notice.admin.shown} (an admin) who was not reached ({error.reason}); "
+            f"{outcome}."
+        )
+    if report.no_admin_to_tell:
+        lines.append(
+            "No admin was told who was not reached: BOT_ADMINS names no one the bot knows."
+        )
     count = sum(len(b.items) for b in report.sent)
     lines.append(
         f"{count} reminder{'s' if count != 1 else ''} in {len(report.sent)} message"

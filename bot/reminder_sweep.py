@@ -25,7 +25,7 @@ from bot.delivery import (
     deliver,
     recipient_words,
 )
-from bot.people import optional_ref, person_ref
+from bot.people import PersonRef, optional_ref, person_ref
 from bot.reminder_policy import (
     VISIT_LOOKBACK_DAYS,
     ActionFacts,
@@ -38,6 +38,7 @@ from bot.reminder_policy import (
     StatusCounts,
 )
 from bot.status import Status
+from bot.unreachable import AdminNotice, pending_notices
 from bot.working_calendar import DeliveryWindow
 from storage import reminder_queries as rq
 from storage import reminder_store as store
@@ -113,6 +114,8 @@ def attention_title(count: int) -> str:
 
 # Builds the weekly digest when one is due: the board overview and the BRAG chart.
 DigestMaker = Callable[[], tuple[object, object]]
+# The admins as people, to tell whoever a reminder could not reach.
+AdminFinder = Callable[[], list[PersonRef]]
 
 
 @dataclass
@@ -125,6 +128,9 @@ class SweepReport:
     sent: list[Bundle] = field(default_factory=list)
     failed: list[tuple[Bundle, str]] = field(default_factory=list)
     retry_later: list[tuple[Bundle, str]] = field(default_factory=list)
+    admins_told: list[AdminNotice] = field(default_factory=list)
+    admins_not_told: list[tuple[AdminNotice, DeliveryError]] = field(default_factory=list)
+    no_admin_to_tell: bool = False
 
 
 def holder_id() -> str:
@@ -157,12 +163,14 @@ class ReminderSweep:
         board_channel: str | None,
         clock: Clock,
         digest: DigestMaker | None = None,
+        admins: AdminFinder | None = None,
     ) -> None:
         self.db = db
         self.board = board
         self.board_place = Place(board_channel) if board_channel else None
         self.clock = clock
         self.digest = digest
+        self.admins = admins
         config = board.reminders
         self.window = DeliveryWindow(clock.tz, config.window_opens, config.window_closes)
         self.policy = Policy(config, board.stale_after_days, self.window)
@@ -186,6 +194,8 @@ class ReminderSweep:
                     report.sent.append(bundle)
                 else:
                     self._deliver(bundle, delivery, report)
+            if not dry_run and self.admins is not None:
+                self._tell_admins(delivery, report)
         finally:
             if not dry_run:
                 with self.db.session() as session:
@@ -215,21 +225,65 @@ class ReminderSweep:
         ]
 
     def _deliver(self, pending: Bundle, delivery: Delivery, report: SweepReport) -> None:
+        def only(won: set[str]) -> Bundle:
+            # Another sweep may have won some keys since this one looked: only what it won.
+            return replace(pending, items=tuple(d for d in pending.items if d.key in won))
+
         rows = [_claim_row(d) for d in pending.items]
+        won, error = self._once(rows, lambda won: self._send(only(won), delivery))
+        if not won:
+            return
+        bundle = only(won)
+        if error is None:
+            report.sent.append(bundle)
+            return
+        target = report.failed if error.permanent else report.retry_later
+        target.append((bundle, error.reason))
+        _log_failure(recipient_words(bundle.recipient), error)
+
+    def _tell_admins(self, delivery: Delivery, report: SweepReport) -> None:
+        """Whoever could not be reached, to each admin not yet told (bot/unreachable.py)."""
+        admins = self.admins() if self.admins else []
+        report.no_admin_to_tell = bool(report.failed) and not admins
+        with self.db.session() as session:
+            notices = pending_notices(
+                session, admins, _wall_now(), holder_is_gone, self.board_place
+            )
+        for pending in notices:
+
+            def tell(won: set[str], pending: AdminNotice = pending) -> None:
+                delivery.to_person(pending.admin, pending.only(won).message())
+
+            won, error = self._once(pending.claim_rows(), tell)
+            if not won:
+                continue
+            if error is None:
+                report.admins_told.append(pending.only(won))
+            else:
+                report.admins_not_told.append((pending.only(won), error))
+                _log_failure(f"admin {pending.admin.shown}", error)
+
+    def _once(
+        self, rows: list[dict], send: Callable[[set[str]], None]
+    ) -> tuple[set[str], DeliveryError | None]:
+        """Claim the rows' occurrence keys and `send` those this sweep won; record them sent,
+        failed for good, or given back for the next sweep after a passing fault."""
         with self.db.session() as session:
             won = store.claim(session, rows, self.holder, _wall_now(), holder_is_gone)
         if not won:
-            return
-        # Another sweep may have won some keys since this one looked: send only what it won.
-        bundle = replace(pending, items=tuple(d for d in pending.items if d.key in won))
+            return won, None
         try:
-            self._send(bundle, delivery)
+            send(won)
         except DeliveryError as error:
-            self._record_failure(bundle, won, error, report)
-            return
+            with self.db.session() as session:
+                if error.permanent:
+                    store.mark_failed(session, won, error.reason)
+                else:
+                    store.release(session, won, self.holder)
+            return won, error
         with self.db.session() as session:
             store.mark_sent(session, won, _wall_now())
-        report.sent.append(bundle)
+        return won, None
 
     def _send(self, bundle: Bundle, delivery: Delivery) -> None:
         """One message for the bundle; the weekly digest goes as the overview and its chart."""
@@ -241,21 +295,6 @@ class ReminderSweep:
             overview, chart = self.digest()
             deliver(delivery, bundle.recipient, overview)
             delivery.file(bundle.recipient, chart)
-
-    def _record_failure(self, bundle: Bundle, won: set[str], error: DeliveryError, report) -> None:
-        with self.db.session() as session:
-            if error.permanent:
-                store.mark_failed(session, won, error.reason)
-            else:
-                store.release(session, won, self.holder)
-        target = report.failed if error.permanent else report.retry_later
-        target.append((bundle, error.reason))
-        log.warning(
-            "reminder to %s not delivered (%s): %s",
-            recipient_words(bundle.recipient),
-            "gave up" if error.permanent else "will retry",
-            error.reason,
-        )
 
     # Loading facts
 
@@ -315,6 +354,15 @@ class ReminderSweep:
             else:
                 events.append(EventFacts(deadline.id, deadline.kind, deadline.date, deadline.title))
         return tuple(events)
+
+
+def _log_failure(who: str, error: DeliveryError) -> None:
+    log.warning(
+        "reminder to %s not delivered (%s): %s",
+        who,
+        "gave up" if error.permanent else "will retry",
+        error.reason,
+    )
 
 
 def _since(visit: EventFacts, clock: Clock) -> datetime:

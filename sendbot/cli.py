@@ -276,11 +276,13 @@ def _sender(settings: Settings, runtime):
         client = web_client(settings.bot_token, settings.api_url)
         doors["slack"] = SlackDelivery(client, runtime.clock.today)
     if settings.teams is not None:
+        from bot.places import Places
         from handlers.teams.connector import BotToken, Connector
         from handlers.teams.delivery import TeamsDelivery
 
         connector = Connector(BotToken(settings.teams))
-        doors["teams"] = TeamsDelivery(connector, runtime.people, runtime.clock.today)
+        places = Places(runtime.db, runtime.clock)
+        doors["teams"] = TeamsDelivery(connector, runtime.people, places, runtime.clock.today)
     return RoutingDelivery(doors)
 
 

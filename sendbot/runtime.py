@@ -66,6 +66,7 @@ def reminder_sweep(runtime: Runtime) -> ReminderSweep:
         runtime.settings.board_channel,
         runtime.clock,
         digest=runtime.summaries.digest,
+        admins=runtime.people.admin_refs,
     )
 
 

@@ -65,6 +65,18 @@ class ChatAccount(Base):
     person: Mapped[Person] = relationship(back_populates="accounts")
 
 
+class PlaceReach(Base):
+    """What a platform needs to post to one of its channels later, beyond the channel's address
+    (for Teams, the service URL of the channel's team and its tenant): the door's own words."""
+
+    __tablename__ = "place_reaches"
+
+    platform: Mapped[str] = mapped_column(String(20), primary_key=True)
+    address: Mapped[str] = mapped_column(String(PLATFORM_ID_LENGTH), primary_key=True)
+    reach: Mapped[str] = mapped_column(Text)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 def person_fk(table: str, column: str) -> ForeignKey:
     return ForeignKey("people.id", name=f"fk_{table}_{column}_people")
 

@@ -93,6 +93,21 @@ def mark_failed(session: Session, keys: set[str], reason: str) -> None:
     )
 
 
+def failures_since(
+    session: Session, since: datetime, leaving_out: str
+) -> list[tuple[int | None, str | None, str]]:
+    """Who (a person's id) or where (a place) reminders failed for good since `since`, and why;
+    reminders of kind `leaving_out` are not counted."""
+    rows = session.execute(
+        select(Reminder.recipient_id, Reminder.place, Reminder.error)
+        .where(
+            Reminder.state == "failed", Reminder.kind != leaving_out, Reminder.claimed_at >= since
+        )
+        .distinct()
+    )
+    return [(person, place, error or "") for person, place, error in rows]
+
+
 def release(session: Session, keys: set[str], holder: str) -> None:
     """Give claims back after a passing fault, so the next sweep tries again."""
     session.execute(

@@ -56,9 +56,22 @@ class Connector:
         member = self._requested_member(body)
         return personal_conversation_id(member) if member else None
 
+    def rate_tenant(self, route: routes.ConnectorRoute, body: Any) -> str:
+        """The tenant a call counts against: the conversation's, else the one asked for."""
+        if route.kind == routes.GET_TEAM_CHANNELS:
+            team = self.directory.teams.get(route.conversation_id or "")
+            return team.tenant_id if team else self.directory.tenant_id
+        if route.kind != routes.CREATE_CONVERSATION:
+            conversation = self.directory.conversation(route.conversation_id or "")
+            return conversation.tenant_id if conversation else self.directory.tenant_id
+        asked = body.get("tenantId") if isinstance(body, dict) else None
+        return str(asked or self.directory.tenant_id)
+
     def handle(self, route: routes.ConnectorRoute, body: Any, query: dict[str, str]) -> Reply:
         if route.kind == routes.CREATE_CONVERSATION:
             return self._create_conversation(route, body)
+        if route.kind == routes.GET_TEAM_CHANNELS:
+            return self._channels(route.conversation_id or "")
         assert route.conversation_id is not None
         conversation = self.directory.conversation(route.conversation_id)
         if conversation is None:
@@ -148,6 +161,17 @@ class Connector:
             posted = self._post(conversation.id, body["activity"], None)
             answer["activityId"] = posted[2]["id"]
         return 201, {}, answer
+
+    def _channels(self, team_id: str) -> Reply:
+        team = self.directory.teams.get(team_id)
+        if team is None:
+            return connector_error("ConversationNotFound")
+        # The General channel is the team's own id, and Teams gives it no name.
+        channels = [
+            {"id": channel_id, "name": None if channel_id == team.id else name}
+            for channel_id, name in team.channels.items()
+        ]
+        return 200, {}, {"conversations": channels}
 
     def _member(self, conversation: Conversation, key: str) -> Reply:
         for member in self.directory.roster(conversation):

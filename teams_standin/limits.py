@@ -1,8 +1,10 @@
-"""Teams' rate limits for bots: sliding windows per bot per conversation.
+"""Teams' rate limits for bots: sliding windows per bot per conversation, and per app per tenant.
 
-From Microsoft's "Rate limiting for bots": each of send, reply, update, delete, create
-conversation and member look-ups is allowed 7 times in 1 s, 8 in 2 s, 60 in 30 s and 1,800 in an
-hour, per bot per conversation ("thread"). A call over any window gets 429 with Retry-After.
+From Microsoft's "Rate limiting for bots" (learn.microsoft.com/microsoftteams/platform/bots/how-to/
+rate-limit): each of send, reply, update, delete, create conversation and member look-ups is
+allowed 7 times in 1 s, 8 in 2 s, 60 in 30 s and 1,800 in an hour, per bot per conversation
+("thread"); and "the global limit per app per tenant is 30 Requests Per Second (RPS)", for every
+request alike. A call over any window gets 429 with Retry-After.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Callable, Hashable, Sequence
 
 # (window in seconds, calls allowed in it)
 PER_CONVERSATION_LIMITS: tuple[tuple[float, int], ...] = ((1, 7), (2, 8), (30, 60), (3600, 1800))
+PER_TENANT_LIMITS: tuple[tuple[float, int], ...] = ((1, 30),)
 
 
 class SlidingWindowLimit:
@@ -25,8 +28,8 @@ class SlidingWindowLimit:
         self._longest = max(seconds for seconds, _ in self.windows)
         self._admitted: defaultdict[Hashable, deque[float]] = defaultdict(deque)
 
-    def admit(self, key: Hashable) -> float:
-        """0 if the call may go ahead (and is counted), else the seconds until it could."""
+    def wait(self, key: Hashable) -> float:
+        """The seconds until one more call for `key` fits every window (0: it fits now)."""
         now = self.clock()
         times = self._admitted[key]
         while times and times[0] <= now - self._longest:
@@ -37,10 +40,36 @@ class SlidingWindowLimit:
             if len(recent) >= allowed:
                 # The oldest calls must leave the window until one slot is free again.
                 wait = max(wait, recent[len(recent) - allowed] + seconds - now)
-        if wait > 0:
-            return wait
-        times.append(now)
-        return 0.0
+        return wait
+
+    def count(self, key: Hashable) -> None:
+        self._admitted[key].append(self.clock())
+
+
+class TeamsLimits:
+    """Both of Teams' limits at once: a call must fit its conversation's windows and its
+    tenant's; one refused by either is counted by neither."""
+
+    def __init__(
+        self,
+        per_conversation: Sequence[tuple[float, int]],
+        per_tenant: Sequence[tuple[float, int]] | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self.conversations = (
+            SlidingWindowLimit(per_conversation, clock) if per_conversation else None
+        )
+        self.tenants = SlidingWindowLimit(per_tenant, clock) if per_tenant else None
+
+    def admit(self, conversation: Hashable | None, tenant: Hashable) -> float:
+        """0 if the call may go ahead (and is counted), else the seconds until it could."""
+        limits = [(self.conversations, conversation), (self.tenants, tenant)]
+        applying = [(limit, key) for limit, key in limits if limit is not None and key is not None]
+        wait = max((limit.wait(key) for limit, key in applying), default=0.0)
+        if wait == 0:
+            for limit, key in applying:
+                limit.count(key)
+        return wait
 
 
 def retry_after_header(wait: float) -> str:

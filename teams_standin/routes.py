@@ -15,6 +15,7 @@ CREATE_CONVERSATION = "create_conversation"  # POST /v3/conversations
 GET_MEMBERS = "get_members"  # GET /v3/conversations/{id}/members
 GET_MEMBER = "get_member"  # GET /v3/conversations/{id}/members/{memberId}
 GET_PAGED_MEMBERS = "get_paged_members"  # GET /v3/conversations/{id}/pagedmembers
+GET_TEAM_CHANNELS = "get_team_channels"  # GET /v3/teams/{teamId}/conversations
 UPLOAD = "upload"  # PUT to an upload URL from new_upload()
 TOKEN = "token"  # POST /{tenant}/oauth2/v2.0/token
 OPENID = "openid"  # GET the Bot Framework OpenID document
@@ -33,6 +34,8 @@ _CONNECTOR_ROUTES: list[tuple[str, re.Pattern[str], str]] = [
     ("GET", re.compile(_CONVERSATION + r"/members/(?P<member>[^/]+)"), GET_MEMBER),
     # The docs write pagedmembers, the SDK pagedMembers: the service does not mind.
     ("GET", re.compile(_CONVERSATION + r"/pagedmembers/?", re.IGNORECASE), GET_PAGED_MEMBERS),
+    # A team's channels; the team id stands where a conversation id stands elsewhere.
+    ("GET", re.compile(r"/v3/teams/(?P<conversation>[^/]+)/conversations/?"), GET_TEAM_CHANNELS),
 ]
 
 

@@ -44,7 +44,12 @@ from teams_standin.keys import (
     connector_claims,
     verify_access_token,
 )
-from teams_standin.limits import PER_CONVERSATION_LIMITS, SlidingWindowLimit, retry_after_header
+from teams_standin.limits import (
+    PER_CONVERSATION_LIMITS,
+    PER_TENANT_LIMITS,
+    TeamsLimits,
+    retry_after_header,
+)
 from teams_standin.uploads import Upload, Uploads
 
 APP_ID = "5e4db07a-0000-4000-8000-00000000b07a"
@@ -125,7 +130,7 @@ class TeamsStandIn:
         self._secrets = {app_id: app_password}
         self._tokens_issued = 0
         self._failures: dict[str, deque[_Failure]] = {}
-        self._rate_limit: SlidingWindowLimit | None = None
+        self._rate_limit: TeamsLimits | None = None
         self.directory = Directory(tenant_id)
         self._connector = Connector(self.directory, self.service_url_for)
         self._uploads = Uploads()
@@ -334,12 +339,18 @@ class TeamsStandIn:
             self._failures.setdefault(kind, deque()).append(failure)
 
     def limit_rate(
-        self, windows: Sequence[tuple[float, int]] | None = PER_CONVERSATION_LIMITS
+        self,
+        windows: Sequence[tuple[float, int]] | None = PER_CONVERSATION_LIMITS,
+        *,
+        per_tenant: Sequence[tuple[float, int]] | None = PER_TENANT_LIMITS,
     ) -> None:
-        """Enforce Teams' per-bot per-conversation limits on every connector operation
-        (answering 429 with Retry-After); ``None`` lifts them. Windows are (seconds, calls)."""
+        """Enforce Teams' limits on every connector operation, answering 429 with Retry-After:
+        `windows` per bot per conversation and `per_tenant` per app per tenant, each a list of
+        (seconds, calls). ``None`` lifts them all; ``per_tenant=None`` only the tenant's."""
         with self._cond:
-            self._rate_limit = SlidingWindowLimit(windows, self.clock) if windows else None
+            self._rate_limit = (
+                TeamsLimits(windows, per_tenant, self.clock) if windows is not None else None
+            )
 
     def reset(self) -> None:
         """Forget calls, posted activities, uploads, issued-token count, failures and limits;
@@ -539,7 +550,10 @@ class TeamsStandIn:
         if self._rate_limit is None:
             return 0.0
         conversation = self._connector.rate_key(route, body)
-        return self._rate_limit.admit((app_id, conversation)) if conversation else 0.0
+        tenant = self._connector.rate_tenant(route, body)
+        return self._rate_limit.admit(
+            (app_id, conversation) if conversation else None, (app_id, tenant)
+        )
 
     def _take_failure(self, kind: str) -> _Failure | None:
         queue = self._failures.get(kind)
@@ -584,6 +598,9 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.1"  # keep-alive, as httpx clients expect of Microsoft's hosts
+    # Headers and body go out in two writes: without this, on a kept-alive connection the body
+    # waits for the client's delayed ACK (40 ms a request on Linux), which no real service adds.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._dispatch()

@@ -4,7 +4,7 @@ person who blocked the bot is reported, never retried for ever."""
 
 import pytest
 
-from bot.people import Actor
+from bot.people import Actor, Profile
 from bot.typed_text import mention_marker
 from handlers.teams.people import PLATFORM
 from sendbot.runtime import Runtime
@@ -12,6 +12,7 @@ from teams_standin.server import TeamsStandIn
 from tests.conftest import ADMIN
 from tests.support.cli import sendbot
 from tests.support.speak import SlackVoice
+from tests.test_teams_cards import valid_card
 from tests.test_teams_door import card_text, door, sender  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("plan")
@@ -43,11 +44,11 @@ def sam(teams, sender, runtime: Runtime):  # noqa: F811
     return member
 
 
-def remind(teams: TeamsStandIn, database_url: str, tmp_path):
+def remind(teams: TeamsStandIn, database_url: str, tmp_path, at: str = WEEK_BEFORE, **more):
     return sendbot(
         "remind",
         "--at",
-        WEEK_BEFORE,
+        at,
         cwd=tmp_path,
         DATABASE_URL=database_url,
         TEAMS_APP_ID=teams.app_id,
@@ -55,6 +56,7 @@ def remind(teams: TeamsStandIn, database_url: str, tmp_path):
         TEAMS_TENANT_ID=teams.tenant_id,
         TEAMS_OPENID_URL=teams.openid_url,
         TEAMS_AUTHORITY_URL=teams.url,
+        **more,
     )
 
 
@@ -77,3 +79,47 @@ def test_someone_who_blocked_the_bot_is_reported_not_retried(teams, sam, databas
     teams.unblock(teams.personal_conversation(sam))
     remind(teams, database_url, tmp_path)
     assert teams.sent_to(teams.personal_conversation(sam)) == []
+
+
+@pytest.fixture
+def chair(teams, sender):  # noqa: F811
+    """The board's chair, an admin, uses the bot on Teams."""
+    member = teams.add_member("Chris Chair", "chair@council.example")
+    assert sender.post(teams.activities.message(member, "home")).status == 200
+    teams.wait_for("send")
+    return member
+
+
+@pytest.fixture
+def nia(teams, runtime: Runtime):
+    """Nia owns 6.2 and is known on Teams (say, by an import), but has never installed the
+    app: Teams gives the bot no way to write to her first."""
+    member = teams.add_member("Nia New", "nia.new@nhs.example", personal=False)
+    person = runtime.people.by_account(
+        PLATFORM, member.aad_object_id, lambda: Profile("Nia New", "nia.new@nhs.example")
+    )
+    admin = Actor(SlackVoice(runtime).actor(ADMIN).person, is_admin=True)
+    owner = mention_marker(person.id, "Nia New")
+    runtime.actions.handle(admin, f'add 6.2 "Train SENCos" wg 1 owner {owner} due 28/01/2020')
+    return member
+
+
+def test_someone_the_bot_cannot_reach_is_listed_and_the_admins_are_told_once(
+    teams, chair, nia, database_url, tmp_path
+):
+    admins = {"BOT_ADMINS": "chair@council.example"}
+    teams.reset()
+    done = remind(teams, database_url, tmp_path, **admins)
+    assert done.returncode == 0, done.stderr
+    assert "NOT delivered to Nia New (the bot has no way to reach them in Teams" in done.stdout
+    assert "told Chris Chair who was not reached: " in done.stdout
+    (notice,) = teams.sent_to(teams.personal_conversation(chair))
+    told = card_text(valid_card(notice["attachments"][0]["content"]))
+    assert "Nia New: the bot has no way to reach them in Teams yet" in told
+    # The next reminder for 6.2 (a working day before it is due) fails the same way: the admins
+    # already know, so they are not told again.
+    later = remind(teams, database_url, tmp_path, at="2020-01-27T10:00", **admins)
+    assert "NOT delivered to Nia New" in later.stdout
+    assert "told Chris Chair" not in later.stdout
+    assert len(teams.sent_to(teams.personal_conversation(chair))) == 1
+    assert teams.calls_to("create_conversation") == []  # and Nia was never written to blindly

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.people import People
+from bot.places import Places
 from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
 from handlers.teams.delivery import TeamsDelivery
@@ -21,6 +22,7 @@ from handlers.teams.inbound_auth import InboundAuth
 from handlers.teams.invokes import Invoke, TeamsInvokes
 from handlers.teams.messages import Answer, TeamsMessages
 from handlers.teams.people import TeamsPeople
+from handlers.teams.references import References
 from sendbot.settings import TeamsSettings
 from storage.database import Database
 from storage.seen_requests import SeenRequests
@@ -42,12 +44,17 @@ class TeamsBot:
     """What the bot does with each kind of activity; kinds it does not handle are acknowledged."""
 
     def __init__(
-        self, messages: TeamsMessages, connector: Connector, invokes: dict[str, Invoke]
+        self,
+        messages: TeamsMessages,
+        connector: Connector,
+        invokes: dict[str, Invoke],
+        references: References,
     ) -> None:
         self.messages = messages
         self.connector = connector
         # Invokes by name (a button, a dialog): each answers in the HTTP response.
         self.invokes = invokes
+        self.references = references
 
     async def __call__(self, activity: Activity) -> tuple[int, dict | None]:
         kind = activity.get("type")
@@ -55,6 +62,8 @@ class TeamsBot:
         if invoke is not None:
             return await invoke(activity)
         try:
+            # Who and where, kept first: installs and joins are how the bot can write first.
+            await self.references.keep(activity)
             if kind == "message" and activity.get("text"):
                 await self.deliver(activity, await self.messages.answer(activity))
             elif kind == "installationUpdate" and str(activity.get("action", "")).startswith("add"):
@@ -89,15 +98,18 @@ def teams_asgi(
     today: Callable[[], date],
 ) -> Starlette:
     connector = Connector(BotToken(teams))
-    messages = TeamsMessages(TeamsPeople(people, connector), services, today)
+    teams_people = TeamsPeople(people, connector)
+    messages = TeamsMessages(teams_people, services, today)
+    places = Places(db, people.clock)
+    references = References(teams_people, places, connector)
 
     @functools.cache
     def delivery() -> TeamsDelivery:
         """Made when someone is first to be told of a change: it keeps a thread of its own."""
-        return TeamsDelivery(Connector(BotToken(teams)), people, today)
+        return TeamsDelivery(Connector(BotToken(teams)), people, places, today)
 
     invokes = TeamsInvokes(messages, connector, delivery).table()
-    bot = TeamsBot(messages, connector, invokes)
+    bot = TeamsBot(messages, connector, invokes, references)
     auth = (
         UncheckedInbound()
         if teams.allow_unauthenticated

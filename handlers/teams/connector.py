@@ -8,8 +8,8 @@ https authorities, so a government cloud's or a stand-in's authority would be un
 import asyncio
 import functools
 import ssl
-import threading
 import time
+from weakref import WeakKeyDictionary
 
 import httpx
 from microsoft_teams.api import Account, ApiClient, CreateConversationParams, MessageActivityInput
@@ -22,6 +22,7 @@ SCOPE = "https://api.botframework.com/.default"
 # Ask for a new token this long before the old one expires, so no request carries a dead one.
 RENEW_BEFORE_SECONDS = 300
 TIMEOUT_SECONDS = 10
+ROSTER_PAGE_SIZE = 500  # the most Teams gives in one page
 
 
 @functools.cache
@@ -62,26 +63,17 @@ class BotToken:
 class Connector:
     def __init__(self, token: BotToken) -> None:
         self.token = token
-        self._home: asyncio.AbstractEventLoop | None = None
-        self._pooled: Client | None = None
-        self._clients: dict[str, ApiClient] = {}
+        # One client per event loop and service URL: making one costs tens of milliseconds and
+        # a fresh connection, and an HTTP client belongs to the loop it was first used on.
+        self._clients: WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, ApiClient]] = (
+            WeakKeyDictionary()
+        )
 
     def client(self, service_url: str) -> ApiClient:
-        """A client for the Bot Connector at `service_url`.
-
-        On the first event loop that asks from the main thread (the server's, for the life of the
-        process) one client is kept, so replies reuse their connections. Any other loop (a
-        look-up's asyncio.run on a worker thread, the sender's) gets a client of its own: a
-        connection pool belongs to the loop it was opened on."""
-        loop = asyncio.get_running_loop()
-        main_thread = threading.current_thread() is threading.main_thread()
-        if not main_thread or self._home not in (None, loop):
-            return ApiClient(service_url, self._http())
-        self._home = loop
-        if service_url not in self._clients:
-            self._pooled = self._pooled or self._http()
-            self._clients[service_url] = ApiClient(service_url, self._pooled)
-        return self._clients[service_url]
+        on_loop = self._clients.setdefault(asyncio.get_running_loop(), {})
+        if service_url not in on_loop:
+            on_loop[service_url] = ApiClient(service_url, self._http())
+        return on_loop[service_url]
 
     def _http(self) -> Client:
         pool = httpx.AsyncClient(timeout=TIMEOUT_SECONDS, verify=_tls())
@@ -93,15 +85,31 @@ class Connector:
         found = await client.conversations.get_member_by_id(conversation_id, member_id)
         return {"name": found.name, "email": found.email, "aadObjectId": found.aad_object_id}
 
+    async def roster(self, service_url: str, team_id: str) -> list[dict]:
+        """Everyone in a team, page by page: their Teams id, name, email and AAD object id."""
+        members = self.client(service_url).conversations.members(team_id)
+        found, token = [], None
+        while True:
+            page = await members.get_paged(ROSTER_PAGE_SIZE, token)
+            found += [
+                {"id": m.id, "name": m.name, "email": m.email, "aadObjectId": m.aad_object_id}
+                for m in page.members
+            ]
+            token = page.continuation_token
+            if not token:
+                return found
+
+    async def channels(self, service_url: str, team_id: str) -> list[str]:
+        """The ids of a team's channels (the General channel's is the team's own)."""
+        found = await self.client(service_url).teams.get_conversations(team_id)
+        return [channel.id for channel in found if channel.id]
+
     async def personal_chat(self, activity: dict) -> str:
         """The id of the asker's personal chat with the bot."""
-        tenant = (activity.get("conversation") or {}).get("tenantId") or (
-            (activity.get("channelData") or {}).get("tenant") or {}
-        ).get("id")
         return await self.open_personal_chat(
             {
                 "serviceUrl": activity["serviceUrl"],
-                "tenantId": tenant,
+                "tenantId": tenant_of(activity),
                 "memberId": activity["from"]["id"],
                 "botId": activity["recipient"]["id"],
             }
@@ -140,3 +148,10 @@ class Connector:
         client = self.client(activity["serviceUrl"])
         conversation = activity["conversation"]["id"]
         await client.conversations.update_activity(conversation, activity["replyToId"], message)
+
+
+def tenant_of(activity: dict) -> str | None:
+    """The tenant an activity came from."""
+    return (activity.get("conversation") or {}).get("tenantId") or (
+        (activity.get("channelData") or {}).get("tenant") or {}
+    ).get("id")

@@ -13,7 +13,7 @@ import re
 
 from bot.people import Actor, People, PersonRef, Profile
 from bot.typed_text import mention_marker, strip_markers
-from handlers.teams.connector import Connector
+from handlers.teams.connector import Connector, tenant_of
 
 log = logging.getLogger(__name__)
 PLATFORM = "teams"
@@ -42,23 +42,31 @@ class TeamsPeople:
 
         person = self.people.by_account(PLATFORM, aad, profile)
         assert person is not None  # a profile is always given, so a person is always made
-        self._remember_reach(person, aad, activity)
+        personal = (activity.get("conversation") or {}).get("conversationType") == "personal"
+        chat = (activity.get("conversation") or {}).get("id") if personal else None
+        self.keep_reach(person, aad, activity, str(sender.get("id") or ""), chat)
         return self.people.actor(person)
 
-    def _remember_reach(self, person: PersonRef, aad: str, activity: dict) -> None:
+    def keep_reach(
+        self,
+        person: PersonRef,
+        aad: str,
+        activity: dict,
+        member_id: str,
+        conversation_id: str | None = None,
+    ) -> None:
         """Keep what it takes to message this person later: the service URL their tenant is
-        served from, their Teams id, and their personal chat with the bot once we know it."""
+        served from, their Teams id and ours, and their personal chat with the bot once known."""
         known = reach_of(self.people.reach(person.id, PLATFORM))
-        conversation = activity.get("conversation") or {}
         reach = {
             **known,
             "serviceUrl": activity.get("serviceUrl"),
-            "tenantId": conversation.get("tenantId") or known.get("tenantId"),
-            "memberId": (activity.get("from") or {}).get("id"),
+            "tenantId": tenant_of(activity) or known.get("tenantId"),
+            "memberId": member_id,
             "botId": (activity.get("recipient") or {}).get("id"),
         }
-        if conversation.get("conversationType") == "personal":
-            reach["conversationId"] = conversation.get("id")
+        if conversation_id:
+            reach["conversationId"] = conversation_id
         if reach != known:
             self.people.keep_reach(PLATFORM, aad, json.dumps(reach, sort_keys=True))
 
