@@ -276,13 +276,9 @@ def _sender(settings: Settings, runtime):
         client = web_client(settings.bot_token, settings.api_url)
         doors["slack"] = SlackDelivery(client, runtime.clock.today)
     if settings.teams is not None:
-        from bot.places import Places
-        from handlers.teams.connector import BotToken, Connector
-        from handlers.teams.delivery import TeamsDelivery
+        from sendbot.runtime import teams_delivery
 
-        connector = Connector(BotToken(settings.teams))
-        places = Places(runtime.db, runtime.clock)
-        doors["teams"] = TeamsDelivery(connector, runtime.people, places, runtime.clock.today)
+        doors["teams"] = teams_delivery(runtime)
     return RoutingDelivery(doors)
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 from bot.people import PersonRef
 from bot.reminder_sweep import Bundle, SweepReport
-from handlers.teams.connector import BotToken, Connector
-from handlers.teams.delivery import TeamsDelivery
 from handlers.teams.ids import PLATFORM as TEAMS
 from sendbot.demo_story import (
     ADMIN,
@@ -29,7 +27,7 @@ from sendbot.demo_story import (
 )
 from sendbot.import_directory import import_directory
 from sendbot.local_server import BackgroundAsgiServer
-from sendbot.runtime import Runtime, reminder_sweep, start
+from sendbot.runtime import Runtime, reminder_sweep, start, teams_delivery
 from sendbot.serve_teams import teams_application
 from sendbot.settings import Settings, TeamsSettings
 from teams_standin.directory import Member
@@ -168,9 +166,7 @@ def _play_the_quarter(chat: TeamsConversation, runtime: Runtime, clock: DemoCloc
     """Set the visit and board meeting, then step the clock a day at a time to the visit."""
     chat.say(ADMIN, "deadline add visit 6/2/2020")
     chat.say(ADMIN, "deadline add board 21/1/2020 January SEND Improvement Board")
-    assert runtime.settings.teams is not None
-    connector = Connector(BotToken(runtime.settings.teams))
-    sender = TeamsDelivery(connector, runtime.people, runtime.clock.today)
+    sender = teams_delivery(runtime)
     shown: set[str] = set()
 
     def after_sending(day: int, report: SweepReport) -> None:

@@ -69,8 +69,13 @@ def _teams(settings: Settings, people: People) -> tuple[ChatDirectory, Callable[
     from handlers.teams.directory import TeamRoster, board_team, keep_reach, teams_directory
 
     assert settings.teams is not None
+    from bot.places import Places
+
+    places = Places(people.db, people.clock)
+    bot_id = "28:" + settings.teams.app_id  # how Teams names the bot in a conversation
     roster = TeamRoster(
-        Connector(BotToken(settings.teams)), lambda: board_team(people, settings.board_channel)
+        Connector(BotToken(settings.teams)),
+        lambda: board_team(places, settings.board_channel, bot_id),
     )
     return teams_directory(roster), lambda: keep_reach(people, roster)
 

@@ -70,6 +70,18 @@ def reminder_sweep(runtime: Runtime) -> ReminderSweep:
     )
 
 
+def teams_delivery(runtime: Runtime):
+    """The clock's and the CLI's sender on Teams (the Teams extra must be installed)."""
+    from bot.places import Places
+    from handlers.teams.connector import BotToken, Connector
+    from handlers.teams.delivery import TeamsDelivery
+
+    assert runtime.settings.teams is not None
+    connector = Connector(BotToken(runtime.settings.teams))
+    places = Places(runtime.db, runtime.clock)
+    return TeamsDelivery(connector, runtime.people, places, runtime.clock.today)
+
+
 def open_database(url: str) -> Database:
     """Connect and bring the schema up to date, or stop with one line naming DATABASE_URL."""
     try:

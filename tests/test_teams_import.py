@@ -10,6 +10,7 @@ import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from bot.places import Places
 from handlers.teams.connector import BotToken, Connector
 from handlers.teams.delivery import TeamsDelivery
 from sendbot.runtime import Runtime, reminder_sweep
@@ -124,7 +125,8 @@ def test_owners_are_looked_up_in_the_board_team_and_reminded_in_their_personal_c
     assert teams.sent_to(teams.personal_conversation(priya)) == []
     with time_machine.travel(WEEK_BEFORE_DUE, tick=False):
         connector = Connector(BotToken(door_settings(teams)))
-        delivery = TeamsDelivery(connector, runtime.people, runtime.clock.today)
+        places = Places(runtime.db, runtime.clock)
+        delivery = TeamsDelivery(connector, runtime.people, places, runtime.clock.today)
         report = reminder_sweep(runtime).run(delivery)
         delivery.close()
     assert report.failed == report.retry_later == []
@@ -161,7 +163,7 @@ def test_an_email_the_team_does_not_know_is_reported_on_its_row_and_nothing_is_w
     ("board_channel", "said"),
     [
         (None, "sendbot: BOARD_CHANNEL is needed to look owners up on Teams"),
-        ("19:0a1b2c@thread.tacv2", "sendbot: The bot has not heard from Teams yet."),
+        ("19:0a1b2c@thread.tacv2", "sendbot: The bot has not been added to the board's team yet."),
     ],
 )
 def test_before_the_app_is_in_the_board_team_the_import_says_what_to_do(

@@ -15,6 +15,7 @@ import httpx
 
 from bot.errors import ConfigError, network_reason
 from bot.people import People
+from bot.places import Places
 from bot.plan_import import ChatDirectory, DirectoryEntry
 from handlers.teams.connector import Connector
 from handlers.teams.ids import (
@@ -49,24 +50,26 @@ class TeamMember:
 class BoardTeam:
     """Where the board's team is served from, as the bot last heard from Teams."""
 
-    channel_id: str
+    team_id: str  # a team's roster is read by its id (or any of its channels')
     service_url: str
     tenant_id: str | None
     bot_id: str | None
 
 
-def board_team(people: People, board_channel: str | None) -> BoardTeam:
-    """The board's team, or ConfigError saying what to do first."""
+def board_team(places: Places, board_channel: str | None, bot_id: str) -> BoardTeam:
+    """The board's team, from what the bot kept when it was added there (handlers/teams/
+    references.py), or ConfigError saying what to do first."""
     if board_channel is None or not is_channel_id(board_channel):
         raise ConfigError(
             "BOARD_CHANNEL is needed to look owners up on Teams: set it to the board's Teams "
             "channel (its id starts 19: and ends @thread.tacv2), whose team's members are the "
             "plan's owners. Nothing was imported."
         )
-    reach = reach_of(people.latest_reach(PLATFORM))
+    reach = reach_of(places.reach(PLATFORM, board_channel))
     if not reach.get("serviceUrl"):
-        raise ConfigError(f"The bot has not heard from Teams yet. {NOT_INSTALLED}")
-    return BoardTeam(board_channel, reach["serviceUrl"], reach.get("tenantId"), reach.get("botId"))
+        raise ConfigError(f"The bot has not been added to the board's team yet. {NOT_INSTALLED}")
+    team = reach.get("teamId") or board_channel
+    return BoardTeam(team, reach["serviceUrl"], reach.get("tenantId"), bot_id)
 
 
 class TeamRoster:
@@ -101,7 +104,7 @@ class TeamRoster:
         try:
             while True:
                 page = await client.conversations.get_paged_members(
-                    team.channel_id, PAGE_SIZE, page_token
+                    team.team_id, PAGE_SIZE, page_token
                 )
                 members += [_member(m) for m in page.members if m.aad_object_id]
                 page_token = page.continuation_token
