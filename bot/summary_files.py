@@ -11,6 +11,7 @@ from bot.dates import format_long
 from bot.delivery import OutgoingFile
 from bot.plan_export import export_plan
 from bot.risk_scale import Band
+from bot.status import DONE_FIRST
 from storage.database import Database
 
 
@@ -21,11 +22,41 @@ def chart_file(overview) -> OutgoingFile:
 
     groups = [GroupCounts(g.number, g.name, dict(g.counts)) for g in overview.groups]
     as_at = format_long(overview.today)
+    subtitle = f"As at {as_at}"
+
+    def redraw(max_px: int) -> bytes:
+        return brag_chart_png(groups, subtitle=subtitle, max_px=max_px)
+
     return OutgoingFile(
         filename=f"brag-{overview.today.isoformat()}.png",
         title=f"BRAG status by working group, {as_at}",
-        content=brag_chart_png(groups, subtitle=f"As at {as_at}"),
+        content=brag_chart_png(groups, subtitle=subtitle),
+        alt_text=chart_words(overview.groups, as_at),
+        redraw=redraw,
     )
+
+
+def chart_words(groups, as_at: str) -> str:
+    """What the chart shows, in words: each group's actions by status, in the chart's order."""
+    if not any(sum(g.counts.values()) for g in groups):
+        return f"A bar chart of actions by working group and status, as at {as_at}: no actions yet."
+    lines = [f"A bar chart of actions by working group and status, as at {as_at}."]
+    for group in groups:
+        lines.append(f"Working Group {group.number} {group.name}: {_by_status(group.counts)}.")
+    totals: dict[str, int] = {}
+    for group in groups:
+        for status, count in group.counts.items():
+            totals[status] = totals.get(status, 0) + count
+    lines.append(f"All working groups: {_by_status(totals)}.")
+    return " ".join(lines)
+
+
+def _by_status(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    if not total:
+        return "no actions"
+    parts = [f"{counts[s.value]} {s.label.lower()}" for s in DONE_FIRST if counts.get(s.value)]
+    return f"{_actions(total)}: {', '.join(parts)}"
 
 
 def export_file(
@@ -52,7 +83,11 @@ def export_file(
         title = f"The SEND improvement plan, {named} only, {as_at}"
         comment = f"{named} only, not the whole plan: {_actions(count)}, their history and risks"
     return OutgoingFile(
-        filename=path.name, title=title, content=content, comment=f"{comment}, as at {as_at}."
+        filename=path.name,
+        title=title,
+        content=content,
+        comment=f"{comment}, as at {as_at}.",
+        remake=f"summary export {file_format}",
     )
 
 
