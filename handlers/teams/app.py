@@ -13,6 +13,7 @@ from starlette.routing import Route
 from bot.people import People
 from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
+from handlers.teams.file_consent import FileConsent
 from handlers.teams.http_door import Activity, TeamsHttpDoor
 from handlers.teams.inbound_auth import InboundAuth
 from handlers.teams.messages import Answer, TeamsMessages
@@ -37,9 +38,10 @@ CANNOT_REACH_YOU = card(
 class TeamsBot:
     """What the bot does with each kind of activity; kinds it does not handle are acknowledged."""
 
-    def __init__(self, messages: TeamsMessages, connector: Connector) -> None:
+    def __init__(self, messages: TeamsMessages, connector: Connector, files: FileConsent) -> None:
         self.messages = messages
         self.connector = connector
+        self.files = files
 
     async def __call__(self, activity: Activity) -> tuple[int, dict | None]:
         kind = activity.get("type")
@@ -49,6 +51,8 @@ class TeamsBot:
             elif kind == "installationUpdate" and str(activity.get("action", "")).startswith("add"):
                 # add, or add-upgrade when a new version is installed over the old one.
                 await self.connector.reply(activity, await self.messages.welcome(activity))
+            elif kind == "invoke" and activity.get("name") == "fileConsent/invoke":
+                await self.files.answer(activity)
         except Exception:
             log.exception("could not deliver a reply on Teams")
         return 200, None
@@ -79,8 +83,9 @@ def teams_asgi(
 ) -> Starlette:
     connector = Connector(BotToken(teams))
     messages = TeamsMessages(TeamsPeople(people, connector), services, today)
-    bot = TeamsBot(messages, connector)
-    door = TeamsHttpDoor(InboundAuth(teams.app_id, teams.openid_url), SeenRequests(db), bot)
+    seen = SeenRequests(db)
+    bot = TeamsBot(messages, connector, FileConsent(messages, seen, connector))
+    door = TeamsHttpDoor(InboundAuth(teams.app_id, teams.openid_url), seen, bot)
 
     async def health(request: Request) -> JSONResponse:
         healthy = await asyncio.to_thread(db.ping)

@@ -102,3 +102,11 @@ class Connector:
         message.reply_to_id = activity.get("id")
         client = self.client(activity["serviceUrl"])
         await client.conversations.create_activity(conversation, message)
+
+    async def update(self, activity: dict, activity_id: str, card: dict) -> None:
+        """Replace a message the bot sent in the activity's conversation (a card once answered,
+        so that it cannot be answered again)."""
+        message = MessageActivityInput(attachments=[attachment(card)])
+        conversation = activity["conversation"]["id"]
+        client = self.client(activity["serviceUrl"])
+        await client.conversations.update_activity(conversation, activity_id, message)

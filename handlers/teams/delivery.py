@@ -14,10 +14,11 @@ from typing import Any
 
 import httpx
 
-from bot.delivery import DeliveryError, OutgoingFile, Place, Recipient
+from bot.delivery import DeliveryError, OutgoingFile, Place, Recipient, deliver
 from bot.people import People, PersonRef
 from handlers.teams.cards import render
 from handlers.teams.connector import Connector
+from handlers.teams.files import on_teams
 from handlers.teams.people import PLATFORM, reach_of
 
 SEND_TIMEOUT_SECONDS = 30
@@ -62,7 +63,9 @@ class TeamsDelivery:
         self._run(self.connector.send(reach["serviceUrl"], place.address, card))
 
     def file(self, to: Recipient, file: OutgoingFile) -> None:
-        raise DeliveryError("files cannot be sent on Teams yet", permanent=True)
+        """A picture shown inline, to a channel or a person; any other file offered to its
+        person with a file consent card (Teams sends files only in a personal chat)."""
+        deliver(self, to, on_teams(file, to))
 
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -15,10 +16,13 @@ from bot.people import Actor
 from bot.results import Outcome
 from bot.summary_service import FileReply, ToChannel
 from handlers.teams.cards import block, card, inert, render, words
+from handlers.teams.cards_chart import is_picture
+from handlers.teams.files import on_teams
 from handlers.teams.people import TeamsPeople
 
 log = logging.getLogger(__name__)
 COMMANDS = ("action", "risk", "summary", "deadline")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,42 +102,53 @@ class TeamsMessages:
 
     def _answer(self, activity: dict) -> Answer:
         typed_text = str(activity.get("text") or "")
-        try:
-            typed = typed_command(self.people.decode(activity))
-            if typed is None:
-                return Answer(NOT_A_COMMAND)
-            actor = self.people.actor(activity)
-            if typed.command == "home":
-                return Answer(self.home(actor))
-            outcome = self.services[typed.command].handle(actor, typed.rest)
-            result = outcome.result if isinstance(outcome, Outcome) else outcome
-            shared = isinstance(result, ToChannel)
-            if shared:
-                result = result.result
-            if isinstance(result, FileReply):
-                return Answer(FILES_NOT_YET)
-            shown = render(result, self.today())
-            if shown is None:
-                return Answer(card([block("That answer cannot be shown in Teams yet.")]), shared)
-            return Answer(shown, shared)
-        except UserError as error:
-            return Answer(_user_error(error))
-        except (OperationalError, DBAPIError):
-            log.error("database unreachable answering a Teams message")
-            return Answer(UNREACHABLE_DATABASE)
-        except Exception:
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("unexpected error %s answering a Teams message", error_id)
-            apology = card(
-                [
-                    block(
-                        "Sorry — something went wrong on our side and nothing was changed. If it "
-                        f"happens again, tell your admin the error id {error_id}."
-                    ),
-                    block(inert(f"You typed: {typed_text}"), isSubtle=True),
-                ]
+        return answer_safely(lambda: self._carry_out(activity), typed_text)
+
+    def _carry_out(self, activity: dict) -> Answer:
+        typed = typed_command(self.people.decode(activity))
+        if typed is None:
+            return Answer(NOT_A_COMMAND)
+        actor = self.people.actor(activity)
+        if typed.command == "home":
+            return Answer(self.home(actor))
+        outcome = self.services[typed.command].handle(actor, typed.rest)
+        result = outcome.result if isinstance(outcome, Outcome) else outcome
+        shared = isinstance(result, ToChannel)
+        if shared:
+            result = result.result
+        if isinstance(result, FileReply):
+            # A picture may be posted for everyone (`summary chart here`); any other file goes
+            # only to its asker, in their personal chat.
+            shared = result.to_channel and is_picture(result.file)
+            result = on_teams(result.file, actor.person)
+        shown = render(result, self.today())
+        if shown is None:
+            return Answer(card([block("That answer cannot be shown in Teams yet.")]), shared)
+        return Answer(shown, shared)
+
+
+def answer_safely(work: Callable[[], T], typed_text: str = "") -> T | Answer:
+    """What `work` answers; else the reason for a mistake, or a short apology with an id that
+    is in the log. Nothing is changed by a failed piece of work, and no trace reaches a user."""
+    try:
+        return work()
+    except UserError as error:
+        return Answer(user_error_card(error))
+    except (OperationalError, DBAPIError):
+        log.error("database unreachable answering on Teams")
+        return Answer(UNREACHABLE_DATABASE)
+    except Exception:
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("unexpected error %s answering on Teams", error_id)
+        body = [
+            block(
+                "Sorry — something went wrong on our side and nothing was changed. If it "
+                f"happens again, tell your admin the error id {error_id}."
             )
-            return Answer(apology)
+        ]
+        if typed_text:
+            body.append(block(inert(f"You typed: {typed_text}"), isSubtle=True))
+        return Answer(card(body))
 
 
 NOT_A_COMMAND = card(
@@ -141,14 +156,6 @@ NOT_A_COMMAND = card(
         block(
             "I did not recognise that. Type **help** to see what I can do, or start with action, "
             "risk, summary or deadline."
-        )
-    ]
-)
-FILES_NOT_YET = card(
-    [
-        block(
-            "The export and the chart cannot be sent on Teams yet. Ask for them in Slack, or ask "
-            "the bot's operator to run sendbot export."
         )
     ]
 )
@@ -162,7 +169,7 @@ UNREACHABLE_DATABASE = card(
 )
 
 
-def _user_error(error: UserError) -> dict:
+def user_error_card(error: UserError) -> dict:
     body = [block(words(error.reason))]
     if error.echo:
         body.append(block(inert(error.echo), fontType="Monospace"))
