@@ -225,14 +225,24 @@ def _hide_crowded_counts(fig: Figure, segments: list[tuple[Text, Rectangle]]) ->
 
 def _in_palette(png: bytes) -> bytes:
     # A chart is a few flat colours and anti-aliased text: a palette of them is a third of the
-    # size and looks the same. Pillow comes with matplotlib.
-    from PIL import Image
+    # size and looks the same. The chart's own colours are put in the palette as they are, so
+    # that a thin segment keeps its status's colour. Pillow comes with matplotlib.
+    from PIL import Image, ImageColor
 
-    with Image.open(io.BytesIO(png)) as image:
-        paletted = image.convert("RGB").quantize(colors=_PALETTE_COLOURS)
+    own = {ImageColor.getrgb(c) for c in (*_flat_colours(), "white")}
+    with Image.open(io.BytesIO(png)) as drawn:
+        image = drawn.convert("RGB")
+    shades = image.quantize(colors=_PALETTE_COLOURS - len(own)).getpalette() or []
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([*shades[: 3 * (_PALETTE_COLOURS - len(own))], *(v for c in own for v in c)])
     buffer = io.BytesIO()
-    paletted.save(buffer, format="PNG", optimize=True)
+    image.quantize(palette=palette, dither=Image.Dither.NONE).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
+
+
+def _flat_colours() -> tuple[str, ...]:
+    styles = tuple(c for style in _STYLES.values() for c in (style.colour, style.text))
+    return (*styles, _INK, _SECONDARY, _GRID)
 
 
 def _to_png(fig: Figure) -> bytes:
