@@ -201,6 +201,39 @@ def test_asked_in_a_channel_the_export_is_offered_in_the_personal_chat(chat, cha
     assert "personal chat" in card_text(valid_card(pointer["attachments"][0]["content"]))
 
 
+def test_an_upload_teams_refuses_is_said_and_no_file_is_shown(chat, chair):
+    consent = chat.ask(chair, "summary export")
+    offer = offer_in(consent)
+    accepted = chat.teams.activities.file_consent(
+        chair, offer["content"]["acceptContext"], name=offer["name"], reply_to_id=consent["id"]
+    )
+    # An upload session OneDrive does not know (run out, or cancelled): it answers 404.
+    accepted["value"]["uploadInfo"]["uploadUrl"] += "-gone"
+    assert chat.sender.post(accepted).status == 200
+    assert chat.teams.uploads() == []
+    personal = accepted["conversation"]["id"]
+    assert "could not save" in chat.shown_now(personal, consent["id"])
+    assert len(chat.teams.sent_to(personal)) == 1  # no file info card
+
+
+def test_an_unexpected_error_on_accept_gets_an_apology_with_an_id_that_is_in_the_log(
+    chat, chair, runtime, monkeypatch, caplog
+):
+    consent = chat.ask(chair, "summary export")
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(runtime.summaries, "handle", explode)
+    accepted = chat.answer_offer(chair, consent)
+    (said,) = chat.answer_in(accepted["conversation"]["id"], 2)["attachments"]
+    apology = card_text(valid_card(said["content"]))
+    assert "Sorry — something went wrong on our side" in apology and "boom" not in apology
+    error_id = apology.split("error id ")[1][:8]
+    assert any(error_id in record.getMessage() for record in caplog.records)
+    assert chat.teams.uploads() == []
+
+
 def refusal_in(said: str) -> bool:
     """Whether the core's refusal of an export is what was said."""
     return EXPORT_WORDS.split(".")[0] in said.replace("\\", "")
