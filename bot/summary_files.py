@@ -31,24 +31,19 @@ def chart_file(overview) -> OutgoingFile:
         filename=f"brag-{overview.today.isoformat()}.png",
         title=f"BRAG status by working group, {as_at}",
         content=brag_chart_png(groups, subtitle=subtitle),
-        alt_text=chart_words(overview.groups, as_at),
+        alt_text=chart_words(overview),
         redraw=redraw,
     )
 
 
-def chart_words(groups, as_at: str) -> str:
+def chart_words(overview) -> str:
     """What the chart shows, in words: each group's actions by status, in the chart's order."""
-    if not any(sum(g.counts.values()) for g in groups):
-        return f"A bar chart of actions by working group and status, as at {as_at}: no actions yet."
-    lines = [f"A bar chart of actions by working group and status, as at {as_at}."]
-    for group in groups:
-        lines.append(f"Working Group {group.number} {group.name}: {_by_status(group.counts)}.")
-    totals: dict[str, int] = {}
-    for group in groups:
-        for status, count in group.counts.items():
-            totals[status] = totals.get(status, 0) + count
-    lines.append(f"All working groups: {_by_status(totals)}.")
-    return " ".join(lines)
+    as_at = format_long(overview.today)
+    about = f"A bar chart of actions by working group and status, as at {as_at}"
+    if not sum(overview.totals.values()):
+        return f"{about}: no actions yet."
+    lines = [f"Working Group {g.number} {g.name}: {_by_status(g.counts)}." for g in overview.groups]
+    return " ".join([f"{about}.", *lines, f"All working groups: {_by_status(overview.totals)}."])
 
 
 def _by_status(counts: dict[str, int]) -> str:
