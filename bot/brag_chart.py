@@ -1,4 +1,5 @@
-"""Draw a PNG stacked bar chart of actions per working group by BRAG status, for Slack.
+"""Draw a PNG stacked bar chart of actions per working group by BRAG status, for Slack (or,
+within a size, for chats that show small pictures inline: Teams).
 
 Uses matplotlib's object-oriented API with the Agg canvas and never pyplot: pyplot keeps a
 global registry of open figures and may pick an interactive backend, neither of which a
@@ -18,7 +19,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
-from bot.status import Status
+from bot.status import DONE_FIRST, Status
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class _Style:
     text: str  # segment label colour, chosen for contrast with `colour`
 
 
-# Stacking order: finished work first, so bars read left to right from done to not begun.
+# Stacked in DONE_FIRST's order, so bars read left to right from done to not begun.
 _STYLES: dict[Status, _Style] = {
     Status.BLUE: _Style("#1d70b8", "Blue – complete", "white"),
     Status.GREEN: _Style("#00703c", "Green – on track", "white"),
@@ -53,18 +54,26 @@ _EDGE_IN = 0.15  # margin around the header, in inches
 _GAP_IN = 0.15  # space between the legend and the chart
 _LABEL_CHARS = 30  # wrap long group names rather than squeezing the bars
 _SEGMENT_PAD_PX = 6  # a count is drawn only if it fits with this much room to spare
+_PALETTE_COLOURS = 64  # enough for the five statuses, the inks and their anti-aliased edges
 
 
 def brag_chart_png(
     groups: list[GroupCounts],
     title: str = "Actions by working group and status",
     subtitle: str | None = None,
+    max_px: int | None = None,
 ) -> bytes:
-    """Return a PNG of one horizontal stacked bar per working group, ordered by number."""
+    """Return a PNG of one horizontal stacked bar per working group, ordered by number.
+
+    With `max_px`, the same chart at a resolution that keeps each side within that many pixels,
+    in a palette of colours so it stays a few tens of kilobytes (Teams shows a picture inline
+    only within 1024 pixels and inside a message of about 100 KB)."""
     ordered = sorted(groups, key=lambda g: g.number)
     for group in ordered:
         _check_counts(group)
-    fig = Figure(figsize=(_WIDTH_IN, _height_in(len(ordered))), dpi=_DPI, facecolor="white")
+    height_in = _height_in(len(ordered))
+    dpi = _DPI if max_px is None else min(_DPI, max_px / _WIDTH_IN, max_px / height_in)
+    fig = Figure(figsize=(_WIDTH_IN, height_in), dpi=dpi, facecolor="white")
     FigureCanvasAgg(fig)
     top = _add_header(fig, title, subtitle)
     ax = fig.add_subplot()
@@ -79,7 +88,8 @@ def brag_chart_png(
     fig.set_layout_engine(ConstrainedLayoutEngine(h_pad=0.1, w_pad=0.15, rect=(0, 0, 1, body_top)))
     if segments:
         _hide_crowded_counts(fig, segments)
-    return _to_png(fig)
+    png = _to_png(fig)
+    return png if max_px is None else _in_palette(png)
 
 
 def _check_counts(group: GroupCounts) -> None:
@@ -137,7 +147,8 @@ def _draw_bars(
     left = [0] * len(groups)
     shown: list[Status] = []
     segments: list[tuple[Text, Rectangle]] = []
-    for status, style in _STYLES.items():
+    for status in DONE_FIRST:
+        style = _STYLES[status]
         widths = [g.counts.get(status.value, 0) for g in groups]
         if not any(widths):
             continue  # an absent status stays out of the legend too
@@ -210,6 +221,28 @@ def _hide_crowded_counts(fig: Figure, segments: list[tuple[Text, Rectangle]]) ->
         room = bar.get_window_extent(renderer).width - _SEGMENT_PAD_PX
         if text.get_window_extent(renderer).width > room:
             text.set_visible(False)
+
+
+def _in_palette(png: bytes) -> bytes:
+    # A chart is a few flat colours and anti-aliased text: a palette of them is a third of the
+    # size and looks the same. The chart's own colours are put in the palette as they are, so
+    # that a thin segment keeps its status's colour. Pillow comes with matplotlib.
+    from PIL import Image, ImageColor
+
+    own = {ImageColor.getrgb(c) for c in (*_flat_colours(), "white")}
+    with Image.open(io.BytesIO(png)) as drawn:
+        image = drawn.convert("RGB")
+    shades = image.quantize(colors=_PALETTE_COLOURS - len(own)).getpalette() or []
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([*shades[: 3 * (_PALETTE_COLOURS - len(own))], *(v for c in own for v in c)])
+    buffer = io.BytesIO()
+    image.quantize(palette=palette, dither=Image.Dither.NONE).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _flat_colours() -> tuple[str, ...]:
+    styles = tuple(c for style in _STYLES.values() for c in (style.colour, style.text))
+    return (*styles, _INK, _SECONDARY, _GRID)
 
 
 def _to_png(fig: Figure) -> bytes:

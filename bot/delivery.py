@@ -6,8 +6,8 @@ platform, or to a place (a channel) by its address.
 """
 
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.people import PersonRef
@@ -33,6 +33,15 @@ class OutgoingFile:
     title: str
     content: bytes
     comment: str | None = None
+    # A picture in words, for those who cannot see it.
+    alt_text: str | None = None
+    # A picture drawn again within so many pixels each side: a chat that shows pictures
+    # inline takes a smaller one than Slack's (Teams, at most 1024).
+    redraw: Callable[[int], bytes] | None = field(default=None, compare=False, repr=False)
+    # The command that makes this file again for the person it is for (`summary export
+    # xlsx`): a door that sends a file only once the person accepts it (Teams) keeps this
+    # rather than the bytes, and makes the file afresh, checking their permission again.
+    remake: str | None = None
 
 
 class DeliveryError(Exception):

@@ -19,6 +19,9 @@ class Status(StrEnum):
         return self is Status.BLUE
 
 
+# The order a chart stacks them in and its words list them: finished work first.
+DONE_FIRST = (Status.BLUE, Status.GREEN, Status.AMBER, Status.RED, Status.NOT_STARTED)
+
 _LABELS = {
     Status.NOT_STARTED: "Not started",
     Status.RED: "Red (off track)",

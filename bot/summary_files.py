@@ -11,6 +11,7 @@ from bot.dates import format_long
 from bot.delivery import OutgoingFile
 from bot.plan_export import export_plan
 from bot.risk_scale import Band
+from bot.status import DONE_FIRST
 from storage.database import Database
 
 
@@ -21,11 +22,36 @@ def chart_file(overview) -> OutgoingFile:
 
     groups = [GroupCounts(g.number, g.name, dict(g.counts)) for g in overview.groups]
     as_at = format_long(overview.today)
+    subtitle = f"As at {as_at}"
+
+    def redraw(max_px: int) -> bytes:
+        return brag_chart_png(groups, subtitle=subtitle, max_px=max_px)
+
     return OutgoingFile(
         filename=f"brag-{overview.today.isoformat()}.png",
         title=f"BRAG status by working group, {as_at}",
-        content=brag_chart_png(groups, subtitle=f"As at {as_at}"),
+        content=brag_chart_png(groups, subtitle=subtitle),
+        alt_text=chart_words(overview),
+        redraw=redraw,
     )
+
+
+def chart_words(overview) -> str:
+    """What the chart shows, in words: each group's actions by status, in the chart's order."""
+    as_at = format_long(overview.today)
+    about = f"A bar chart of actions by working group and status, as at {as_at}"
+    if not sum(overview.totals.values()):
+        return f"{about}: no actions yet."
+    lines = [f"Working Group {g.number} {g.name}: {_by_status(g.counts)}." for g in overview.groups]
+    return " ".join([f"{about}.", *lines, f"All working groups: {_by_status(overview.totals)}."])
+
+
+def _by_status(counts: dict[str, int]) -> str:
+    total = sum(counts.values())
+    if not total:
+        return "no actions"
+    parts = [f"{counts[s.value]} {s.label.lower()}" for s in DONE_FIRST if counts.get(s.value)]
+    return f"{_actions(total)}: {', '.join(parts)}"
 
 
 def export_file(
@@ -52,7 +78,11 @@ def export_file(
         title = f"The SEND improvement plan, {named} only, {as_at}"
         comment = f"{named} only, not the whole plan: {_actions(count)}, their history and risks"
     return OutgoingFile(
-        filename=path.name, title=title, content=content, comment=f"{comment}, as at {as_at}."
+        filename=path.name,
+        title=title,
+        content=content,
+        comment=f"{comment}, as at {as_at}.",
+        remake=f"summary export {file_format}",
     )
 
 

@@ -81,6 +81,16 @@ def test_twelve_long_named_groups_with_hundreds_of_actions() -> None:
     assert {BLUE, GREEN, AMBER, RED, GREY} <= colours(png)
 
 
+def test_within_a_size_it_fits_a_teams_message_in_the_same_colours() -> None:
+    png = brag_chart_png(LONG_NAMES, subtitle="As at 20 January 2020", max_px=1024)
+
+    with Image.open(io.BytesIO(png)) as image:
+        assert max(image.size) <= 1024
+    assert {BLUE, GREEN, AMBER, RED, GREY} <= colours(png)
+    # Inline as base64 in a Teams message of about 100 KB, with room for the card around it.
+    assert len(png) * 4 / 3 < 80_000
+
+
 def test_same_input_gives_same_bytes() -> None:
     assert brag_chart_png(NO_RED) == brag_chart_png(NO_RED)
 

@@ -397,3 +397,20 @@ def test_an_unexpected_error_is_an_apology_with_an_id_in_the_log_and_typing_is_k
     monkeypatch.setattr(runtime.actions, "execute", unreachable)
     answer = framework.send(teams.activities.task_fetch(sam, button(mine.card, "Update")["data"]))
     assert "cannot reach its database just now" in said(dialog_card(answer))
+
+
+def test_a_typed_change_tells_the_new_owner_as_a_dialog_does(
+    teams, framework, sam, chair, lee, runtime
+):
+    ask(teams, framework, lee, "action mine")  # Lee has used the bot on Teams: she can be told
+    conversation = teams.personal_conversation(chair)
+    typed = teams.activities.message(chair, "action assign 5.1 <at>Lee Lead</at>", mentions=[lee])
+    framework.send(typed)
+    teams.wait_for("send", predicate=lambda call: call.conversation_id == conversation)
+    assert plan_state.action(runtime, "5.1").owner.name == "Lee Lead"
+    told = teams.personal_conversation(lee)
+    teams.wait_for(
+        "send", predicate=lambda call: call.conversation_id == told and "5.1" in str(call.body)
+    )
+    (message,) = [a for a in teams.sent_to(told) if "5.1" in str(a)]
+    assert "Chris Chair" in said(valid_card(message["attachments"][0]["content"]))

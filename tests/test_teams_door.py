@@ -30,16 +30,21 @@ def teams() -> Iterator[TeamsStandIn]:
         yield standin
 
 
-@pytest.fixture
-def door(teams: TeamsStandIn, runtime: Runtime) -> Iterator[BackgroundAsgiServer]:
-    teams.reset()
-    settings = TeamsSettings(
+def standin_settings(teams: TeamsStandIn) -> TeamsSettings:
+    """The Teams settings of a bot registered on the stand-in, which is also its authority."""
+    return TeamsSettings(
         app_id=teams.app_id,
         app_password=teams.app_password,
         tenant_id=teams.tenant_id,
         openid_url=teams.openid_url,
         authority_url=teams.url,
     )
+
+
+@pytest.fixture
+def door(teams: TeamsStandIn, runtime: Runtime) -> Iterator[BackgroundAsgiServer]:
+    teams.reset()
+    settings = standin_settings(teams)
     services = {
         "action": runtime.actions,
         "risk": runtime.risks,

@@ -11,12 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.delivery import Delivery, tell_each
 from bot.people import People
 from bot.places import Places
 from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
 from handlers.teams.delivery import TeamsDelivery
 from handlers.teams.dev_auth import UncheckedInbound
+from handlers.teams.file_consent import FileConsent
 from handlers.teams.http_door import Activity, TeamsHttpDoor
 from handlers.teams.inbound_auth import InboundAuth
 from handlers.teams.invokes import Invoke, TeamsInvokes
@@ -49,12 +51,16 @@ class TeamsBot:
         connector: Connector,
         invokes: dict[str, Invoke],
         references: References,
+        files: FileConsent,
+        delivery: Callable[[], Delivery],
     ) -> None:
         self.messages = messages
         self.connector = connector
         # Invokes by name (a button, a dialog): each answers in the HTTP response.
         self.invokes = invokes
         self.references = references
+        self.files = files
+        self.delivery = delivery
 
     async def __call__(self, activity: Activity) -> tuple[int, dict | None]:
         kind = activity.get("type")
@@ -65,10 +71,14 @@ class TeamsBot:
             # Who and where, kept first: installs and joins are how the bot can write first.
             await self.references.keep(activity)
             if kind == "message" and activity.get("text"):
-                await self.deliver(activity, await self.messages.answer(activity))
+                answer = await self.messages.answer(activity)
+                await self.deliver(activity, answer)
+                await self.tell(answer)
             elif kind == "installationUpdate" and str(activity.get("action", "")).startswith("add"):
                 # add, or add-upgrade when a new version is installed over the old one.
                 await self.connector.reply(activity, await self.messages.welcome(activity))
+            elif kind == "invoke" and activity.get("name") == "fileConsent/invoke":
+                await self.files.answer(activity)
         except Exception:
             log.exception("could not deliver a reply on Teams")
         return 200, None
@@ -89,6 +99,16 @@ class TeamsBot:
             return
         await self.connector.reply(activity, SENT_TO_YOU)
 
+    async def tell(self, answer: Answer) -> None:
+        """Tell the others a typed change concerns (a new owner, say); a failure to tell is
+        logged, the change stands."""
+        if not answer.told:
+            return
+        try:
+            await asyncio.to_thread(tell_each, self.delivery(), list(answer.told))
+        except Exception:
+            log.exception("could not tell others of a change made on Teams")
+
 
 def teams_asgi(
     teams: TeamsSettings,
@@ -102,6 +122,7 @@ def teams_asgi(
     messages = TeamsMessages(teams_people, services, today)
     places = Places(db, people.clock)
     references = References(teams_people, places, connector)
+    seen = SeenRequests(db)
 
     @functools.cache
     def delivery() -> TeamsDelivery:
@@ -109,13 +130,14 @@ def teams_asgi(
         return TeamsDelivery(Connector(BotToken(teams)), people, places, today)
 
     invokes = TeamsInvokes(messages, connector, delivery).table()
-    bot = TeamsBot(messages, connector, invokes, references)
+    files = FileConsent(messages, seen, connector)
+    bot = TeamsBot(messages, connector, invokes, references, files, delivery)
     auth = (
         UncheckedInbound()
         if teams.allow_unauthenticated
         else InboundAuth(teams.app_id, teams.openid_url)
     )
-    door = TeamsHttpDoor(auth, SeenRequests(db), bot)
+    door = TeamsHttpDoor(auth, seen, bot)
 
     async def health(request: Request) -> JSONResponse:
         healthy = await asyncio.to_thread(db.ping)

@@ -8,6 +8,7 @@ Unicode where Slack shows emoji shortcodes, commands without a slash, and people
 from datetime import date
 
 from bot.deadline_service import DeadlineList
+from bot.delivery import OutgoingFile
 from bot.reminder_sweep import Bundle
 from bot.results import ActionDetail, ActionList, Help, Notice, OpenAddForm
 from bot.risk_service import RiskDetail, RiskForm, RiskList
@@ -19,6 +20,7 @@ from handlers.teams.cards_actions import (
     list_card,
     notice_card,
 )
+from handlers.teams.cards_chart import chart_card, is_picture
 from handlers.teams.cards_forms import add_form_card, risk_form_card
 from handlers.teams.cards_kit import (
     CARD_CONTENT_TYPE,
@@ -34,6 +36,7 @@ from handlers.teams.cards_reminders import bundle_card
 from handlers.teams.cards_risks import deadline_list_card, risk_detail_card, risk_list_card
 from handlers.teams.cards_summary import overview_card, risk_summary_card
 from handlers.teams.cards_visit import visit_card
+from handlers.teams.files import OfferedFile, consent_card
 
 __all__ = [
     "CARD_CONTENT_TYPE",
@@ -50,7 +53,8 @@ __all__ = [
 
 
 def render(result: object, today: date) -> dict | None:
-    """The card for a result, or None for one that is not a card (a file)."""
+    """The card for a result, or None for one that is not a card. A picture is shown inline;
+    any other file is offered (handlers.teams.files.on_teams)."""
     match result:
         case Notice():
             return notice_card(result, today)
@@ -81,4 +85,8 @@ def render(result: object, today: date) -> dict | None:
         case ToChannel():
             # `summary here`: the same card; where it is posted is the door's choice.
             return render(result.result, today)
+        case OutgoingFile() if is_picture(result):
+            return chart_card(result)
+        case OfferedFile():
+            return consent_card(result)
     return None

@@ -140,6 +140,10 @@ def card(body: list[dict]) -> dict:
 
 
 def attachment(content: dict) -> dict:
+    """A message's attachment for a card: an Adaptive Card is wrapped; Teams' own cards (file
+    consent, file info) are their own attachment, with a content type and a name."""
+    if "contentType" in content:
+        return content
     return {"contentType": CARD_CONTENT_TYPE, "content": content}
 
 

@@ -142,12 +142,15 @@ class Connector:
         client = self.client(activity["serviceUrl"])
         await client.conversations.create_activity(conversation, message)
 
-    async def update(self, activity: dict, card: dict) -> None:
-        """Show `card` in place of the message the activity's button was on."""
+    async def update(self, activity: dict, card: dict, activity_id: str | None = None) -> None:
+        """Show `card` in place of a message the bot sent in the activity's conversation: by
+        default the one whose button was pressed (a card refreshed, or one once answered, so
+        that it cannot be answered again)."""
         message = MessageActivityInput(attachments=[attachment(card)])
-        client = self.client(activity["serviceUrl"])
         conversation = activity["conversation"]["id"]
-        await client.conversations.update_activity(conversation, activity["replyToId"], message)
+        client = self.client(activity["serviceUrl"])
+        message_id = activity_id or activity["replyToId"]
+        await client.conversations.update_activity(conversation, message_id, message)
 
 
 def tenant_of(activity: dict) -> str | None:

@@ -16,11 +16,12 @@ from typing import Any
 
 import httpx
 
-from bot.delivery import DeliveryError, OutgoingFile, Place, Recipient
+from bot.delivery import DeliveryError, OutgoingFile, Place, Recipient, deliver
 from bot.people import People, PersonRef
 from bot.places import Places
 from handlers.teams.cards import render
 from handlers.teams.connector import Connector
+from handlers.teams.files import on_teams
 from handlers.teams.outbound import Outbound, delivery_error
 from handlers.teams.people import PLATFORM, reach_of
 
@@ -84,7 +85,9 @@ class TeamsDelivery:
         self._run(self.outbound.call(place.address, str(reach.get("tenantId")), send))
 
     def file(self, to: Recipient, file: OutgoingFile) -> None:
-        raise DeliveryError("files cannot be sent on Teams yet", permanent=True)
+        """A picture shown inline, to a channel or a person; any other file offered to its
+        person with a file consent card (Teams sends files only in a personal chat)."""
+        deliver(self, to, on_teams(file, to))
 
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)

@@ -6,20 +6,24 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot import action_commands as cmd
 from bot.errors import UserError
 from bot.people import Actor
-from bot.results import Outcome
+from bot.results import DirectMessage, Outcome
 from bot.summary_service import FileReply, ToChannel
 from handlers.teams.buttons import ON_HOME, shown_on
 from handlers.teams.cards import block, card, inert, render, words
+from handlers.teams.cards_chart import is_picture
+from handlers.teams.files import on_teams
 from handlers.teams.people import TeamsPeople
 
 log = logging.getLogger(__name__)
 COMMANDS = ("action", "risk", "summary", "deadline")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Answer:
     card: dict
     # For everyone where it was asked (`summary here`); every other answer is the asker's own.
     shared: bool = False
+    # Others to tell of the change (a new owner, say), as Slack's door tells them.
+    told: tuple[DirectMessage, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,39 +105,49 @@ class TeamsMessages:
 
     def _answer(self, activity: dict) -> Answer:
         typed_text = str(activity.get("text") or "")
-        try:
-            typed = typed_command(self.people.decode(activity))
-            if typed is None:
-                return Answer(NOT_A_COMMAND)
-            actor = self.people.actor(activity)
-            if typed.command == "home":
-                return Answer(self.home(actor))
-            outcome = self.services[typed.command].handle(actor, typed.rest)
-            result = outcome.result if isinstance(outcome, Outcome) else outcome
-            shared = isinstance(result, ToChannel)
-            if shared:
-                result = result.result
-            if isinstance(result, FileReply):
-                return Answer(FILES_NOT_YET)
-            shown = render(result, self.today())
-            if shown is None:
-                return Answer(card([block("That answer cannot be shown in Teams yet.")]), shared)
-            return Answer(shown, shared)
-        except UserError as error:
-            return Answer(_user_error(error))
-        except (OperationalError, DBAPIError):
-            log.error("database unreachable answering a Teams message")
-            return Answer(UNREACHABLE_DATABASE)
-        except Exception:
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("unexpected error %s answering a Teams message", error_id)
-            apology = card(
-                [
-                    block(apology_words(error_id)),
-                    block(inert(f"You typed: {typed_text}"), isSubtle=True),
-                ]
-            )
-            return Answer(apology)
+        return answer_safely(lambda: self._carry_out(activity), typed_text)
+
+    def _carry_out(self, activity: dict) -> Answer:
+        typed = typed_command(self.people.decode(activity))
+        if typed is None:
+            return Answer(NOT_A_COMMAND)
+        actor = self.people.actor(activity)
+        if typed.command == "home":
+            return Answer(self.home(actor))
+        outcome = self.services[typed.command].handle(actor, typed.rest)
+        told = tuple(outcome.messages) if isinstance(outcome, Outcome) else ()
+        result = outcome.result if isinstance(outcome, Outcome) else outcome
+        shared = isinstance(result, ToChannel)
+        if shared:
+            result = result.result
+        if isinstance(result, FileReply):
+            # A picture may be posted for everyone (`summary chart here`); any other file goes
+            # only to its asker, in their personal chat.
+            shared = result.to_channel and is_picture(result.file)
+            result = on_teams(result.file, actor.person)
+        shown = render(result, self.today())
+        if shown is None:
+            shown = card([block("That answer cannot be shown in Teams yet.")])
+        return Answer(shown, shared, told)
+
+
+def answer_safely(work: Callable[[], T], typed_text: str = "") -> T | Answer:
+    """What `work` answers; else the reason for a mistake, or a short apology with an id that
+    is in the log. Nothing is changed by a failed piece of work, and no trace reaches a user."""
+    try:
+        return work()
+    except UserError as error:
+        return Answer(user_error_card(error))
+    except (OperationalError, DBAPIError):
+        log.error("database unreachable answering on Teams")
+        return Answer(UNREACHABLE_DATABASE)
+    except Exception:
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("unexpected error %s answering on Teams", error_id)
+        body = [block(apology_words(error_id))]
+        if typed_text:
+            body.append(block(inert(f"You typed: {typed_text}"), isSubtle=True))
+        return Answer(card(body))
 
 
 def apology_words(error_id: str) -> str:
@@ -149,14 +165,6 @@ NOT_A_COMMAND = card(
         )
     ]
 )
-FILES_NOT_YET = card(
-    [
-        block(
-            "The export and the chart cannot be sent on Teams yet. Ask for them in Slack, or ask "
-            "the bot's operator to run sendbot export."
-        )
-    ]
-)
 UNREACHABLE_WORDS = (
     "The bot cannot reach its database just now; nothing was changed. "
     "Please try again in a few minutes."
@@ -164,7 +172,7 @@ UNREACHABLE_WORDS = (
 UNREACHABLE_DATABASE = card([block(UNREACHABLE_WORDS)])
 
 
-def _user_error(error: UserError) -> dict:
+def user_error_card(error: UserError) -> dict:
     body = [block(words(error.reason))]
     if error.echo:
         body.append(block(inert(error.echo), fontType="Monospace"))
