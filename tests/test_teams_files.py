@@ -16,6 +16,7 @@ from PIL import Image
 
 from bot.delivery import DeliveryError, Place
 from bot.permissions import EXPORT_WORDS
+from bot.places import Places
 from bot.plan_export import export_plan
 from bot.reminder_sweep import ReminderSweep
 from handlers.teams.connector import BotToken, Connector
@@ -282,7 +283,8 @@ def test_the_chart_here_is_posted_for_everyone_in_the_channel(chat, chair):
 def delivery(chat, runtime):
     """What the clock and the CLI send through on Teams."""
     connector = Connector(BotToken(standin_settings(chat.teams)))
-    sending = TeamsDelivery(connector, runtime.people, runtime.clock.today)
+    places = Places(runtime.db, runtime.clock)
+    sending = TeamsDelivery(connector, runtime.people, places, runtime.clock.today)
     yield sending
     sending.close()
 
@@ -291,7 +293,11 @@ def test_the_weekly_digest_shows_the_chart_inline_in_a_teams_channel(
     chat, chair, runtime, delivery
 ):
     team = chat.teams.add_team("SEND Improvement Board")
-    chat.ask(chair, "home")  # someone has used the bot: Teams' service URL is known
+    # The app is added to the board's team: the bot keeps how to post in its channels.
+    added = chat.teams.activities.installation_update(chair, team_id=team)
+    assert chat.sender.post(added).status == 200
+    chat.teams.wait_for("send", predicate=lambda call: call.conversation_id == team)
+    chat.teams.reset()
     sweep = ReminderSweep(runtime.db, runtime.board, team, runtime.clock, runtime.summaries.digest)
     report = sweep.run(delivery, now=datetime(2020, 1, 20, 9, 5, tzinfo=UTC))
     assert [bundle.recipient for bundle in report.sent] == [Place(team)]
