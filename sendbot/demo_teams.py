@@ -76,8 +76,11 @@ class TeamsConversation:
         }
         self._post(activity, where)
 
-    def show_sent(self, conversation: str, who: str) -> None:
-        self.show(self.teams.sent_to(conversation)[-1], who)
+    def show_sent(self, conversation: str, who: str, since: int | None = None) -> None:
+        """The last message sent to `conversation`, or every one after the first `since`."""
+        sent = self.teams.sent_to(conversation)
+        for activity in sent[-1:] if since is None else sent[since:]:
+            self.show(activity, who)
 
     def show(self, activity: dict, who: str) -> None:
         print(f"  sendbot ({who}):")
@@ -168,15 +171,18 @@ def _play_the_quarter(chat: TeamsConversation, runtime: Runtime, clock: DemoCloc
     chat.say(ADMIN, "deadline add board 21/1/2020 January SEND Improvement Board")
     sender = teams_delivery(runtime)
     shown: set[str] = set()
+    # How many posts the channel had before the day's sweep: its first posts are shown whole.
+    in_channel = [len(chat.teams.sent_to(chat.team))]
 
     def after_sending(day: int, report: SweepReport) -> None:
         for bundle in report.sent:
-            _show_first(chat, bundle, shown)
+            _show_first(chat, bundle, shown, in_channel[0])
         if day == JO_CLOSES_OVERDUE:
             chat.say(JO, "action done 3.1 Family-friendly WSoA launched at the forum")
         if day == AFTER_THE_BOARD:
             chat.say(PRIYA, "action update 1.2 green Survey closed with 212 parent carer replies")
             chat.say(CHRIS, "action done 4.1 Response circulated to Board members")
+        in_channel[0] = len(chat.teams.sent_to(chat.team))
 
     names = {chat.team: CHANNEL_NAME}
     # The demo prints each day's report, failures included: the sweep's log would say them twice.
@@ -187,8 +193,11 @@ def _play_the_quarter(chat: TeamsConversation, runtime: Runtime, clock: DemoCloc
         sender.close()
 
 
-def _show_first(chat: TeamsConversation, bundle: Bundle, shown: set[str]) -> None:
-    """The first reminder in a personal chat and the first post in the channel, as seen."""
+def _show_first(
+    chat: TeamsConversation, bundle: Bundle, shown: set[str], in_channel_before: int
+) -> None:
+    """The first reminder in a personal chat and the first day's posts in the channel, as
+    seen."""
     if isinstance(bundle.recipient, PersonRef) and "personal" not in shown:
         shown.add("personal")
         aad = bundle.recipient.account_on(TEAMS)
@@ -197,4 +206,4 @@ def _show_first(chat: TeamsConversation, bundle: Bundle, shown: set[str]) -> Non
         chat.show_sent(conversation, f"a reminder in {member.name}'s personal chat")
     elif not isinstance(bundle.recipient, PersonRef) and "channel" not in shown:
         shown.add("channel")
-        chat.show_sent(chat.team, f"a post in {CHANNEL_NAME}")
+        chat.show_sent(chat.team, f"a post in {CHANNEL_NAME}", since=in_channel_before)
