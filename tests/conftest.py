@@ -24,6 +24,13 @@ LEAD = "U0LEAD001"
 BOT_TOKEN = "xoxb-standin-not-a-real-token"
 
 
+def pytest_addoption(parser, pluginmanager) -> None:
+    """With `-p no:xdist` (for a debugger) pyproject's addopts still parse, and the tests run in
+    one process. (`-n0` does the same with xdist loaded.)"""
+    if not pluginmanager.has_plugin("xdist"):
+        parser.addoption("--numprocesses", help="ignored: xdist is off")
+
+
 @pytest.fixture(scope="session")
 def standin() -> Iterator[SlackStandIn]:
     with SlackStandIn() as server:

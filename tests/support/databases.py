@@ -1,13 +1,17 @@
 """Test databases: SQLite always, PostgreSQL too when TEST_DATABASE_URL is set.
 
-Migrations run once per backend per session; each test then starts from empty tables.
+Migrations run once per backend per session; each test then starts from empty tables. Under
+pytest-xdist each worker has a PostgreSQL database of its own, `<name>_gw0` and so on beside the
+one TEST_DATABASE_URL names, made on first use: workers emptying one database would clash.
 """
 
 import os
 import shutil
+import time
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 
 from storage.database import Database, normalize_url
 from storage.migrate import upgrade
@@ -37,7 +41,7 @@ def reset_postgres() -> str:
 
 def empty_postgres_schema() -> str:
     """Drop every table in the test database, migrations' bookkeeping too; returns its URL."""
-    url = normalize_url(os.environ["TEST_DATABASE_URL"])
+    url = worker_database(normalize_url(os.environ["TEST_DATABASE_URL"]))
     db = Database(url)
     with db.engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -52,3 +56,31 @@ def empty_postgres(url: str) -> None:
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     db.dispose()
+
+
+def worker_database(url: str) -> str:
+    """This xdist worker's own database beside `url` (created if missing); `url` itself when
+    not under xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")  # CREATE DATABASE needs it
+    try:
+        for attempt in range(10):
+            with engine.connect() as connection:
+                found = "SELECT 1 FROM pg_database WHERE datname = :name"
+                if connection.scalar(text(found), {"name": name}):
+                    break
+                try:
+                    connection.execute(text(f'CREATE DATABASE "{name}"'))
+                    break
+                except OperationalError:
+                    # Another session was using template1 (PostgreSQL copies it): try again.
+                    if attempt == 9:
+                        raise
+                    time.sleep(0.2)
+    finally:
+        engine.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
