@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.clean_text import clean
 from bot.clock import Clock
@@ -138,6 +139,7 @@ class DeadlineService:
         if len(title) > MAX_TITLE:
             raise UserError(f"The title can be at most {MAX_TITLE} characters.", usage)
         with self.db.session() as session:
+            self._refuse_a_second_review(session, kind, when, usage, rest)
             deadline = Deadline(
                 kind=kind, date=when, title=title, created_by=actor.person_id, created_at=self.now()
             )
@@ -145,6 +147,27 @@ class DeadlineService:
             session.flush()
             card = self.card(deadline)
         return Outcome(Notice(self._added_text(card)))
+
+    def _refuse_a_second_review(
+        self, session: Session, kind: str, when: date, usage: str, typed: str
+    ) -> None:
+        """A visit or board meeting on a date that already has one would double every message
+        about it: refused, naming the one there is (other deadlines may share a date)."""
+        if kind not in KINDS:
+            return
+        there = session.scalar(
+            select(Deadline).where(
+                Deadline.kind == kind, Deadline.date == when, Deadline.removed_at.is_(None)
+            )
+        )
+        if there is not None:
+            raise UserError(
+                f"There is already a {KINDS[kind]} on {format_long(when)}: "
+                f"#{there.id} {there.title}. To change it, remove it first "
+                f"({COMMAND}deadline remove {there.id}), then add it again.",
+                usage,
+                echo=f"{COMMAND}deadline add {kind} {typed}",
+            )
 
     def _added_text(self, card: DeadlineCard) -> str:
         text = f"Added #{card.id}: {card.title} on {format_long(card.date)}."

@@ -68,3 +68,20 @@ def test_deadline_help_lists_every_subcommand(chat):
 def test_deadline_titles_are_escaped(chat):
     said = chat.ask("add 01/03/2020 <!channel> party", ADMIN, "/deadline")
     assert "<!channel>" not in str(chat.ask("list", OWNER, "/deadline")) + str(said)
+
+
+@pytest.mark.parametrize("kind", ["visit", "board"])
+def test_a_second_visit_or_board_meeting_on_the_same_date_is_refused(chat, kind):
+    chat.ask(f"add {kind} 6/2/2020", ADMIN, "/deadline")
+    said = chat.says(f"add {kind} 06/02/2020 Second one", ADMIN, "/deadline")
+    assert "There is already a" in said and "on 6 February 2020: #1" in said
+    assert "/deadline remove 1" in said and f"add {kind} DATE" in said
+    assert f"add {kind} 06/02/2020 Second one" in said  # what was typed, handed back
+    listed = chat.says("list", OWNER, "/deadline")
+    assert "(#1)" in listed and "(#2)" not in listed
+    # Another kind of deadline, or the same kind on another day, is still welcome.
+    assert "Added #2" in chat.says("add 6/2/2020 Evidence pack to the DfE", ADMIN, "/deadline")
+    assert "Added #3" in chat.says(f"add {kind} 7/2/2020", ADMIN, "/deadline")
+    # Once removed, the date is free again.
+    chat.ask("remove 1", ADMIN, "/deadline")
+    assert "Added #4" in chat.says(f"add {kind} 6/2/2020", ADMIN, "/deadline")
