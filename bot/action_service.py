@@ -206,7 +206,7 @@ class ActionService:
         action = self._find_open(session, command.ref, "done")
         require_update(actor, action)
         if action.status == Status.BLUE:
-            return Outcome(Notice(_already_complete(action)))
+            return self._more_evidence(action, actor, command)
         self._check_version(action, command.expected_version)
         now = self.now()
         record(action, actor.person_id, now, "update", "status", action.status, Status.BLUE)
@@ -216,6 +216,21 @@ class ActionService:
         session.flush()
         thanks = " The evidence is saved." if command.evidence else ""
         return Outcome(Notice(f"{action.ref} is complete — thank you.{thanks}", self._card(action)))
+
+    def _more_evidence(self, action: Action, actor: Actor, command: cmd.MarkDone) -> Outcome:
+        """`done` typed again on a complete action: its evidence is kept beside what is there,
+        never thrown away. A form opened before it was completed (a version given) changes
+        nothing: it is the same press twice."""
+        evidence = command.evidence
+        if command.expected_version is not None or not evidence:
+            return Outcome(Notice(_already_complete(action)))
+        if action.evidence and evidence in action.evidence:
+            return Outcome(Notice(f"{action.ref} is complete and already has that evidence."))
+        combined = f"{action.evidence}\n\n{evidence}" if action.evidence else evidence
+        self._set_evidence(action, actor, self.now(), combined)
+        action.last_update_at = self.now()
+        text = f"{action.ref} was already complete. Your evidence is added to it and its history."
+        return Outcome(Notice(text, self._card(action)))
 
     def _snooze(self, session: Session, actor: Actor, command: cmd.Snooze) -> Outcome:
         action = self._find_open(session, command.ref, "update")

@@ -242,6 +242,22 @@ def test_done_marks_blue_and_keeps_the_evidence(chat, plan):
     assert "already complete. Nothing was changed" in chat.says("done 3.1", OWNER)
 
 
+def test_done_again_with_evidence_keeps_it_beside_the_first(chat, plan):
+    chat.ask("done 3.1 Launched at the parent carer forum", OWNER)
+    said = chat.says("done 3.1 Survey: 82% of families found it useful", OWNER)
+    assert "3.1 was already complete. Your evidence is added to it and its history." in said
+    row = plan_state.action(plan, "3.1")
+    assert (row.status, row.evidence) == (
+        "blue",
+        "Launched at the parent carer forum\n\nSurvey: 82% of families found it useful",
+    )
+    assert "Survey: 82%" in chat.says("show 3.1", OWNER)
+    # The same words again add nothing twice.
+    said = chat.says("done 3.1 Survey: 82% of families found it useful", OWNER)
+    assert "already has that evidence" in said
+    assert plan_state.action(plan, "3.1").evidence == row.evidence
+
+
 def test_admin_adds_an_action_inline_and_the_owner_is_told(chat, plan, standin):
     said = chat.says(
         f'add 5.3 "Mental health support teams in schools" wg 5 owner <@{OTHER}|sam> '
