@@ -101,6 +101,9 @@ class _CtrlC:
             self.said = True
             # os.write, not print: a signal handler may run while the process is printing.
             os.write(sys.stderr.fileno(), b"Stopped.\n")
+            # Work still in flight (a demo's reply to a stand-in already gone) can now only fail:
+            # its log lines, tracebacks and all, would bury the one word the person asked for.
+            logging.disable(logging.CRITICAL)
 
 
 def _run(args: argparse.Namespace) -> int:
