@@ -23,6 +23,7 @@ from handlers.slack.socket_mode import connect_socket_mode, socket_mode_handler
 from handlers.teams.app import MESSAGES_PATH, teams_asgi
 from handlers.teams.dev_auth import WARNING as UNCHECKED_WARNING
 from sendbot.runtime import Runtime
+from sendbot.settings import TeamsSettings
 from sendbot.web import CONNECTION_LIMIT, EVENTS_PATH, wsgi_app
 
 log = logging.getLogger(__name__)
@@ -145,18 +146,18 @@ async def _too_large(send, size: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def teams_application(runtime: Runtime) -> Starlette:
-    """The Teams door over this runtime's services (served here, and by the demo)."""
-    assert runtime.settings.teams is not None
+def teams_application(runtime: Runtime, teams: TeamsSettings | None = None) -> Starlette:
+    """The Teams door over this runtime's services (served here, by the demo and the tests),
+    as the runtime's Teams settings or `teams` describe the bot."""
+    teams = teams or runtime.settings.teams
+    assert teams is not None
     services = {
         "action": runtime.actions,
         "risk": runtime.risks,
         "summary": runtime.summaries,
         "deadline": runtime.deadlines,
     }
-    return teams_asgi(
-        runtime.settings.teams, runtime.db, runtime.people, services, runtime.actions.today
-    )
+    return teams_asgi(teams, runtime.db, runtime.people, services, runtime.actions.today)
 
 
 def serve_with_teams(runtime: Runtime, host: str, slack_context) -> None:

@@ -40,8 +40,9 @@ def _start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
     )
 
 
-def _interrupt(process: subprocess.Popen, ready: Callable[[], None]) -> None:
-    """Wait until `ready()` returns, press Ctrl-C once, and check the command stopped quietly."""
+def _interrupt(process: subprocess.Popen, ready: Callable[[], None]) -> str:
+    """Wait until `ready()` returns, press Ctrl-C once, and check the command stopped quietly;
+    its log (stderr) is returned for what else a test wants to read in it."""
     try:
         ready()
         process.send_signal(signal.SIGINT)
@@ -49,6 +50,7 @@ def _interrupt(process: subprocess.Popen, ready: Callable[[], None]) -> None:
     finally:
         _kill(process)
     _assert_stopped_quietly(process, stderr)
+    return stderr
 
 
 def _assert_stopped_quietly(process: subprocess.Popen, stderr: str) -> None:

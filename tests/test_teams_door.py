@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from handlers.teams.app import teams_asgi
 from sendbot.local_server import BackgroundAsgiServer
 from sendbot.runtime import Runtime
+from sendbot.serve_teams import teams_application
 from sendbot.settings import TeamsSettings
 from teams_standin.keys import BAD_TOKEN_KNOBS, NO_EXP_KNOBS
 from teams_standin.sender import TeamsSender
@@ -44,14 +44,7 @@ def standin_settings(teams: TeamsStandIn) -> TeamsSettings:
 @pytest.fixture
 def door(teams: TeamsStandIn, runtime: Runtime) -> Iterator[BackgroundAsgiServer]:
     teams.reset()
-    settings = standin_settings(teams)
-    services = {
-        "action": runtime.actions,
-        "risk": runtime.risks,
-        "summary": runtime.summaries,
-        "deadline": runtime.deadlines,
-    }
-    application = teams_asgi(settings, runtime.db, runtime.people, services, runtime.actions.today)
+    application = teams_application(runtime, standin_settings(teams))
     with BackgroundAsgiServer(application) as server:
         yield server
 

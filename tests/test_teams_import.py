@@ -14,13 +14,12 @@ from bot.places import Places
 from handlers.teams.connector import BotToken, Connector
 from handlers.teams.delivery import TeamsDelivery
 from sendbot.runtime import Runtime, reminder_sweep
-from sendbot.settings import TeamsSettings
 from storage.database import Database
 from storage.models import Action, ChatAccount, Person
 from teams_standin.server import TeamsStandIn
 from tests.conftest import BOT_TOKEN
 from tests.support.cli import sendbot
-from tests.test_teams_door import card_text, door, sender  # noqa: F401 (fixtures)
+from tests.test_teams_door import card_text, door, sender, standin_settings  # noqa: F401
 
 HEADER = "ref,title,working_group,owner,due\n"
 # Seven days before 1.1 falls due, in working hours (London): the sweep reminds its owner.
@@ -47,16 +46,6 @@ def installed(teams, board_team, sender, runtime: Runtime):  # noqa: F811
     teams.wait_for("send")  # the welcome card: the bot has heard from Teams
     teams.reset()
     return chair
-
-
-def door_settings(teams: TeamsStandIn) -> TeamsSettings:
-    return TeamsSettings(
-        app_id=teams.app_id,
-        app_password=teams.app_password,
-        tenant_id=teams.tenant_id,
-        openid_url=teams.openid_url,
-        authority_url=teams.url,
-    )
 
 
 def teams_settings(teams: TeamsStandIn, database_url: str, board_channel: str | None) -> dict:
@@ -124,7 +113,7 @@ def test_owners_are_looked_up_in_the_board_team_and_reminded_in_their_personal_c
     # Priya has never written to the bot: the import kept what it takes to reach her.
     assert teams.sent_to(teams.personal_conversation(priya)) == []
     with time_machine.travel(WEEK_BEFORE_DUE, tick=False):
-        connector = Connector(BotToken(door_settings(teams)))
+        connector = Connector(BotToken(standin_settings(teams)))
         places = Places(runtime.db, runtime.clock)
         delivery = TeamsDelivery(connector, runtime.people, places, runtime.clock.today)
         report = reminder_sweep(runtime).run(delivery)

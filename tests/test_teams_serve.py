@@ -1,7 +1,6 @@
 """`sendbot serve` with the Teams settings, as an operator starts it: one process answering Teams
 at /api/messages and Slack at /slack/events on one port, against one database."""
 
-import signal
 from urllib.parse import urlencode
 
 import pytest
@@ -11,13 +10,7 @@ from teams_standin.sender import TeamsSender
 from teams_standin.server import TeamsStandIn
 from tests.conftest import BOT_TOKEN, OWNER
 from tests.test_cli import _free_port
-from tests.test_ctrl_c import (
-    _assert_stopped_quietly,
-    _interrupt,
-    _kill,
-    _start,
-    _wait_for_health,
-)
+from tests.test_ctrl_c import _interrupt, _start, _wait_for_health
 
 
 @pytest.fixture
@@ -73,7 +66,9 @@ def test_one_process_answers_teams_and_slack_and_stops_quietly(env, teams, stand
     _interrupt(process, both_doors_answer)
 
 
-def test_teams_alone_needs_no_slack_settings(teams, tmp_path, database_url):
+def serve_teams_alone(teams, tmp_path, database_url, extra: dict, **post) -> str:
+    """`sendbot serve` with only the Teams settings (and `extra`): it answers `action help`
+    posted with `post` (e.g. no token), then stops quietly; its log is returned."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     settings = {
@@ -81,6 +76,7 @@ def test_teams_alone_needs_no_slack_settings(teams, tmp_path, database_url):
         "DATABASE_URL": database_url,
         "PORT": str(port),
         "HOST": "127.0.0.1",
+        **extra,
     }
     process = _start(["serve"], settings, tmp_path)
 
@@ -88,42 +84,22 @@ def test_teams_alone_needs_no_slack_settings(teams, tmp_path, database_url):
         _wait_for_health(url, process)
         sam = teams.add_member("Sam Smith", "sam.smith@council.example")
         activity = teams.activities.message(sam, "action help")
-        assert TeamsSender(url, teams).post(activity).status == 200
+        assert TeamsSender(url, teams).post(activity, **post).status == 200
         conversation = activity["conversation"]["id"]
         teams.wait_for("send", predicate=lambda call: call.conversation_id == conversation)
 
-    _interrupt(process, teams_answers)
+    return _interrupt(process, teams_answers)
+
+
+def test_teams_alone_needs_no_slack_settings(teams, tmp_path, database_url):
+    serve_teams_alone(teams, tmp_path, database_url, {})
 
 
 def test_development_mode_answers_unsigned_activities_and_says_so_loudly(
     teams, tmp_path, database_url
 ):
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    settings = {
-        **teams_env(teams),
-        "DATABASE_URL": database_url,
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED": "true",
-    }
-    process = _start(["serve"], settings, tmp_path)
-
-    def unsigned_activity_answered() -> None:
-        _wait_for_health(url, process)
-        sam = teams.add_member("Sam Smith", "sam.smith@council.example")
-        activity = teams.activities.message(sam, "action help")
-        assert TeamsSender(url, teams).post(activity, authorization="").status == 200
-        conversation = activity["conversation"]["id"]
-        teams.wait_for("send", predicate=lambda call: call.conversation_id == conversation)
-
-    try:
-        unsigned_activity_answered()
-        process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=30)
-    finally:
-        _kill(process)
-    _assert_stopped_quietly(process, stderr)
+    development = {"TEAMS_DANGEROUSLY_ALLOW_UNAUTHENTICATED": "true"}
+    stderr = serve_teams_alone(teams, tmp_path, database_url, development, authorization="")
     warnings = [line for line in stderr.splitlines() if "DANGEROUSLY" in line]
     assert len(warnings) == 1 and "WARNING" in warnings[0], stderr
     assert "anyone who can reach this server can act as anyone" in warnings[0]
