@@ -185,7 +185,7 @@ class ActionService:
         elif command.note:
             record(action, actor.person_id, now, "note", note=command.note)
         self._set_evidence(action, actor, now, command.evidence)
-        action.last_update_at = now
+        action.last_update_at = action.progress_at = now
         session.flush()
         saved = " Your note is saved." if command.note else ""
         verb = "stays" if old == command.status else "is now"
@@ -198,7 +198,7 @@ class ActionService:
         require_update(actor, action)
         now = self.now()
         record(action, actor.person_id, now, "note", note=command.note)
-        action.last_update_at = now
+        action.last_update_at = action.progress_at = now
         session.flush()
         return Outcome(Notice(f"Your note on {action.ref} is saved.", self._card(action)))
 
@@ -212,7 +212,7 @@ class ActionService:
         record(action, actor.person_id, now, "update", "status", action.status, Status.BLUE)
         action.status = Status.BLUE
         self._set_evidence(action, actor, now, command.evidence)
-        action.last_update_at = now
+        action.last_update_at = action.progress_at = now
         session.flush()
         thanks = " The evidence is saved." if command.evidence else ""
         return Outcome(Notice(f"{action.ref} is complete — thank you.{thanks}", self._card(action)))
@@ -228,7 +228,7 @@ class ActionService:
             return Outcome(Notice(f"{action.ref} is complete and already has that evidence."))
         combined = f"{action.evidence}\n\n{evidence}" if action.evidence else evidence
         self._set_evidence(action, actor, self.now(), combined)
-        action.last_update_at = self.now()
+        action.last_update_at = action.progress_at = self.now()
         text = f"{action.ref} was already complete. Your evidence is added to it and its history."
         return Outcome(Notice(text, self._card(action)))
 

@@ -142,6 +142,9 @@ class Action(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The last time someone reported on the action: what "stale" is measured from.
     last_update_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last report by its owner, lead or an admin in chat (a status change, a note or
+    # evidence): what readiness for a visit counts. An import, re-date or reassignment is not.
+    progress_at: Mapped[datetime | None]
     # Reminders for this action wait until this day (the Snooze button).
     snoozed_until: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -197,6 +200,53 @@ class Deadline(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]
     removed_by: Mapped[int | None] = mapped_column(person_fk("deadlines", "removed_by"))
+    # A visit's evidence went in (`deadline evidence-sent`): its evidence reminders stop.
+    evidence_sent_at: Mapped[datetime | None]
+    evidence_sent_by: Mapped[int | None] = mapped_column(person_fk("deadlines", "evidence_sent_by"))
+
+
+class DateRequest(Base):
+    """An owner's request for a new due date, and an admin's answer (Approve or Decline)."""
+
+    __tablename__ = "date_requests"
+    __table_args__ = (Index("ix_date_requests_state", "state", "action_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    requested_by: Mapped[int] = mapped_column(person_fk("date_requests", "requested_by"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due_date: Mapped[date] = mapped_column(Date)  # the due date when it was asked
+    proposed_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(CleanText)
+    state: Mapped[str] = mapped_column(String(10), default="pending")  # approved, declined
+    decided_by: Mapped[int | None] = mapped_column(person_fk("date_requests", "decided_by"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(CleanText)
+
+    action: Mapped[Action] = relationship()
+    requester: Mapped[Person] = relationship(foreign_keys=[requested_by], lazy="joined")
+    decider: Mapped[Person | None] = relationship(foreign_keys=[decided_by])
+
+
+class HighlightUpdate(Base):
+    """A working group lead's highlight update for a board meeting. Every one sent is kept;
+    the latest for a group and meeting is the one shown."""
+
+    __tablename__ = "highlight_updates"
+    __table_args__ = (Index("ix_highlight_updates_meeting", "deadline_id", "working_group_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+    working_group_id: Mapped[int] = mapped_column(ForeignKey("working_groups.id"))
+    author_id: Mapped[int] = mapped_column(person_fk("highlight_updates", "author_id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    brag: Mapped[str] = mapped_column(String(20))
+    achievements: Mapped[str] = mapped_column(CleanText)
+    issues: Mapped[str | None] = mapped_column(CleanText)
+    next_steps: Mapped[str | None] = mapped_column(CleanText)
+
+    author: Mapped[Person] = relationship(lazy="joined")
+    working_group: Mapped[WorkingGroup] = relationship(lazy="joined")
 
 
 class Reminder(Base):
