@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from bot.board_config import ReminderConfig
 from bot.dates import due_with_date, format_weekday_long
 from bot.delivery import Place, Recipient
+from bot.highlight_updates import due_words as highlight_due_words
 from bot.people import PersonRef
 from bot.status import Status
 from bot.working_calendar import DeliveryWindow, add_working_days, next_working_day
@@ -254,6 +255,7 @@ class Policy:
         if self._latest([("ask", ask_on)], now) is None:
             return []
         found = []
+        by_when = highlight_due_words(meeting.date, today)
         for group in facts.groups:
             recipient = group.place or group.lead
             if recipient:
@@ -262,6 +264,7 @@ class Policy:
                         f"board:{meeting.id}:wg{group.number}",
                         "board_meeting",
                         recipient,
+                        words=by_when,
                         event=meeting,
                         group=group,
                     )

@@ -11,6 +11,7 @@ from handlers.slack import (
     action_buttons,
     action_command,
     deadline_command,
+    highlight_form,
     home,
     risk_command,
     summary_command,
@@ -73,6 +74,7 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
     action_command.register(app, ctx)
     action_buttons.register(app, ctx)
     deadline_command.register(app, ctx)
+    highlight_form.register(app, ctx)
     risk_command.register(app, ctx)
     summary_command.register(app, ctx)
     home.register(app, ctx)

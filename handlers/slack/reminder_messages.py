@@ -7,6 +7,7 @@ from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
 from bot.reminder_sweep import ActionReminder, Bundle, attention_title
+from handlers.slack.highlight_request import request_blocks
 from handlers.slack.render import (
     MAX_BLOCKS,
     context,
@@ -87,7 +88,7 @@ def _button(action_id: str, label: str, value: str, style: str | None = None) ->
 def _other_blocks(item: Due) -> list[dict]:
     event = item.event
     if item.kind == "board_meeting":
-        return [section(_board_meeting_text(item))]
+        return request_blocks(item)
     if item.kind == "risk_review":
         risk = item.risk
         return [
@@ -108,23 +109,13 @@ def _other_blocks(item: Due) -> list[dict]:
     return [section("\n".join(lines))]
 
 
-def _board_meeting_text(item: Due) -> str:
-    group, meeting = item.group, item.event
-    return (
-        f":busts_in_silhouette: *{escape(meeting.title)}* meets on "
-        f"{format_weekday_long(meeting.date)}. Please send Working Group {group.number} "
-        f"({escape(group.name)})'s highlight update before then: progress, risks and "
-        "anything the board needs to decide."
-    )
-
-
 def _channel_message(bundle: Bundle, today: date) -> dict:
     blocks: list[dict] = []
     for item in bundle.items:
         if item.kind == "visit_readiness":
             blocks += _readiness_blocks(item, bundle.counts, today)
         elif item.kind == "board_meeting":
-            blocks.append(section(_board_meeting_text(item)))
+            blocks += request_blocks(item)
     fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
     return message(fallback, blocks[:MAX_BLOCKS])  # already escaped mrkdwn
 
