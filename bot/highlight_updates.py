@@ -87,7 +87,7 @@ def request_text(
         sender = ("the group's lead (", Mention(lead), ")")
     return text(
         f"{meeting_title} is on {format_weekday_long(meeting_date)}. Please send "
-        f"{group}'s highlight update {by_when}: {WANTED}.\n"
+        f"{group}'s highlight update {by_when}: {WANTED}. "
         "It goes to the board chair through this bot and is shown in "
         f"{COMMAND}summary. Only ",
         *sender,

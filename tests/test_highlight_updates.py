@@ -13,12 +13,29 @@ from sqlalchemy import select
 from bot.reminder_sweep import ReminderSweep
 from handlers.slack.app import web_client
 from handlers.slack.delivery import SlackDelivery
+from handlers.teams.cards import render
 from slack_standin.signed_requests import select as chosen
 from slack_standin.signed_requests import text_input
 from storage.models import HighlightUpdate
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OTHER
 from tests.support.blockkit import assert_valid_message, flatten
 from tests.support.speak import SlackVoice
+from tests.test_teams_cards import teams_reading, valid_card
+from tests.test_teams_dialogs import (  # noqa: F401 (fixtures)
+    CHAIR_EMAIL,
+    TASK_FETCH,
+    button,
+    chair,
+    dialog_card,
+    framework,
+    inputs,
+    lee,
+    open_dialog,
+    submit,
+    teams,
+    under,
+)
+from tests.test_teams_door import door  # noqa: F401 (a fixture)
 
 # The board meets on Wednesday 29 January 2020: the request goes 5 working days before.
 ASKED = datetime(2020, 1, 22, 9, 30, tzinfo=UTC)
@@ -168,3 +185,76 @@ def _submit(chat, standin, view: dict, values: dict) -> str:
 def _block(view: dict, block_id: str) -> dict:
     (found,) = [b for b in view["blocks"] if b.get("block_id") == block_id]
     return found
+
+
+# --- Teams ----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("plan")
+def test_teams_an_admin_sends_a_highlight_update_from_the_request_in_a_dialog(
+    teams,
+    framework,
+    chair,
+    lee,
+    runtime,  # noqa: F811
+):
+    meeting = add_meeting(runtime)
+    with time_machine.travel(ASKED, tick=False):
+        bundles = _dry_sweep(runtime)
+        (for_group,) = [b for b in bundles if getattr(b.recipient, "address", None)]
+        request = valid_card(render(for_group, for_group.today))
+        said = teams_reading(request)
+        assert "Highlight update for the board: Working Group 1" in said
+        assert "highlight update by Monday 27 January 2020" in said
+        assert "shown in summary" in said
+        pressed = button(request, "Send highlight update")
+        assert pressed["data"]["msteams"] == TASK_FETCH
+
+        # Someone who neither leads the group nor is an admin: refused, nothing written.
+        refusal = open_dialog(teams, framework, lee, pressed)
+        assert "Only the lead of Working Group 1 Understanding of Need" in teams_reading(refusal)
+        assert "Input.Text" not in str(refusal)
+
+        dialog = open_dialog(teams, framework, chair, pressed)
+        assert set(inputs(dialog)) == {"achievements", "issues", "next_steps", "brag"}
+        choices = [c["title"] for c in inputs(dialog)["brag"]["choices"]]
+        assert choices == [
+            "Blue (complete)",
+            "Green (on track)",
+            "Amber (at risk)",
+            "Red (off track)",
+        ]
+        # No BRAG chosen: the dialog comes back with the reason under it and the typing kept.
+        typed = "Joint commissioning plan agreed\nwith health"
+        again = dialog_card(submit(teams, framework, chair, dialog, achievements=typed))
+        assert under(again, "brag") == "Choose the group's BRAG status."
+        assert inputs(again)["achievements"]["value"] == typed
+        assert stored(runtime) == []
+
+        done = dialog_card(
+            submit(teams, framework, chair, again, brag="red", issues="Therapy waits")
+        )
+        assert (
+            "Your highlight update for Working Group 1 Understanding of Need is saved for the "
+            "board on Wednesday 29 January 2020. The chair will see it in summary."
+            in teams_reading(done)
+        )
+    (row,) = stored(runtime)
+    assert (row.deadline_id, row.working_group.number, row.brag) == (meeting, 1, "red")
+    assert (row.achievements, row.issues, row.next_steps) == (typed, "Therapy waits", None)
+    assert row.author.email == CHAIR_EMAIL
+
+    # The meeting has passed: said plainly in a dialog, with what was typed handed back.
+    with time_machine.travel(datetime(2020, 1, 30, 10, 0, tzinfo=UTC), tick=False):
+        late = dialog_card(submit(teams, framework, chair, again, brag="green"))
+        assert "The board meeting on Wednesday 29 January 2020 has passed" in teams_reading(late)
+        assert "What you typed, so you can try again" in teams_reading(late)
+    assert len(stored(runtime)) == 1
+
+
+def _dry_sweep(runtime):
+    return (
+        ReminderSweep(runtime.db, runtime.board, None, runtime.clock)
+        .run(None, now=ASKED, dry_run=True)
+        .sent
+    )

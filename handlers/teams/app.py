@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from bot.delivery import Delivery, tell_each
+from bot.highlight_updates import HighlightService
 from bot.people import People
 from bot.places import Places
 from handlers.teams.cards import block, card
@@ -19,6 +20,7 @@ from handlers.teams.connector import BotToken, Connector
 from handlers.teams.delivery import TeamsDelivery
 from handlers.teams.dev_auth import UncheckedInbound
 from handlers.teams.file_consent import FileConsent
+from handlers.teams.highlight_dialog import with_highlight_updates
 from handlers.teams.http_door import Activity, TeamsHttpDoor
 from handlers.teams.inbound_auth import InboundAuth
 from handlers.teams.invokes import Invoke, TeamsInvokes
@@ -129,7 +131,11 @@ def teams_asgi(
         """Made when someone is first to be told of a change: it keeps a thread of its own."""
         return TeamsDelivery(Connector(BotToken(teams)), people, places, today)
 
-    invokes = TeamsInvokes(messages, connector, delivery).table()
+    invokes = with_highlight_updates(
+        TeamsInvokes(messages, connector, delivery).table(),
+        teams_people,
+        HighlightService(db, people.clock),
+    )
     files = FileConsent(messages, seen, connector)
     bot = TeamsBot(messages, connector, invokes, references, files, delivery)
     auth = (

@@ -19,6 +19,7 @@ from handlers.teams.cards_kit import (
     note,
     status_words,
 )
+from handlers.teams.highlight_request import request_blocks
 
 MAX_ITEMS = 20
 MAX_OWNERS = 30
@@ -69,7 +70,7 @@ def _action_block(reminder: ActionReminder, today: date, more: bool) -> dict:
 def _other_blocks(item: Due) -> list[dict]:
     event = item.event
     if item.kind == "board_meeting":
-        return [block(_board_meeting_text(item), separator=True)]
+        return request_blocks(item)
     if item.kind == "risk_review":
         risk = item.risk
         return [
@@ -94,22 +95,13 @@ def _other_blocks(item: Due) -> list[dict]:
     return body
 
 
-def _board_meeting_text(item: Due) -> str:
-    group, meeting = item.group, item.event
-    return (
-        f"👥 **{inert(meeting.title)}** meets on {format_weekday_long(meeting.date)}. "
-        f"Please send Working Group {group.number} ({inert(group.name)})'s highlight update "
-        "before then: progress, risks and anything the board needs to decide."
-    )
-
-
 def _channel_body(bundle: Bundle, today: date) -> list[dict]:
     body: list[dict] = []
     for item in bundle.items:
         if item.kind == "visit_readiness":
             body += _readiness_blocks(item, bundle.counts, today)
         elif item.kind == "board_meeting":
-            body.append(block(_board_meeting_text(item), separator=True))
+            body += request_blocks(item)
     return body
 
 
