@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.dates import format_weekday_long
+from bot.deadline_service import KINDS
 from bot.errors import NotAllowed, UserError
 from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, optional_ref
@@ -78,18 +79,18 @@ def group_words(number: int, name: str) -> str:
 
 
 def request_text(
-    meeting_title: str, meeting_date: date, group: str, lead: PersonRef | None, by_when: str
+    meeting_title: str, meeting_date: date, lead: PersonRef | None, by_when: str
 ) -> Text:
     """The request to a group before a board meeting: what is wanted, by when, and where it
-    goes. `group` is the group's words (`group_words`); `by_when` is `due_words`'s."""
+    goes. `by_when` is `due_words`'s."""
+    named = "" if meeting_title == KINDS["board"] else f" ({meeting_title})"
     sender: tuple = ("the group's lead",)
     if lead is not None:
         sender = ("the group's lead (", Mention(lead), ")")
     return text(
-        f"{meeting_title} is on {format_weekday_long(meeting_date)}. Please send "
-        f"{group}'s highlight update {by_when}: {WANTED}. "
-        "It goes to the board chair through this bot and is shown in "
-        f"{COMMAND}summary. Only ",
+        f"The board meets on {format_weekday_long(meeting_date)}{named}. Please send the "
+        f"group's highlight update {by_when}: {WANTED}. It goes to the board chair through "
+        f"this bot and is shown in {COMMAND}summary. Only ",
         *sender,
         " or an admin can send it: press Send highlight update.",
     )

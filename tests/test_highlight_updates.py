@@ -90,7 +90,7 @@ def test_slack_the_lead_sends_a_highlight_update_from_the_board_meeting_request(
         request = channel_request(standin)
         said = flatten(request)
         assert "Working Group 1 Understanding of Need" in said
-        assert "SEND Improvement Board meeting is on Wednesday 29 January 2020" in said
+        assert "The board meets on Wednesday 29 January 2020. Please send the group's" in said
         assert "highlight update by Monday 27 January 2020" in said
         assert "what the group has achieved, any issues or risks, its next steps" in said
         assert "It goes to the board chair through this bot and is shown in /summary" in said
@@ -191,20 +191,15 @@ def _block(view: dict, block_id: str) -> dict:
 
 
 @pytest.mark.usefixtures("plan")
-def test_teams_an_admin_sends_a_highlight_update_from_the_request_in_a_dialog(
-    teams,
-    framework,
-    chair,
-    lee,
-    runtime,  # noqa: F811
-):
+def test_teams_an_admin_sends_one_from_a_dialog(teams, framework, chair, lee, runtime):  # noqa: F811
     meeting = add_meeting(runtime)
     with time_machine.travel(ASKED, tick=False):
         bundles = _dry_sweep(runtime)
         (for_group,) = [b for b in bundles if getattr(b.recipient, "address", None)]
         request = valid_card(render(for_group, for_group.today))
         said = teams_reading(request)
-        assert "Highlight update for the board: Working Group 1" in said
+        assert "Highlight update wanted for the board" in said
+        assert "Working Group 1 Understanding of Need" in said
         assert "highlight update by Monday 27 January 2020" in said
         assert "shown in summary" in said
         pressed = button(request, "Send highlight update")

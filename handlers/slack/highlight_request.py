@@ -15,7 +15,7 @@ def request_blocks(item: Due) -> list[dict]:
     form."""
     group, meeting = item.group, item.event
     named = group_words(group.number, group.name)
-    words = request_text(meeting.title, meeting.date, named, group.lead, item.words)
+    words = request_text(meeting.title, meeting.date, group.lead, item.words)
     value = json.dumps({"meeting": meeting.id, "wg": group.number})
     button = {
         "type": "button",
@@ -25,7 +25,7 @@ def request_blocks(item: Due) -> list[dict]:
         "style": "primary",
     }
     return [
-        header(f"Highlight update for the board: Working Group {group.number}"),
+        header("Highlight update wanted for the board"),
         section(f"*{escape(named)}*\n{mrkdwn(words)}"),
         {
             "type": "actions",

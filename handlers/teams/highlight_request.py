@@ -15,10 +15,10 @@ APART = {"separator": True}  # set off from the reminders bundled above it
 def request_blocks(item: Due) -> list[dict]:
     group, meeting = item.group, item.event
     named = group_words(group.number, group.name)
-    said = request_text(meeting.title, meeting.date, named, group.lead, item.words)
+    said = request_text(meeting.title, meeting.date, group.lead, item.words)
     return [
         {
-            **heading(f"Highlight update for the board: Working Group {group.number}"),
+            **heading("Highlight update wanted for the board"),
             "separator": True,
         },
         block(f"**{inert(named)}**", spacing="None"),
