@@ -74,10 +74,8 @@ def _save(ctx: BotContext):
 def form_view(form: HighlightForm, origin: dict) -> dict:
     draft = form.draft
     choices = [option(status.label, status.value) for status in GROUP_STATUSES]
-    intro = (
-        f"*{escape(form.group_words)}* — for the board on "
-        f"{escape(form.meeting_title)}, {format_weekday_long(form.meeting_date)}."
-    )
+    when = format_weekday_long(form.meeting_date)
+    intro = f"*{escape(form.group_words)}* — for the board meeting on {when}."
     blocks = [section(intro)]
     if form.sent_before:
         blocks.append(

@@ -104,7 +104,7 @@ def highlight_dialog(
     form: HighlightForm, typed: Mapping[str, str], problem: tuple[str, str] | None
 ) -> dict:
     when = format_weekday_long(form.meeting_date)
-    intro = [block(f"**{inert(form.group_words)}** — for {inert(form.meeting_title)}, {when}.")]
+    intro = [block(f"**{inert(form.group_words)}** — for the board meeting on {when}.")]
     if form.sent_before:
         intro.append(
             block("You have sent one already: it is filled in below. Sending makes a new one.")
