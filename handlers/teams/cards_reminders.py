@@ -5,7 +5,7 @@ from datetime import date
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import Due, StatusCounts
-from bot.reminder_sweep import ActionReminder, Bundle, attention_title
+from bot.reminder_sweep import ActionReminder, Bundle, attention_title, notification_line
 from handlers.teams.buttons import ON_REMINDER, action_buttons
 from handlers.teams.cards_kit import (
     block,
@@ -28,7 +28,10 @@ def bundle_card(bundle: Bundle, today: date) -> dict:
     today = bundle.today or today
     if isinstance(bundle.recipient, Place):
         return card(_channel_body(bundle, today) or [block("Reminder")])
-    return card(_personal_body(bundle, today) or [block("Reminder")])
+    shown = card(_personal_body(bundle, today) or [block("Reminder")])
+    # The notification's line: the connector sends it as the activity's summary.
+    shown["fallbackText"] = notification_line(bundle, today)
+    return shown
 
 
 def _personal_body(bundle: Bundle, today: date) -> list[dict]:
@@ -61,6 +64,7 @@ def _action_block(reminder: ActionReminder, today: date, more: bool) -> dict:
         block(f"**{inert(action.ref)}** {inert(action.title)}", spacing="None"),
         block(f"Working Group {action.group_number} {inert(action.group_name)}", spacing="None"),
         block(f"**{inert(reason)}** · {status_words(action.status)}{last}", spacing="None"),
+        block(reminder.next_step, spacing="None"),
         action_buttons(action, ON_REMINDER, snooze=reminder.may_snooze, more=more),
     ]
     return {"type": "Container", "separator": True, "items": shown}
