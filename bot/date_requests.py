@@ -29,7 +29,7 @@ from storage.models import Action, DateRequest
 
 PENDING, APPROVED, DECLINED = "pending", "approved", "declined"
 MAX_REASON = 1000
-NO_LONGER_WORKS = "That button no longer works. Type /action mine to see your actions."
+NO_LONGER_WORKS = f"That button no longer works. Type {COMMAND}action mine to see your actions."
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,8 @@ class DateRequests:
         if not approve and not note:
             raise UserError("Say why the new date is declined.", field="note")
         with self.db.session() as session:
-            request = session.get(DateRequest, request_id, with_for_update=True)
+            locked = select(DateRequest).where(DateRequest.id == request_id)
+            request = session.scalars(locked.with_for_update(of=DateRequest)).first()
             if request is None:
                 raise UserError(NO_LONGER_WORKS)
             action = request.action

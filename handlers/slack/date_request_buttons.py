@@ -6,7 +6,7 @@ import logging
 
 from slack_bolt import App
 
-from bot.date_requests import Asked, DateRequests
+from bot.date_requests import NO_LONGER_WORKS, Asked, DateRequests
 from bot.delivery import DeliveryError, tell_each
 from bot.errors import UserError
 from handlers.slack import date_request_views as views
@@ -20,7 +20,6 @@ from handlers.slack.replies import reply_function, trusted_response_url
 from handlers.slack.slash_command import ack_now
 
 log = logging.getLogger(__name__)
-NO_LONGER_WORKS = "That button no longer works. Type /action mine to see your actions."
 
 
 def register(app: App, ctx: BotContext) -> None:

@@ -16,6 +16,7 @@ from bot.people import People
 from bot.places import Places
 from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
+from handlers.teams.date_request_invokes import DateRequestInvokes
 from handlers.teams.delivery import TeamsDelivery
 from handlers.teams.dev_auth import UncheckedInbound
 from handlers.teams.file_consent import FileConsent
@@ -129,7 +130,7 @@ def teams_asgi(
         """Made when someone is first to be told of a change: it keeps a thread of its own."""
         return TeamsDelivery(Connector(BotToken(teams)), people, places, today)
 
-    invokes = TeamsInvokes(messages, connector, delivery).table()
+    invokes = DateRequestInvokes(TeamsInvokes(messages, connector, delivery), delivery).table()
     files = FileConsent(messages, seen, connector)
     bot = TeamsBot(messages, connector, invokes, references, files, delivery)
     auth = (

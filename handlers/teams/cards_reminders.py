@@ -19,6 +19,7 @@ from handlers.teams.cards_kit import (
     note,
     status_words,
 )
+from handlers.teams.date_request_cards import ask_button
 
 MAX_ITEMS = 20
 MAX_OWNERS = 30
@@ -65,9 +66,17 @@ def _action_block(reminder: ActionReminder, today: date, more: bool) -> dict:
         block(f"Working Group {action.group_number} {inert(action.group_name)}", spacing="None"),
         block(f"**{inert(reason)}** · {status_words(action.status)}{last}", spacing="None"),
         block(reminder.next_step, spacing="None"),
-        action_buttons(action, ON_REMINDER, snooze=reminder.may_snooze, more=more),
+        _buttons(reminder, more),
     ]
     return {"type": "Container", "separator": True, "items": shown}
+
+
+def _buttons(reminder: ActionReminder, more: bool) -> dict:
+    """Update, Mark complete, and Snooze before the due date or Ask for a new date after it."""
+    row = action_buttons(reminder.action, ON_REMINDER, snooze=reminder.may_snooze, more=more)
+    if reminder.overdue:
+        row["actions"].append(ask_button(reminder.action))
+    return row
 
 
 def _other_blocks(item: Due) -> list[dict]:
