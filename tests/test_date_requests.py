@@ -48,6 +48,10 @@ def press_for_form(chat, message: dict, action_id: str, user: str) -> dict:
     return view
 
 
+def dms_to(standin, user: str) -> list[dict]:
+    return [c.params for c in standin.delivered("chat.postMessage") if c.params["channel"] == user]
+
+
 def press_for_reply(chat, message: dict, action_id: str, user: str) -> str:
     url = chat.sender.press(action_id, button(message, action_id), user)
     reply = chat.standin.wait_for_response(url)[0]
@@ -107,6 +111,23 @@ def test_an_owner_asks_for_a_new_date_and_an_admin_approves_it(chat, standin, pl
         # A second press after it is decided changes nothing and says who decided and when.
         again = press_for_reply(chat, request.params, "date_request_decline", ADMIN)
         assert "already approved by" in again and "Tuesday 21 January 2020" in again
+        # Asked again: a second request waits for the first; a decline needs a reason, and
+        # the owner is told it.
+        view = press_for_form(chat, reminder, "date_request_open", OWNER)
+        later = {"date": picked("2020-03-31"), "reason": text_input("Trainer ill")}
+        assert chat.sender.submit(view, later, OWNER).body == ""
+        (second,) = [m for m in dms_to(standin, ADMIN) if "Trainer ill" in flatten(m)]
+        again = json.loads(chat.sender.submit(view, later, OWNER).body)["errors"]
+        assert "has already been asked for and is waiting for an admin" in again["date"]
+        decline = press_for_form(chat, second, "date_request_decline", ADMIN)
+        empty = chat.sender.submit(decline, {"note": text_input("")}, ADMIN)
+        assert json.loads(empty.body)["errors"] == {"note": "Say why the new date is declined."}
+        standin.reset()
+        chat.sender.submit(decline, {"note": text_input("The board wants it by March")}, ADMIN)
+        (told,) = standin.wait_for("chat.postMessage")
+        assert told.params["channel"] == OWNER
+        assert "was declined by" in flatten(told.params)
+        assert "The board wants it by March" in flatten(told.params)
     action = plan_state.action(plan, "3.1")
     assert action.due_date == date(2020, 2, 28) and action.original_due_date == date(2020, 1, 10)
     admin = SlackVoice(plan).actor(ADMIN).person
