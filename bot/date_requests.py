@@ -46,6 +46,15 @@ class RequestCard:
     state: str = PENDING
 
 
+def request_line(request: RequestCard) -> str:
+    """The line an admin's notification shows: who asks what, and what to do."""
+    proposed = format_long(request.proposed)
+    return (
+        f"{request.requester.shown} asks for {request.ref} to be due on {proposed} — approve "
+        "or decline it"
+    )
+
+
 @dataclass(frozen=True)
 class ToAdmin:
     """A request to put before one admin."""
@@ -101,6 +110,12 @@ class DateRequests:
             )
         with self.db.session() as session:
             action = self._askable(session, actor, ref)
+            if action.start_date and proposed < action.start_date:
+                raise UserError(
+                    f"{action.ref} starts on {format_long(action.start_date)}, so it can't be "
+                    "due before then.",
+                    field="date",
+                )
             if proposed == action.due_date:
                 raise UserError(
                     f"{action.ref} is already due on {format_long(proposed)}.", field="date"
@@ -151,6 +166,11 @@ class DateRequests:
             action = request.action
             if request.state != PENDING:
                 return Decided(Notice(_already_decided(request, action, self.clock)))
+            if approve and request.proposed_date <= self.clock.today():
+                raise UserError(
+                    f"The date asked for, {format_long(request.proposed_date)}, has passed: "
+                    "decline it, saying so, and the owner can ask for another."
+                )
             now = self.clock.now()
             request.state = APPROVED if approve else DECLINED
             request.decided_by = actor.person_id

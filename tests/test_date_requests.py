@@ -88,6 +88,9 @@ def test_an_owner_asks_for_a_new_date_and_an_admin_approves_it(chat, standin, pl
         assert "You have asked for 3.1 to be due on 28 February 2020" in said
         (request,) = standin.wait_for("chat.postMessage")
         assert request.params["channel"] == ADMIN
+        assert request.params["text"].endswith(
+            "asks for 3.1 to be due on 28 February 2020 — approve or decline it"
+        )
         assert_valid_message(request.params)
         asked = flatten(request.params)
         assert "to be due on *Friday 28 February 2020* (now due 10 January 2020)" in asked

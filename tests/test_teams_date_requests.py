@@ -73,6 +73,10 @@ def test_an_owner_asks_for_a_new_date_and_the_chair_approves_it_on_teams(
     assert answer["task"]["type"] == "message"
     assert "You have asked for 5.2 to be due on 28 February 2020" in answer["task"]["value"]
     request = sent_card(teams, chair, chairs)
+    (notified,) = teams.sent_to(teams.personal_conversation(chair))[chairs:]
+    assert notified["summary"] == (
+        "Sam Smith asks for 5.2 to be due on 28 February 2020 — approve or decline it"
+    )
     assert "Sam Smith asks for 5.2 Train SENCos to be due on Friday 28 February 2020" in said(
         request
     )

@@ -3,12 +3,14 @@ to each admin with Approve and Decline, each opening a short form; the owner is 
 
 import json
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App
 
 from bot.date_requests import NO_LONGER_WORKS, Asked, DateRequests
 from bot.delivery import DeliveryError, tell_each
 from bot.errors import UserError
+from bot.people import Actor
 from handlers.slack import date_request_views as views
 from handlers.slack.context import BotContext
 from handlers.slack.guard import answer, guarded
@@ -23,9 +25,10 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, ctx: BotContext) -> None:
-    app.action(ASK_FOR_A_NEW_DATE)(ack=ack_now, lazy=[_open_ask(ctx)])
-    app.action(views.APPROVE)(ack=ack_now, lazy=[_open_decision(ctx, approving=True)])
-    app.action(views.DECLINE)(ack=ack_now, lazy=[_open_decision(ctx, approving=False)])
+    app.action(ASK_FOR_A_NEW_DATE)(ack=ack_now, lazy=[_opens(ctx, _ask_view(ctx))])
+    approve, decline = _decision_view(ctx, True), _decision_view(ctx, False)
+    app.action(views.APPROVE)(ack=ack_now, lazy=[_opens(ctx, approve)])
+    app.action(views.DECLINE)(ack=ack_now, lazy=[_opens(ctx, decline)])
     app.view(views.ASK)(_ask(ctx))
     app.view(views.APPROVE_FORM)(_decide(ctx, approve=True))
     app.view(views.DECLINE_FORM)(_decide(ctx, approve=False))
@@ -36,18 +39,20 @@ def date_requests(ctx: BotContext) -> DateRequests:
     return DateRequests(actions.db, actions.clock, ctx.people.admin_refs)
 
 
-def _open_ask(ctx: BotContext):
+# What a pressed button opens: from what it carried, who pressed it and where to answer.
+ViewMaker = Callable[[dict, Actor, dict], dict]
+
+
+def _opens(ctx: BotContext, make_view: ViewMaker):
+    """A button that opens a form, or says why it cannot."""
+
     def on_press(body, client) -> None:
         user_id = body["user"]["id"]
         reply = reply_function(client, user_id, body.get("response_url"))
 
         def work() -> None:
-            ref = _pressed(body).get("ref")
-            if not isinstance(ref, str):
-                raise UserError(NO_LONGER_WORKS)
-            action = date_requests(ctx).prepare(ctx.actor(client, user_id), ref)
             origin = {"r": body.get("response_url")}
-            view = views.ask_view(action, ctx.actions.today(), origin)
+            view = make_view(_pressed(body), ctx.actor(client, user_id), origin)
             client.views_open(trigger_id=body["trigger_id"], view=view)
 
         answer(work, reply)
@@ -55,23 +60,26 @@ def _open_ask(ctx: BotContext):
     return on_press
 
 
-def _open_decision(ctx: BotContext, approving: bool):
-    def on_press(body, client) -> None:
-        user_id = body["user"]["id"]
-        reply = reply_function(client, user_id, body.get("response_url"))
+def _ask_view(ctx: BotContext) -> ViewMaker:
+    def make(pressed: dict, actor: Actor, origin: dict) -> dict:
+        ref = pressed.get("ref")
+        if not isinstance(ref, str):
+            raise UserError(NO_LONGER_WORKS)
+        action = date_requests(ctx).prepare(actor, ref)
+        return views.ask_view(action, ctx.actions.today(), origin)
 
-        def work() -> None:
-            request_id = _pressed(body).get("id")
-            if not isinstance(request_id, int):
-                raise UserError(NO_LONGER_WORKS)
-            request = date_requests(ctx).pending(ctx.actor(client, user_id), request_id)
-            origin = {"r": body.get("response_url")}
-            view = views.decide_view(request, approving, origin)
-            client.views_open(trigger_id=body["trigger_id"], view=view)
+    return make
 
-        answer(work, reply)
 
-    return on_press
+def _decision_view(ctx: BotContext, approving: bool) -> ViewMaker:
+    def make(pressed: dict, actor: Actor, origin: dict) -> dict:
+        request_id = pressed.get("id")
+        if not isinstance(request_id, int):
+            raise UserError(NO_LONGER_WORKS)
+        request = date_requests(ctx).pending(actor, request_id)
+        return views.decide_view(request, approving, origin)
+
+    return make
 
 
 def _ask(ctx: BotContext):

@@ -4,7 +4,7 @@ and the admin's short forms. Built here, read back in date_request_buttons.py.""
 import json
 from datetime import date
 
-from bot.date_requests import RequestCard
+from bot.date_requests import RequestCard, request_line
 from bot.dates import describe_due, format_long, format_weekday_long
 from bot.results import ActionCard
 from handlers.slack.modal_kit import date_input, input_block, modal, text_input
@@ -54,8 +54,7 @@ def request_message(request: RequestCard) -> dict:
             _button(DECLINE, "Decline", value, "danger"),
         ],
     }
-    fallback = f"{escape(request.ref)}: a new date is asked for — approve or decline it"
-    return message(fallback, [section(text), buttons])
+    return message(escape(request_line(request)), [section(text), buttons])
 
 
 def decide_view(request: RequestCard, approving: bool, origin: dict) -> dict:

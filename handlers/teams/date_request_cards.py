@@ -8,7 +8,7 @@ key of its own, so the other dialogs' buttons (handlers/teams/buttons.py) are le
 from collections.abc import Mapping
 from datetime import date
 
-from bot.date_requests import RequestCard
+from bot.date_requests import RequestCard, request_line
 from bot.dates import describe_due, format_long, format_weekday_long
 from bot.reminder_policy import ActionFacts
 from bot.results import ActionCard
@@ -60,7 +60,7 @@ def ask_dialog(action: ActionCard, today: date, typed: Mapping, problem: Problem
 def request_card(request: RequestCard) -> dict:
     """What each admin gets: the request, and the buttons to decide it."""
     carried = {"id": request.id}
-    return card(
+    shown = card(
         [
             block(
                 f"{name(request.requester)} asks for **{inert(request.ref)}** "
@@ -78,6 +78,8 @@ def request_card(request: RequestCard) -> dict:
             },
         ]
     )
+    shown["fallbackText"] = request_line(request)  # the notification's line (connector.py)
+    return shown
 
 
 def decide_dialog(
