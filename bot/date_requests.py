@@ -156,6 +156,7 @@ class DateRequests:
     def decide(self, actor: Actor, request_id: int, approve: bool, note: str | None) -> Decided:
         """Approve (re-date the action) or decline (a reason is needed) a pending request."""
         self._require_admin(actor)
+        note = form_text({"note": note}, "note")
         if not approve and not note:
             raise UserError("Say why the new date is declined.", field="note")
         with self.db.session() as session:
@@ -166,6 +167,11 @@ class DateRequests:
             action = request.action
             if request.state != PENDING:
                 return Decided(Notice(_already_decided(request, action, self.clock)))
+            if approve and (action.withdrawn_at is not None or action.status == Status.BLUE):
+                raise UserError(
+                    f"{action.ref} is {'withdrawn' if action.withdrawn_at else 'complete'} now, "
+                    "so it needs no new date: decline the request, saying so."
+                )
             if approve and request.proposed_date <= self.clock.today():
                 raise UserError(
                     f"The date asked for, {format_long(request.proposed_date)}, has passed: "
