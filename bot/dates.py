@@ -232,3 +232,10 @@ def _not_understood(text: str) -> str:
     if len(shown) > _QUOTE_LIMIT:
         shown = shown[: _QUOTE_LIMIT - 1].rstrip() + "…"
     return f"“{shown}” is not a date I understand — {_TRY}"
+
+
+def format_day(d: date, today: date) -> str:
+    """E.g. 'Friday 24 January': a notification's date, with the year only when it is not
+    this year's."""
+    shown = f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]}"
+    return shown if d.year == today.year else f"{shown} {d.year}"

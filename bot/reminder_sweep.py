@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.board_config import BoardConfig
 from bot.clock import Clock
-from bot.dates import relative_day
+from bot.dates import format_day, relative_day
 from bot.deadline_service import evidence_due
 from bot.delivery import (
     Delivery,
@@ -99,6 +99,21 @@ class ActionReminder:
         be updated instead."""
         return "before_due" in self.kinds or self.kinds == {"stale"}
 
+    @property
+    def overdue(self) -> bool:
+        return bool(self.kinds & {"overdue", "escalation"})
+
+    @property
+    def next_step(self) -> str:
+        """What to do about it, in plain words: every item in a reminder ends with this."""
+        if "escalation" in self.kinds and "overdue" not in self.kinds:
+            return "Ask the owner to update it, update it yourself, or ask for a new date."
+        if self.overdue:
+            return "Mark it complete, update it, or ask for a new date."
+        if "before_due" in self.kinds:
+            return "Update it, mark it complete, or snooze reminders."
+        return "Add a short update."
+
     def last_update_words(self, today: date) -> str:
         """ " · last update 3 days ago", unless staleness is already the reason."""
         if "stale" in self.kinds:
@@ -110,6 +125,54 @@ def attention_title(count: int) -> str:
     if count == 1:
         return "1 of your actions needs attention"
     return f"{count} of your actions need attention"
+
+
+def notification_line(bundle: Bundle, today: date) -> str:
+    """The line a phone or desktop notification shows: what to do, about what, by when.
+    Plain text; each door escapes it. E.g. "Update 1.2 by Friday 24 January, and 2 more
+    actions"."""
+    reminders = bundle.actions()
+    others = bundle.others()
+    if reminders:
+        first = _action_line(reminders[0], today)
+        rest, noun = len(reminders) - 1 + len(others), "action" if not others else "reminder"
+    elif others:
+        first = _other_line(others[0], today)
+        rest, noun = len(others) - 1, "reminder"
+    else:
+        return "Reminder"
+    if rest:
+        first += f", and {rest} more {noun}{'s' if rest != 1 else ''}"
+    return first
+
+
+def _action_line(reminder: ActionReminder, today: date) -> str:
+    action = reminder.action
+    day = format_day(action.due, today)
+    if reminder.overdue and "overdue" not in reminder.kinds:
+        return f"{action.ref} ({action.owner.shown}) was due on {day} — ask for an update"
+    if reminder.overdue:
+        return f"{action.ref} was due on {day} — update it or ask for a new date"
+    if "before_due" in reminder.kinds:
+        return f"Update {action.ref} by {day}"
+    return f"Add a short update to {action.ref}"
+
+
+def _other_line(item: Due, today: date) -> str:
+    match item.kind:
+        case "risk_review":
+            return f"Review risk {item.risk.ref}: rescore it or add a note"
+        case "visit_owner":
+            refs = ", ".join(a.ref for a in item.actions[:3])
+            more = " and more" if len(item.actions) > 3 else ""
+            due = format_day(item.event.evidence_due, today)
+            return f"Update {refs}{more} by {due}, before {item.event.title}"
+        case "board_meeting":
+            return (
+                f"Send Working Group {item.group.number}'s highlight update before "
+                f"{item.event.title} on {format_day(item.event.date, today)}"
+            )
+    return "Reminder"
 
 
 # Builds the weekly digest when one is due: the board overview and the BRAG chart.

@@ -60,6 +60,20 @@ def test_one_message_per_person_bundling_everything_due(sweep, sender, standin):
     assert "Due in 10 days, on Friday 31 January 2020" in said
     assert "11 days overdue (due Friday 10 January 2020)" in said
     assert OWNER in {slack_id(b.recipient) for b in report.sent}
+    # The notification names the first action, its date and what to do; each item ends with
+    # its next step.
+    assert owner_dms[0].params["text"] == (
+        "3.1 was due on Friday 10 January — update it or ask for a new date, and 1 more action"
+    )
+    assert said.count("Update it, mark it complete, or snooze reminders.") == 1
+    assert said.count("Mark it complete, update it, or ask for a new date.") == 1
+
+
+def test_the_notification_of_one_item_says_update_it_by_its_date(plan, sweep, sender, standin):
+    SlackVoice(plan).action(OWNER, "done 3.1 Launched")
+    sweep.run(sender, now=TUESDAY)
+    (dm,) = dms_to(standin, OWNER)
+    assert dm.params["text"] == "Update 1.1 by Friday 31 January"
 
 
 def test_reminder_buttons_are_update_mark_complete_and_snooze(sweep, sender, standin):
@@ -71,7 +85,8 @@ def test_reminder_buttons_are_update_mark_complete_and_snooze(sweep, sender, sta
         if block["type"] == "actions"
     }
     assert buttons["reminder:1.1"] == ["action_update", "action_complete", "action_snooze"]
-    assert buttons["reminder:3.1"] == ["action_update", "action_complete"]  # overdue: no snooze
+    # Overdue: no snooze, but a new date may be asked for.
+    assert buttons["reminder:3.1"] == ["action_update", "action_complete", "date_request_open"]
 
 
 def test_a_second_sweep_sends_nothing_again(sweep, sender, standin):

@@ -64,7 +64,10 @@ def test_a_reminder_reaches_the_owners_personal_chat_on_teams(teams, sam, databa
     done = remind(teams, database_url, tmp_path)
     assert done.returncode == 0, done.stderr
     (reminder,) = teams.sent_to(teams.personal_conversation(sam))
-    assert "6.1" in card_text(reminder["attachments"][0]["content"])
+    said = card_text(valid_card(reminder["attachments"][0]["content"]))
+    assert "6.1" in said and "Update it, mark it complete, or snooze reminders." in said
+    # The notification names the action, its date and what to do.
+    assert reminder["summary"] == "Update 6.1 by Tuesday 28 January"
     # The sweep remembers what it sent: running it again sends nothing twice.
     again = remind(teams, database_url, tmp_path)
     assert again.returncode == 0, again.stderr

@@ -10,6 +10,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from handlers.slack import (
     action_buttons,
     action_command,
+    date_request_buttons,
     deadline_command,
     highlight_form,
     home,
@@ -73,6 +74,7 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
     app.middleware(ignore_event_retries)
     action_command.register(app, ctx)
     action_buttons.register(app, ctx)
+    date_request_buttons.register(app, ctx)
     deadline_command.register(app, ctx)
     highlight_form.register(app, ctx)
     risk_command.register(app, ctx)

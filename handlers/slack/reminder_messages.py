@@ -6,7 +6,7 @@ from datetime import date
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
-from bot.reminder_sweep import ActionReminder, Bundle, attention_title
+from bot.reminder_sweep import ActionReminder, Bundle, attention_title, notification_line
 from handlers.slack.highlight_request import request_blocks
 from handlers.slack.render import (
     MAX_BLOCKS,
@@ -21,6 +21,8 @@ from handlers.slack.render import (
 )
 
 MAX_ITEMS = 20
+# The button that opens the new-date form (handlers/slack/date_request_buttons.py).
+ASK_FOR_A_NEW_DATE = "date_request_open"
 
 
 def render_bundle(bundle: Bundle, today: date) -> dict:
@@ -42,7 +44,7 @@ def _personal_message(bundle: Bundle, today: date) -> dict:
             blocks.append(context(f"…and {count - MAX_ITEMS} more. /action mine shows them all."))
     for item in bundle.others():
         blocks += _other_blocks(item)
-    fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
+    fallback = escape(notification_line(bundle, today))
     return message(fallback, blocks[:MAX_BLOCKS])  # already escaped mrkdwn
 
 
@@ -57,19 +59,22 @@ def _action_blocks(reminder: ActionReminder, today: date) -> list[dict]:
     text = (
         f"{opening}*{escape(action.ref)}* {escape(action.title)}\n"
         f"Working Group {action.group_number} {escape(action.group_name)}\n"
-        f"*{reminder.reason}* · {status_words(action.status)}{last}"
+        f"*{reminder.reason}* · {status_words(action.status)}{last}\n"
+        f"{reminder.next_step}"
     )
-    return [section(text), _buttons(action, reminder.may_snooze)]
+    return [section(text), _buttons(action, reminder)]
 
 
-def _buttons(action: ActionFacts, snooze: bool) -> dict:
+def _buttons(action: ActionFacts, reminder: ActionReminder) -> dict:
     value = json.dumps({"ref": action.ref, "v": action.version})
     elements = [
         _button("action_update", "Update", value),
         _button("action_complete", "Mark complete", value, style="primary"),
     ]
-    if snooze:
+    if reminder.may_snooze:
         elements.append(_button("action_snooze", "Snooze 2 working days", value))
+    if reminder.overdue:
+        elements.append(_button(ASK_FOR_A_NEW_DATE, "Ask for a new date", value))
     return {"type": "actions", "block_id": f"reminder:{action.ref}", "elements": elements}
 
 

@@ -17,6 +17,7 @@ from bot.people import People
 from bot.places import Places
 from handlers.teams.cards import block, card
 from handlers.teams.connector import BotToken, Connector
+from handlers.teams.date_request_invokes import DateRequestInvokes
 from handlers.teams.delivery import TeamsDelivery
 from handlers.teams.dev_auth import UncheckedInbound
 from handlers.teams.file_consent import FileConsent
@@ -132,7 +133,7 @@ def teams_asgi(
         return TeamsDelivery(Connector(BotToken(teams)), people, places, today)
 
     invokes = with_highlight_updates(
-        TeamsInvokes(messages, connector, delivery).table(),
+        DateRequestInvokes(TeamsInvokes(messages, connector, delivery), delivery).table(),
         teams_people,
         HighlightService(db, people.clock),
     )

@@ -7,6 +7,7 @@ Unicode where Slack shows emoji shortcodes, commands without a slash, and people
 
 from datetime import date
 
+from bot.date_requests import RequestCard
 from bot.deadline_service import DeadlineList
 from bot.delivery import OutgoingFile
 from bot.reminder_sweep import Bundle
@@ -36,6 +37,7 @@ from handlers.teams.cards_reminders import bundle_card
 from handlers.teams.cards_risks import deadline_list_card, risk_detail_card, risk_list_card
 from handlers.teams.cards_summary import overview_card, risk_summary_card
 from handlers.teams.cards_visit import visit_card
+from handlers.teams.date_request_cards import request_card
 from handlers.teams.files import OfferedFile, consent_card
 
 __all__ = [
@@ -78,6 +80,8 @@ def render(result: object, today: date) -> dict | None:
             return visit_card(result)
         case Bundle():
             return bundle_card(result, today)
+        case RequestCard():
+            return request_card(result)
         case OpenAddForm():
             return add_form_card()
         case RiskForm():

@@ -5,7 +5,7 @@ from datetime import date
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import Due, StatusCounts
-from bot.reminder_sweep import ActionReminder, Bundle, attention_title
+from bot.reminder_sweep import ActionReminder, Bundle, attention_title, notification_line
 from handlers.teams.buttons import ON_REMINDER, action_buttons
 from handlers.teams.cards_kit import (
     block,
@@ -19,6 +19,7 @@ from handlers.teams.cards_kit import (
     note,
     status_words,
 )
+from handlers.teams.date_request_cards import ask_button
 from handlers.teams.highlight_request import request_blocks
 
 MAX_ITEMS = 20
@@ -29,7 +30,10 @@ def bundle_card(bundle: Bundle, today: date) -> dict:
     today = bundle.today or today
     if isinstance(bundle.recipient, Place):
         return card(_channel_body(bundle, today) or [block("Reminder")])
-    return card(_personal_body(bundle, today) or [block("Reminder")])
+    shown = card(_personal_body(bundle, today) or [block("Reminder")])
+    # The notification's line: the connector sends it as the activity's summary.
+    shown["fallbackText"] = notification_line(bundle, today)
+    return shown
 
 
 def _personal_body(bundle: Bundle, today: date) -> list[dict]:
@@ -62,9 +66,18 @@ def _action_block(reminder: ActionReminder, today: date, more: bool) -> dict:
         block(f"**{inert(action.ref)}** {inert(action.title)}", spacing="None"),
         block(f"Working Group {action.group_number} {inert(action.group_name)}", spacing="None"),
         block(f"**{inert(reason)}** · {status_words(action.status)}{last}", spacing="None"),
-        action_buttons(action, ON_REMINDER, snooze=reminder.may_snooze, more=more),
+        block(reminder.next_step, spacing="None"),
+        _buttons(reminder, more),
     ]
     return {"type": "Container", "separator": True, "items": shown}
+
+
+def _buttons(reminder: ActionReminder, more: bool) -> dict:
+    """Update, Mark complete, and Snooze before the due date or Ask for a new date after it."""
+    row = action_buttons(reminder.action, ON_REMINDER, snooze=reminder.may_snooze, more=more)
+    if reminder.overdue:
+        row["actions"].append(ask_button(reminder.action))
+    return row
 
 
 def _other_blocks(item: Due) -> list[dict]:

@@ -132,6 +132,9 @@ class Connector:
 
     async def send(self, service_url: str, conversation_id: str, card: dict) -> None:
         message = MessageActivityInput(attachments=[attachment(card)])
+        if card.get("fallbackText"):
+            # What a notification shows for a card ("Update 1.2 by Friday 24 January").
+            message.summary = card["fallbackText"]
         await self.client(service_url).conversations.create_activity(conversation_id, message)
 
     async def reply(self, activity: dict, card: dict) -> None:
