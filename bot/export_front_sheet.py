@@ -98,7 +98,7 @@ def _areas(session: Session, live: list[Action]) -> tuple[CountRow, ...]:
     """Every area of weakness, then the actions linked to none. An action may serve several
     areas, so this table's total can be more than the plan's."""
     rows = {
-        area.number: CountRow(f"Area {area.number}: {area.title}", Counter())
+        area.number: CountRow(_area_label(area), Counter())
         for area in session.scalars(select(Area).order_by(Area.number))
     }
     unlinked = CountRow("Not linked to an area of weakness", Counter())
@@ -108,6 +108,12 @@ def _areas(session: Session, live: list[Action]) -> tuple[CountRow, ...]:
         if not action.areas:
             unlinked.counts[action.status] += 1
     return (*rows.values(), *([unlinked] if unlinked.total else []))
+
+
+def _area_label(area: Area) -> str:
+    """Area 3: Joint commissioning; a board that gave no titles has only "Area 3"."""
+    number = f"Area {area.number}"
+    return area.title if area.title.startswith(number) else f"{number}: {area.title}"
 
 
 def _chart(groups: dict[int, CountRow], options: "ExportOptions") -> bytes:
@@ -160,7 +166,7 @@ def _status_table(sheet: Worksheet, row: int, front: FrontSheet) -> int:
         column=1,
         value=(
             f"Not counted: {withdrawn} withdrawn action{'' if withdrawn == 1 else 's'}, "
-            "listed on the Withdrawn actions sheet."
+            "listed on the Withdrawn sheet."
         ),
     )
     return row + 2

@@ -240,7 +240,7 @@ def withdrawn_table(session: Session, options: ExportOptions, actions: PlanActio
         [*_action_cells(a, options.tz), _local_day(a.withdrawn_at, options.tz)]
         for a in actions.withdrawn
     ]
-    return Table(options.titled("Withdrawn actions"), WITHDRAWN_COLUMNS, rows)
+    return Table(options.titled("Withdrawn"), WITHDRAWN_COLUMNS, rows)
 
 
 def _action_cells(action: Action, tz: ZoneInfo) -> list[Cell]:

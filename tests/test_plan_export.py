@@ -84,7 +84,7 @@ def test_xlsx_shows_people_by_name_under_plain_headings_and_withdrawn_actions_ap
     assert export_plan(db, path, today=date(2020, 2, 3)) == 3  # 1.10 is withdrawn
 
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Summary", "Actions", "Withdrawn actions", "Risks", "History"]
+    assert workbook.sheetnames == ["Summary", "Actions", "Withdrawn", "Risks", "History"]
     actions = workbook["Actions"]
     header = [cell.value for cell in actions[1]]
     assert header == [column.name for column in ACTION_COLUMNS]
@@ -134,7 +134,7 @@ def test_xlsx_shows_people_by_name_under_plain_headings_and_withdrawn_actions_ap
         ]
         assert not [value for value in shown if SAM in value or "_" in value], sheet.title
 
-    (withdrawn,) = rows_of(workbook["Withdrawn actions"])
+    (withdrawn,) = rows_of(workbook["Withdrawn"])
     assert (withdrawn["Reference"], withdrawn["Withdrawn on"]) == ("1.10", datetime(2020, 2, 3))
 
     history = workbook["History"]
@@ -323,7 +323,7 @@ def test_a_zip_holds_every_table_sheet_as_csv(db, tmp_path):
             "actions.csv",
             "history.csv",
             "risks.csv",
-            "withdrawn-actions.csv",
+            "withdrawn.csv",
         ]
         text = archive.read("actions.csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
@@ -338,7 +338,7 @@ def test_a_groups_export_holds_only_their_actions_and_imports_back_unchanged(db,
     assert workbook.sheetnames == [
         "Summary (group 2)",
         "Actions (group 2)",
-        "Withdrawn actions (group 2)",
+        "Withdrawn (group 2)",
         "Risks (group 2)",
         "History (group 2)",
     ]
@@ -356,7 +356,5 @@ def test_a_groups_export_holds_only_their_actions_and_imports_back_unchanged(db,
 
 def test_a_sheet_title_naming_too_many_groups_for_excel_is_shortened():
     assert ExportOptions(groups=(1, 3)).titled("History") == "History (groups 1 and 3)"
-    assert ExportOptions(groups=(1, 3, 4)).titled("Withdrawn actions") == (
-        "Withdrawn actions (some groups)"
-    )
+    assert ExportOptions(groups=(1, 3, 4, 5, 6)).titled("History") == "History (some groups)"
     assert ExportOptions().titled("History") == "History"
