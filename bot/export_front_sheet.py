@@ -8,15 +8,17 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.dates import format_long
-from bot.export_style import STATUS_COLOUR, paint
+from bot.export_style import BOLD, STATUS_COLOUR, WRAPPED, paint
 from bot.status import DONE_FIRST, Status
 from storage.models import Action, Area
 
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 PLAN_TITLE = "The SEND improvement plan"
 STATUS_HEADINGS = tuple(s.label for s in DONE_FIRST)
 PERCENT_FORMAT = "0%"
+TITLE = Font(bold=True, size=16)
+SUBTITLE = Font(bold=True, size=13)
 CHART_COLUMN = 12  # the chart sits to the right of the tables, from column L
 
 
@@ -127,79 +131,93 @@ def _chart(groups: dict[int, CountRow], options: "ExportOptions") -> bytes:
     return brag_chart_png(bars, subtitle=f"As at {format_long(options.today)}")
 
 
-# Writing it
+# Writing it, row by row (the workbook is write-only)
 
 
-def write_front_sheet(sheet: Worksheet, front: FrontSheet) -> None:
-    sheet.cell(row=1, column=1, value=front.heading).font = Font(bold=True, size=16)
-    sheet.cell(row=2, column=1, value=front.exported)
-    row = 4
-    row = _status_table(sheet, row, front)
-    row = _count_table(sheet, row + 1, "By working group", "Working group", front.groups)
-    row = _count_table(sheet, row + 1, "By area of weakness", "Area of weakness", front.areas)
-    note = "An action serving several areas of weakness is counted under each of them."
-    sheet.cell(row=row, column=1, value=note)
+def write_front_sheet(sheet: WriteOnlyWorksheet, front: FrontSheet) -> None:
     sheet.column_dimensions["A"].width = 48
-    for column in range(2, 2 + len(STATUS_HEADINGS) + 2):
+    for column in range(2, 4 + len(STATUS_HEADINGS)):
         sheet.column_dimensions[get_column_letter(column)].width = 14
     chart = Image(io.BytesIO(front.chart))
     chart.width, chart.height = chart.width * 0.6, chart.height * 0.6
     sheet.add_image(chart, f"{get_column_letter(CHART_COLUMN)}4")
+    rows = [
+        [_styled(sheet, front.heading, font=TITLE)],
+        [front.exported],
+        [],
+        *_status_table(sheet, front),
+        [],
+        *_count_table(sheet, "By working group", "Working group", front.groups),
+        [],
+        *_count_table(sheet, "By area of weakness", "Area of weakness", front.areas),
+        ["An action serving several areas of weakness is counted under each of them."],
+    ]
+    for row in rows:
+        sheet.append(row)
 
 
-def _status_table(sheet: Worksheet, row: int, front: FrontSheet) -> int:
-    row = _heading(sheet, row, "Actions by status", ("Status", "Actions"))
-    for status in DONE_FIRST:
-        row += 1
-        paint(sheet.cell(row=row, column=1, value=status.label), STATUS_COLOUR[status.value])
-        sheet.cell(row=row, column=2, value=front.whole.counts[status.value])
-    row += 1
-    _bold(sheet.cell(row=row, column=1, value="Total"))
-    _bold(sheet.cell(row=row, column=2, value=front.whole.total))
-    row += 1
-    sheet.cell(row=row, column=1, value="Complete")
-    _percent(sheet.cell(row=row, column=2, value=front.whole.share_complete))
-    row += 1
+def _status_table(sheet: WriteOnlyWorksheet, front: FrontSheet) -> list[list]:
     withdrawn = front.withdrawn
-    sheet.cell(
-        row=row,
-        column=1,
-        value=(
+    return [
+        *_heading(sheet, "Actions by status", ("Status", "Actions")),
+        *(
+            [_styled(sheet, s.label, colour=STATUS_COLOUR[s.value]), front.whole.counts[s.value]]
+            for s in DONE_FIRST
+        ),
+        [_styled(sheet, "Total", font=BOLD), _styled(sheet, front.whole.total, font=BOLD)],
+        ["Complete", _percent(sheet, front.whole.share_complete)],
+        [
             f"Not counted: {withdrawn} withdrawn action{'' if withdrawn == 1 else 's'}, "
             "listed on the Withdrawn sheet."
-        ),
-    )
-    return row + 2
+        ],
+    ]
 
 
 def _count_table(
-    sheet: Worksheet, row: int, title: str, what: str, lines: tuple[CountRow, ...]
-) -> int:
-    row = _heading(sheet, row, title, (what, "Actions", *STATUS_HEADINGS, "Complete"))
-    for line in lines:
-        row += 1
-        cell = sheet.cell(row=row, column=1, value=line.label)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(row=row, column=2, value=line.total)
-        for column, status in enumerate(DONE_FIRST, start=3):
-            sheet.cell(row=row, column=column, value=line.counts[status.value])
-        _percent(sheet.cell(row=row, column=3 + len(DONE_FIRST), value=line.share_complete))
-    return row + 2
+    sheet: WriteOnlyWorksheet, title: str, what: str, lines: tuple[CountRow, ...]
+) -> list[list]:
+    heading = _heading(sheet, title, (what, "Actions", *STATUS_HEADINGS, "Complete"))
+    return [
+        *heading,
+        *(
+            [
+                _styled(sheet, line.label, wrap=True),
+                line.total,
+                *(line.counts[status.value] for status in DONE_FIRST),
+                _percent(sheet, line.share_complete),
+            ]
+            for line in lines
+        ),
+    ]
 
 
-def _heading(sheet: Worksheet, row: int, title: str, columns: tuple[str, ...]) -> int:
-    """A table's title and its header row; returns the header row's number."""
-    sheet.cell(row=row, column=1, value=title).font = Font(bold=True, size=13)
-    for column, name in enumerate(columns, start=1):
-        cell = sheet.cell(row=row + 1, column=column, value=name)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return row + 1
+def _heading(sheet: WriteOnlyWorksheet, title: str, columns: tuple[str, ...]) -> list[list]:
+    """A table's title, then its header row."""
+    return [
+        [_styled(sheet, title, font=SUBTITLE)],
+        [_styled(sheet, name, font=BOLD, wrap=True) for name in columns],
+    ]
 
 
-def _bold(cell) -> None:
-    cell.font = Font(bold=True)
+def _styled(
+    sheet: WriteOnlyWorksheet,
+    value: str | int,
+    *,
+    font: Font | None = None,
+    colour: str | None = None,
+    wrap: bool = False,
+) -> XlCell:
+    cell = WriteOnlyCell(sheet, value)
+    if font is not None:
+        cell.font = font
+    if colour is not None:
+        paint(cell, colour)
+    if wrap:
+        cell.alignment = WRAPPED
+    return cell
 
 
-def _percent(cell) -> None:
+def _percent(sheet: WriteOnlyWorksheet, share: float) -> XlCell:
+    cell = WriteOnlyCell(sheet, share)
     cell.number_format = PERCENT_FORMAT
+    return cell

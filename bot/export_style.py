@@ -2,7 +2,7 @@
 white so the words (always there too, never colour alone) stay readable."""
 
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 
 BRAG_FILLS = {
     "blue": ("1D70B8", "FFFFFF"),
@@ -18,6 +18,9 @@ STATUS_COLOUR = {
     "green": "green",
     "blue": "blue",
 }
+
+BOLD = Font(bold=True)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 # One style object each, shared by every cell: 10,000 coloured cells cost no more than one.
 _FILLS = {
