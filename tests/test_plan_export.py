@@ -165,17 +165,17 @@ def test_xlsx_shows_people_by_name_under_plain_headings_and_withdrawn_actions_ap
         assert sheet.auto_filter.ref.startswith("A1:")
 
 
-def test_a_change_of_owner_reads_as_names_in_the_history(db, tmp_path):
+def test_a_change_of_owner_reads_as_names_in_the_history_or_emails_for_the_unnamed(db, tmp_path):
     with db.session() as session:
         sam = find_person(session, PersonKey("slack", SAM))
         priya = find_person(session, PersonKey("slack", "U012AB3CD"))
-        priya.name = "Priya Patel"
+        priya.email = "priya@council.example"  # and no name
         action = q.find_action(session, "1.2")
         record(action, None, LATER, "update", "owner_id", str(sam.id), str(priya.id))
     path = tmp_path / "plan.xlsx"
     export_plan(db, path)
     lines = [line["What happened"] for line in rows_of(load_workbook(path)["History"])]
-    assert "Owner Sam Smith → Priya Patel" in lines
+    assert "Owner Sam Smith → priya@council.example" in lines
 
 
 def test_csv_holds_the_actions_with_day_first_dates(db, tmp_path):
