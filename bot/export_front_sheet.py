@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 PLAN_TITLE = "The SEND improvement plan"
 STATUS_HEADINGS = tuple(s.label for s in DONE_FIRST)
+LABEL_COLOUR = {s.label: STATUS_COLOUR[s.value] for s in DONE_FIRST}  # a status column's heading
 PERCENT_FORMAT = "0%"
 TITLE = Font(bold=True, size=16)
 SUBTITLE = Font(bold=True, size=13)
@@ -195,7 +196,10 @@ def _heading(sheet: WriteOnlyWorksheet, title: str, columns: tuple[str, ...]) ->
     """A table's title, then its header row."""
     return [
         [_styled(sheet, title, font=SUBTITLE)],
-        [_styled(sheet, name, font=BOLD, wrap=True) for name in columns],
+        [
+            _styled(sheet, name, font=BOLD, colour=LABEL_COLOUR.get(name), wrap=True)
+            for name in columns
+        ],
     ]
 
 
