@@ -1,14 +1,17 @@
-"""Write the plan to a spreadsheet (`sendbot export`, `summary export`).
+"""Write the plan to a spreadsheet to take to the board (`sendbot export`, `summary export`).
 
-Each sheet is built as a plain Table first, then written as XLSX or CSV, so a new sheet is one
-function in XLSX_TABLES (actions, the risk register, history). The CSV holds only the
-Actions table, written so that `import_plan` reads it back with nothing changed.
+The workbook opens on a Summary sheet (bot/export_front_sheet.py) whose counts are `/summary`'s;
+then the actions still in the plan, the withdrawn ones, the risk register and the history. Each
+of those is built as a plain Table first, then written as XLSX or CSV, so a new sheet is one
+function in XLSX_TABLES. The CSV holds only the Actions table, with the same columns, written so
+that `import_plan` reads it back with nothing changed.
 
 An export is the whole plan, or only some working groups' part of it (a lead's export): then
 every sheet holds only those groups' actions, their history and the groups' risks, and says so
 in its title.
 """
 
+import contextlib
 import csv
 import io
 import os
@@ -16,19 +19,26 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from bot.action_history import describe, people_named
+from bot.dates import format_long
+from bot.export_front_sheet import FrontSheet, front_sheet, write_front_sheet
+from bot.export_style import BOLD, STATUS_COLOUR, WRAPPED, paint
+from bot.message_text import Text
+from bot.people import refs
 from bot.plan_import import protect_formula
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, impact_name, likelihood_name
 from bot.status import Status
@@ -37,7 +47,11 @@ from storage.models import Action, ActionHistory, Person, Risk, WorkingGroup
 
 LONDON = ZoneInfo("Europe/London")
 DATE_FORMAT = "DD/MM/YYYY"  # Excel's number format for date cells
+LONG_DATE_FORMAT = "d mmmm yyyy"  # 3 March 2026
 CSV_DATE = "%d/%m/%Y"  # what import_plan reads back
+# The hidden columns the import reads people from (bot/plan_import.py knows these headings).
+OWNER_ACCOUNT = "Owner account"
+SRO_ACCOUNT = "Senior responsible officer account"
 
 
 @dataclass(frozen=True)
@@ -48,29 +62,22 @@ class Coloured:
     colour: str  # one of BRAG_FILLS
 
 
-# GOV.UK colours; white text on the dark ones so the words stay readable.
-BRAG_FILLS = {
-    "blue": ("1D70B8", "FFFFFF"),
-    "green": ("00703C", "FFFFFF"),
-    "amber": ("F47738", "0B0C0C"),
-    "red": ("D4351C", "FFFFFF"),
-    "grey": ("B1B4B6", "0B0C0C"),
-}
-STATUS_COLOUR = {
-    "not started": "grey",
-    "red": "red",
-    "amber": "amber",
-    "green": "green",
-    "blue": "blue",
-}
+@dataclass(frozen=True)
+class Long:
+    """A date shown in words (3 March 2026) rather than as 03/03/2026."""
 
-Cell = str | int | date | Coloured | None
+    value: date
+
+
+Cell = str | int | float | date | Coloured | Long | None
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
     width: int  # in Excel's character widths
+    wrap: bool = False  # long text: wrapped within the width
+    hidden: bool = False  # for the import, not for people
 
 
 @dataclass(frozen=True)
@@ -89,71 +96,70 @@ class ExportOptions:
     tz: ZoneInfo = LONDON
     bands: tuple[Band, ...] = DEFAULT_BANDS
     groups: tuple[int, ...] | None = None  # working group numbers; None is the whole plan
+    today: date = field(default_factory=lambda: datetime.now(LONDON).date())
 
     def titled(self, title: str) -> str:
         """A sheet's title, naming the groups when the export is not the whole plan."""
         if self.groups is None:
             return title
-        scoped = f"{title} (WG {', '.join(map(str, self.groups))})"
+        *first, last = map(str, self.groups)
+        numbers = f"{', '.join(first)} and {last}" if first else last
+        scoped = f"{title} (group{'s' if first else ''} {numbers})"
         return scoped if len(scoped) <= SHEET_TITLE_LIMIT else f"{title} (some groups)"
 
 
-TableBuilder = Callable[[Session, ExportOptions], Table]
+TableBuilder = Callable[[Session, ExportOptions, "PlanActions"], Table]
 
 
 class ExportError(ValueError):
     """The export can't be written; the message is one plain line saying why."""
 
 
+# Headings a board member reads. The people's accounts sit in hidden columns at the end, so
+# that an export imports back unchanged (the import reads them instead of the names).
 ACTION_COLUMNS = (
-    Column("ref", 10),
-    Column("title", 50),
-    Column("description", 50),
-    Column("working_group", 32),
-    Column("areas", 10),
-    Column("owner", 14),
-    Column("owner_name", 24),
-    Column("sro", 14),
-    Column("status", 18),
-    Column("start", 12),
-    Column("original_due", 13),
-    Column("due", 12),
-    Column("due_revised_reason", 30),
-    Column("success_measures", 40),
-    Column("evidence", 40),
-    Column("source", 20),
-    Column("last_update", 12),
-    Column("withdrawn", 12),
+    Column("Reference", 11),
+    Column("Action", 50, wrap=True),
+    Column("Description", 50, wrap=True),
+    Column("Working group", 32, wrap=True),
+    Column("Areas of weakness", 12),
+    Column("Owner", 24),
+    Column("Senior responsible officer", 24),
+    Column("Status", 18),
+    Column("Start date", 12),
+    Column("Original due date", 13),
+    Column("Due date", 12),
+    Column("Reason for new date", 30, wrap=True),
+    Column("Success measures", 40, wrap=True),
+    Column("Evidence", 40, wrap=True),
+    Column("Source", 20, wrap=True),
+    Column("Last update", 12),
+    Column(OWNER_ACCOUNT, 16, hidden=True),
+    Column(SRO_ACCOUNT, 16, hidden=True),
 )
+WITHDRAWN_COLUMNS = (*ACTION_COLUMNS[:-2], Column("Withdrawn on", 13))
 
 RISK_COLUMNS = (
-    Column("ref", 8),
-    Column("description", 60),
-    Column("owner", 14),
-    Column("owner_name", 24),
-    Column("working_group", 32),
-    Column("likelihood", 10),
-    Column("likelihood_name", 16),
-    Column("impact", 8),
-    Column("impact_name", 14),
-    Column("score", 7),
-    Column("band", 9),
-    Column("trend", 7),
-    Column("mitigation", 40),
-    Column("review_date", 12),
-    Column("status", 8),
-    Column("last_update", 12),
+    Column("Reference", 11),
+    Column("Risk", 60, wrap=True),
+    Column("Owner", 24),
+    Column("Working group", 32, wrap=True),
+    Column("Likelihood", 18),
+    Column("Impact", 18),
+    Column("Score", 14),
+    Column("Trend", 12),
+    Column("Mitigation", 40, wrap=True),
+    Column("Review date", 12),
+    Column("Status", 9),
+    Column("Last update", 12),
 )
 
 HISTORY_COLUMNS = (
-    Column("ref", 10),
-    Column("when", 26),
-    Column("who", 14),
-    Column("event", 10),
-    Column("field", 18),
-    Column("from", 30),
-    Column("to", 30),
-    Column("note", 50),
+    Column("Reference", 11),
+    Column("Date", 17),
+    Column("Time", 7),
+    Column("Who", 24),
+    Column("What happened", 80, wrap=True),
 )
 
 
@@ -164,11 +170,13 @@ def export_plan(
     tz: ZoneInfo = LONDON,
     bands: tuple[Band, ...] = DEFAULT_BANDS,
     groups: tuple[int, ...] | None = None,
+    today: date | None = None,
 ) -> int:
-    """Write the plan to `path` (.xlsx or .csv); return how many actions were written.
+    """Write the plan to `path` (.xlsx or .csv); return how many actions it holds.
 
-    `groups` keeps only those working groups' actions, history and risks; None writes it all.
-    Timestamps shown as dates (last update, withdrawn) are days in `tz`; history times are UTC.
+    Withdrawn actions are on their own sheet and not counted, as in `/summary`. `groups` keeps
+    only those working groups' actions, history and risks; None writes it all. Dates are days
+    in `tz`; `today` is the export's date (now, unless told).
     """
     writer = _WRITERS.get(path.suffix.lower())
     if writer is None:
@@ -177,13 +185,24 @@ def export_plan(
             if path.suffix
             else "Name the export file with .xlsx, .csv or .zip at the end."
         )
+    options = ExportOptions(tz, bands, groups, today or datetime.now(tz).date())
     with db.session() as session:
-        tables = [build(session, ExportOptions(tz, bands, groups)) for build in writer.tables]
-    _write_atomically(path, lambda target: writer.write(tables, target))
-    return len(tables[0].rows)
+        actions = load_actions(session, options)
+        tables = [build(session, options, actions) for build in writer.tables]
+        front = front_sheet(session, options, actions) if writer.front else None
+    _write_atomically(path, lambda target: writer.write(front, tables, target))
+    return len(actions.live)
 
 
 # The tables
+
+
+@dataclass(frozen=True)
+class PlanActions:
+    """The export's actions in plan order, those still in the plan apart from the withdrawn."""
+
+    live: list[Action]
+    withdrawn: list[Action]
 
 
 def _only_groups(query: Select, options: ExportOptions) -> Select:
@@ -193,27 +212,48 @@ def _only_groups(query: Select, options: ExportOptions) -> Select:
     return query.where(WorkingGroup.number.in_(options.groups))
 
 
-def actions_table(session: Session, options: ExportOptions) -> Table:
-    query = select(Action).join(Action.working_group).options(selectinload(Action.areas))
+def load_actions(session: Session, options: ExportOptions) -> PlanActions:
+    query = (
+        select(Action)
+        .join(Action.working_group)
+        .options(
+            selectinload(Action.areas),
+            selectinload(Action.owner, Person.accounts),
+            selectinload(Action.sro, Person.accounts),
+        )
+    )
     actions = sorted(
         session.scalars(_only_groups(query, options)),
         key=lambda a: (a.working_group.number, _natural(a.ref)),
     )
-    rows = [_action_row(a, options.tz) for a in actions]
+    return PlanActions(
+        [a for a in actions if a.withdrawn_at is None],
+        [a for a in actions if a.withdrawn_at is not None],
+    )
+
+
+def actions_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
+    rows = [[*_action_cells(a, options.tz), *_accounts(a)] for a in actions.live]
     return Table(options.titled("Actions"), ACTION_COLUMNS, rows)
 
 
-def _action_row(action: Action, tz: ZoneInfo) -> list[Cell]:
-    group = action.working_group
+def withdrawn_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
+    rows = [
+        [*_action_cells(a, options.tz), _local_day(a.withdrawn_at, options.tz)]
+        for a in actions.withdrawn
+    ]
+    return Table(options.titled("Withdrawn"), WITHDRAWN_COLUMNS, rows)
+
+
+def _action_cells(action: Action, tz: ZoneInfo) -> list[Cell]:
     return [
         action.ref,
         action.title,
         action.description,
-        f"{group.number} {group.name}",
+        group_name(action.working_group),
         "; ".join(str(area.number) for area in action.areas) or None,
-        _person_cell(action.owner),
-        action.owner.name,
-        _person_cell(action.sro),
+        person_name(action.owner),
+        person_name(action.sro) if action.sro else None,
         Coloured(Status(action.status).label, STATUS_COLOUR[action.status]),
         action.start_date,
         action.original_due_date,
@@ -223,11 +263,14 @@ def _action_row(action: Action, tz: ZoneInfo) -> list[Cell]:
         action.evidence,
         action.source,
         _local_day(action.last_update_at, tz),
-        _local_day(action.withdrawn_at, tz),
     ]
 
 
-def history_table(session: Session, options: ExportOptions) -> Table:
+def _accounts(action: Action) -> list[Cell]:
+    return [_person_key(action.owner), _person_key(action.sro)]
+
+
+def history_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
     query = (
         select(ActionHistory, Action.ref)
         .join(Action, ActionHistory.action_id == Action.id)
@@ -238,62 +281,70 @@ def history_table(session: Session, options: ExportOptions) -> Table:
     entries = sorted(
         session.execute(_only_groups(query, options)).all(), key=lambda pair: _natural(pair[1])
     )
-    rows: list[list[Cell]] = [
-        [
-            ref,
-            entry.at.astimezone(UTC).isoformat(timespec="seconds"),
-            _who(entry.actor),
-            entry.event,
-            entry.field,
-            entry.old_value,
-            entry.new_value,
-            entry.note,
-        ]
-        for entry, ref in entries
-    ]
+    named = refs(session, people_named([entry for entry, _ in entries]))
+    rows: list[list[Cell]] = []
+    for entry, ref in entries:
+        line = describe(entry, options.tz, named)
+        rows.append(
+            [
+                ref,
+                Long(line.on),
+                entry.at.astimezone(options.tz).strftime("%H:%M"),
+                person_name(entry.actor) if entry.actor else "The plan import",
+                _names_only(line.summary),
+            ]
+        )
     return Table(options.titled("History"), HISTORY_COLUMNS, rows)
 
 
-def risks_table(session: Session, options: ExportOptions) -> Table:
+def risks_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
     """The risk register, highest score first, with every field of SPEC §2."""
     query = select(Risk).order_by((Risk.likelihood * Risk.impact).desc(), Risk.number)
     if options.groups is not None:
         # Inner join: a risk logged against no group belongs to no lead's export.
         query = _only_groups(query.join(Risk.working_group), options)
-    risks = session.scalars(query)
     rows: list[list[Cell]] = []
-    for risk in risks:
-        group = risk.working_group
+    for risk in session.scalars(query):
         band = band_of(risk.score, options.bands)
         rows.append(
             [
                 risk.ref,
                 risk.description,
-                _person_cell(risk.owner),
-                risk.owner.name,
-                f"{group.number} {group.name}" if group else None,
-                risk.likelihood,
-                likelihood_name(risk.likelihood),
-                risk.impact,
-                impact_name(risk.impact),
-                risk.score,
-                Coloured(band.name, band.colour),
-                risk.trend,
+                person_name(risk.owner),
+                group_name(risk.working_group) if risk.working_group else None,
+                f"{risk.likelihood} ({likelihood_name(risk.likelihood).lower()})",
+                f"{risk.impact} ({impact_name(risk.impact).lower()})",
+                Coloured(f"{risk.score} ({band.name})", band.colour),
+                TREND_WORDS.get(risk.trend or "", "Not reviewed yet"),
                 risk.mitigation,
                 risk.review_date,
-                risk.status,
+                risk.status.capitalize(),
                 _local_day(risk.updated_at, options.tz),
             ]
         )
     return Table(options.titled("Risks"), RISK_COLUMNS, rows)
 
 
-# Each builder is one sheet of the workbook.
-XLSX_TABLES: list[TableBuilder] = [actions_table, risks_table, history_table]
+TREND_WORDS = {"up": "Rising", "down": "Falling", "same": "No change"}
+
+# Each builder is one sheet of the workbook, after the Summary sheet.
+XLSX_TABLES: list[TableBuilder] = [actions_table, withdrawn_table, risks_table, history_table]
 CSV_TABLES: list[TableBuilder] = [actions_table]
 
 
-def _person_cell(person: Person | None) -> str | None:
+def person_name(person: Person | None) -> str:
+    """A person as a board member knows them: their name, else their email."""
+    if person is None:
+        return "(no name)"
+    return person.name or person.email or "(no name)"
+
+
+def group_name(group: WorkingGroup) -> str:
+    """As the import reads a group back: its number and name."""
+    return f"{group.number} {group.name}"
+
+
+def _person_key(person: Person | None) -> str | None:
     """How the import finds the person again: their chat account, else their email."""
     if person is None:
         return None
@@ -302,10 +353,11 @@ def _person_cell(person: Person | None) -> str | None:
     return person.email or person.name
 
 
-def _who(person: Person | None) -> str:
-    if person is None:
-        return "the plan import"
-    return person.name or _person_cell(person) or f"person {person.id}"
+def _names_only(summary: Text) -> str:
+    """A history line with each person mentioned by name, as a board member reads it."""
+    return "".join(
+        p if isinstance(p, str) else p.person.name or p.person.email or "(no name)" for p in summary
+    )
 
 
 def _local_day(moment: datetime | None, tz: ZoneInfo) -> date | None:
@@ -321,37 +373,55 @@ def _natural(ref: str) -> tuple:
 # The writers
 
 
-def _write_xlsx(tables: list[Table], path: Path) -> None:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+def _write_xlsx(front: "FrontSheet | None", tables: list[Table], path: Path) -> None:
+    # Write-only: each row goes straight to the file, so 10,000 actions cost little memory and
+    # half the time a workbook held whole would.
+    workbook = Workbook(write_only=True)
+    if front is not None:
+        write_front_sheet(workbook.create_sheet(front.title), front)
     for table in tables:
         _fill_sheet(workbook.create_sheet(table.title), table)
-    workbook.save(path)
+    try:
+        workbook.save(path)
+    except BaseException:
+        # Finish each sheet's stream now, or it complains when collected, long after.
+        for sheet in workbook.worksheets:
+            with contextlib.suppress(Exception):
+                sheet.close()
+        raise
 
 
-def _fill_sheet(sheet: Worksheet, table: Table) -> None:
-    bold = Font(bold=True)
+def _fill_sheet(sheet: WriteOnlyWorksheet, table: Table) -> None:
+    # A write-only sheet takes its columns and panes before its first row.
     for index, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.name)
-        cell.font = bold
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    for row_number, row in enumerate(table.rows, start=2):
-        for index, value in enumerate(row, start=1):
-            _set_cell(sheet, row_number, index, value)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = column.width
+        dimension.hidden = column.hidden
+    sheet.freeze_panes = "B2"  # the header row and each row's reference stay in view
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+    sheet.append([_header(sheet, column.name) for column in table.columns])
+    wraps = [column.wrap for column in table.columns]
+    for row in table.rows:
+        sheet.append([_cell(sheet, value, wrap) for value, wrap in zip(row, wraps, strict=True)])
 
 
-def _set_cell(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
+def _header(sheet: WriteOnlyWorksheet, name: str) -> XlCell:
+    cell = WriteOnlyCell(sheet, name)
+    cell.font, cell.alignment = BOLD, WRAPPED
+    return cell
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Cell, wrap: bool = False) -> XlCell | None:
     if value is None:
-        return
-    cell = sheet.cell(row=row, column=column)
+        return None
+    cell = WriteOnlyCell(sheet)
     if isinstance(value, Coloured):
-        fill, font = BRAG_FILLS[value.colour]
-        cell.fill = PatternFill(start_color=fill, end_color=fill, fill_type="solid")
-        cell.font = Font(color=font, bold=True)
+        paint(cell, value.colour)
         value = value.value
-    if isinstance(value, str):
+    if isinstance(value, Long):
+        cell.value = value.value
+        cell.number_format = LONG_DATE_FORMAT
+    elif isinstance(value, str):
         # openpyxl refuses control characters, and would store “=…” as a formula: a note
         # typed in Slack must stay text, never something Excel runs.
         cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -360,22 +430,25 @@ def _set_cell(sheet: Worksheet, row: int, column: int, value: Cell) -> None:
         cell.value = value
         if isinstance(value, date):
             cell.number_format = DATE_FORMAT
+    if wrap:
+        cell.alignment = WRAPPED
+    return cell
 
 
-def _write_csv(tables: list[Table], path: Path) -> None:
+def _write_csv(front: "FrontSheet | None", tables: list[Table], path: Path) -> None:
     (table,) = tables
     path.write_bytes(_csv_bytes(table))
 
 
-def _write_zip(tables: list[Table], path: Path) -> None:
-    """Every sheet of the workbook as its own CSV file, in one zip."""
+def _write_zip(front: "FrontSheet | None", tables: list[Table], path: Path) -> None:
+    """Every table sheet of the workbook as its own CSV file, in one zip."""
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in tables:
             archive.writestr(f"{_file_stem(table.title)}.csv", _csv_bytes(table))
 
 
 def _file_stem(title: str) -> str:
-    """A sheet's title as a file name: "Actions (WG 1, 3)" is actions-wg-1-3."""
+    """A sheet's title as a file name: "Actions (groups 1 and 3)" is actions-groups-1-and-3."""
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
@@ -393,6 +466,8 @@ def _csv_cell(value: Cell) -> str:
         return ""
     if isinstance(value, Coloured):
         value = value.value
+    if isinstance(value, Long):
+        return format_long(value.value)
     if isinstance(value, date):
         return value.strftime(CSV_DATE)
     return protect_formula(str(value))
@@ -401,11 +476,12 @@ def _csv_cell(value: Cell) -> str:
 @dataclass(frozen=True)
 class _Writer:
     tables: list[TableBuilder]
-    write: Callable[[list[Table], Path], None]
+    write: Callable[["FrontSheet | None", list[Table], Path], None]
+    front: bool = False  # whether the file opens on the Summary sheet
 
 
 _WRITERS = {
-    ".xlsx": _Writer(XLSX_TABLES, _write_xlsx),
+    ".xlsx": _Writer(XLSX_TABLES, _write_xlsx, front=True),
     ".csv": _Writer(CSV_TABLES, _write_csv),
     ".zip": _Writer(XLSX_TABLES, _write_zip),
 }

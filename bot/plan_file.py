@@ -132,7 +132,7 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
         except Exception:  # openpyxl raises many kinds of error for a damaged or misnamed file
             raise ImportFileError(unreadable) from None
         try:
-            sheet = workbook.worksheets[0]
+            sheet = _plan_sheet(workbook)
             # The size a sheet declares may be wrong; rows past it would be silently left out.
             sheet.reset_dimensions()
             # Read-only sheets yield a row for every row, blank ones too, so numbers match Excel's.
@@ -143,6 +143,15 @@ def _xlsx_rows(path: Path) -> Iterator[Row]:
             raise ImportFileError(unreadable) from None
         finally:
             workbook.close()
+
+
+def _plan_sheet(workbook):
+    """The first sheet; in our own export, which opens on a Summary, its Actions sheet."""
+    sheets = workbook.worksheets
+    ours = sheets[0].title.startswith("Summary")
+    return (
+        next((s for s in sheets if s.title.startswith("Actions")), sheets[0]) if ours else sheets[0]
+    )
 
 
 def _texts(values: tuple[object, ...]) -> list[str]:

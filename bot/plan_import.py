@@ -36,6 +36,14 @@ MULTILINE = ("description", "success_measures")
 OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
 # Other headings people use for the same columns; our own export writes "areas".
 ALIASES = {"areas": "area", "duedate": "due", "startdate": "start"}
+# Our export's plain headings (bot/plan_export.py): people are shown by name, and their accounts
+# kept in hidden columns. Where those are, they are the people; the names are only to read.
+EXPORT_HEADINGS = {
+    "reference": "ref",
+    "action": "title",
+    "areasofweakness": "area",
+}
+EXPORT_ACCOUNTS = {"owneraccount": "owner", "seniorresponsibleofficeraccount": "sro"}
 MAX_SOURCE = 200  # the width of Action.source
 MAX_EMAIL = 320  # the width of Person.email
 WRITE_ATTEMPTS = 3
@@ -154,7 +162,8 @@ def read_rows(path: Path) -> PlanFile:
 
 def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
     """Map cell positions to canonical column names; list the headings we don't use."""
-    known = {_heading_key(c): c for c in REQUIRED + OPTIONAL} | ALIASES
+    known = {_heading_key(c): c for c in REQUIRED + OPTIONAL} | ALIASES | EXPORT_HEADINGS
+    known = _people_from_accounts(known, {_heading_key(h) for h in header})
     columns: dict[int, str] = {}
     ignored: list[str] = []
     for index, heading in enumerate(header):
@@ -171,6 +180,14 @@ def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
         names = _or_list([f"“{c}”" for c in missing])
         raise ImportFileError(f"The file has no {names} column. Required: {', '.join(REQUIRED)}.")
     return columns, ignored
+
+
+def _people_from_accounts(known: dict[str, str], headings: set[str]) -> dict[str, str]:
+    """Read the owner (and SRO) from our export's account columns, not from its name columns."""
+    for heading, column in EXPORT_ACCOUNTS.items():
+        if heading in headings:
+            known = {key: c for key, c in known.items() if c != column} | {heading: column}
+    return known
 
 
 def _heading_key(heading: str) -> str:

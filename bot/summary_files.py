@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import format_long
 from bot.delivery import OutgoingFile
+from bot.export_front_sheet import group_numbers as group_numbers  # summary_service's
 from bot.plan_export import export_plan
 from bot.risk_scale import Band
 from bot.status import DONE_FIRST
@@ -67,7 +68,7 @@ def export_file(
     scope = "".join(f"wg{number}-" for number in groups or ())
     with tempfile.TemporaryDirectory(prefix="sendbot-export-") as folder:
         path = Path(folder) / f"send-plan-{scope}{today.isoformat()}{suffix}"
-        count = export_plan(db, path, tz=tz, bands=bands, groups=groups)
+        count = export_plan(db, path, tz=tz, bands=bands, groups=groups, today=today)
         content = path.read_bytes()
     as_at = format_long(today)
     if groups is None:
@@ -84,14 +85,6 @@ def export_file(
         comment=f"{comment}, as at {as_at}.",
         remake=f"summary export {file_format}",
     )
-
-
-def group_numbers(groups: tuple[int, ...]) -> str:
-    """Working Group 1, or Working Groups 1, 3 and 4."""
-    if len(groups) == 1:
-        return f"Working Group {groups[0]}"
-    *first, last = map(str, groups)
-    return f"Working Groups {', '.join(first)} and {last}"
 
 
 def _actions(count: int) -> str:

@@ -53,7 +53,7 @@ def test_import_creates_actions_resolving_emails_then_export_writes_them(env, tm
     assert refs == ["1.1", "2.1"]
     # Owners are people with names: from users.lookupByEmail, or users.info for a typed ID.
     owners = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
-    assert [(o["owner"], o["owner_name"]) for o in owners] == [
+    assert [(o["Owner account"], o["Owner"]) for o in owners] == [
         ("U0PRIYA01", "Priya Shah"),
         ("U0TOM0001", "Tom Reid"),
     ]

@@ -2,6 +2,7 @@
 groups' part of it, anyone else nothing. Asked through the door; files caught by the stand-in."""
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from openpyxl import load_workbook
 from tests.conftest import ADMIN, BOARD_TOML, OTHER, OWNER
 from tests.support.speak import SlackVoice
 
-pytestmark = pytest.mark.usefixtures("plan")
+pytestmark = pytest.mark.usefixtures("named", "plan")
 
 LEAD_OF_1_AND_3 = "U0LEADTWO"
 LEAD_OF_2 = "U0LEADONE"
@@ -19,6 +20,13 @@ REFUSAL = (
     "Only an admin (the board chair or project manager) or a working group lead can export the "
     "plan: admins get the whole plan, leads their own group's actions. Nothing was sent."
 )
+
+
+@pytest.fixture
+def named(standin) -> None:
+    """The plan's owners as Slack knows them, before they are first seen."""
+    standin.add_user(OWNER, "sam", real_name="Sam Smith")
+    standin.add_user(OTHER, "priya", real_name="Priya Patel")
 
 
 @pytest.fixture
@@ -61,18 +69,96 @@ def _column(sheet, name: str) -> list:
     return [row[header.index(name)] for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 
-def test_an_admin_gets_the_whole_plan(chat, standin, risks):
+def _summary_figures(said: str) -> dict:
+    """What `/summary` tells the board, read from its words."""
+    done, of = re.search(r"(\d+) of (\d+) actions", said).groups()
+    return {
+        "statuses": dict(reversed([(label, int(n)) for label, n in STATUS_COUNT.findall(said)])),
+        "complete": int(re.search(r"(\d+)% complete", said)[1]),
+        "done": int(done),
+        "total": int(of),
+        "groups": {f"{n} {name}": int(pc) for n, name, pc in GROUP_LINE.findall(said)},
+    }
+
+
+STATUS_COUNT = re.compile(r"(Red|Amber|Green|Not started|Blue) (\d+)")
+GROUP_LINE = re.compile(r"\*(\d+) ([^*\n]+)\*[^\n]*?(\d+)% complete")
+
+
+def _front_figures(sheet) -> dict:
+    """The same figures, read from the export's Summary sheet."""
+    cells = {row[0].value: row for row in sheet.iter_rows() if row[0].value}
+    groups_at = next(
+        r for r, row in enumerate(sheet.iter_rows(), 1) if row[0].value == "Working group"
+    )
+    groups = {}
+    for row in sheet.iter_rows(min_row=groups_at + 1):
+        if not row[0].value:
+            break
+        groups[row[0].value] = round(row[7].value * 100)
+    return {
+        "statuses": {
+            label.split(" (")[0]: cells[label][1].value
+            for label in (
+                "Blue (complete)",
+                "Green (on track)",
+                "Amber (at risk)",
+                "Red (off track)",
+                "Not started",
+            )
+        },
+        "complete": round(cells["Complete"][1].value * 100),
+        "done": cells["Blue (complete)"][1].value,
+        "total": cells["Total"][1].value,
+        "groups": groups,
+    }
+
+
+def test_an_admin_gets_a_workbook_for_the_board_whose_counts_are_the_summarys(chat, standin, risks):
     chat.ask("note 2.1 Provider meeting booked", OTHER)
+    chat.ask("update 1.1 green", OWNER)
+    chat.ask("done 1.2 Dashboard published", OWNER)
+    chat.ask("remove 4.1", ADMIN)
     said = _reply(chat, "export", ADMIN)
     assert said == "The export is on its way to you in a direct message."
     (upload,) = standin.uploaded_files()
     assert upload.channel_id == f"D{ADMIN}" and upload.filename == "send-plan-2020-01-20.xlsx"
+    assert upload.initial_comment.startswith("The whole plan (4 actions)")  # 4.1 is withdrawn
     workbook = _workbook(upload)
-    assert workbook.sheetnames == ["Actions", "Risks", "History"]
-    assert _column(workbook["Actions"], "ref") == ["1.1", "1.2", "2.1", "3.1", "4.1"]
-    assert _column(workbook["Risks"], "ref") == ["R1", "R2", "R3", "R4"]
-    assert "Provider meeting booked" in _column(workbook["History"], "note")
-    assert upload.initial_comment.startswith("The whole plan (5 actions)")
+    assert workbook.sheetnames == ["Summary", "Actions", "Withdrawn", "Risks", "History"]
+
+    front = workbook["Summary"]
+    assert front["A1"].value == "The SEND improvement plan"
+    assert front["A2"].value == "Exported on 20 January 2020"
+    summary = chat.says("", ADMIN, "/summary")
+    assert _front_figures(front) == _summary_figures(summary)
+    assert _summary_figures(summary)["total"] == 4
+    assert "Not counted: 1 withdrawn action, listed on the Withdrawn sheet." in [
+        row[0].value for row in front.iter_rows()
+    ]
+    areas = {row[0].value: row[1].value for row in front.iter_rows() if row[0].value}
+    assert (areas["Area 1"], areas["Area 2"], areas["Area 3"]) == (1, 1, 1)
+    assert areas["Not linked to an area of weakness"] == 1  # 1.2
+    (chart,) = front._images
+    assert chart.anchor._from.col == 11  # column L, beside the tables
+
+    actions = workbook["Actions"]
+    assert _column(actions, "Reference") == ["1.1", "1.2", "2.1", "3.1"]
+    assert set(_column(actions, "Owner")) == {"Sam Smith", "Priya Patel"}  # never U0… IDs
+    status = {row[0].value: row[7] for row in actions.iter_rows(min_row=2)}
+    assert (status["1.1"].value, status["1.1"].fill.start_color.rgb) == (
+        "Green (on track)",
+        "0000703C",
+    )
+    assert status["1.2"].fill.start_color.rgb == "001D70B8"
+    assert status["2.1"].fill.start_color.rgb == "00B1B4B6"
+    assert (actions.freeze_panes, actions.auto_filter.ref) == ("B2", "A1:R5")
+    assert _column(workbook["Withdrawn"], "Reference") == ["4.1"]
+    assert _column(workbook["Risks"], "Reference") == ["R1", "R2", "R3", "R4"]
+    assert _column(workbook["Risks"], "Score")[0] == "9 (medium)"
+    history = _column(workbook["History"], "What happened")
+    assert "Note: Provider meeting booked" in history
+    assert "Status Not started → Green (on track)" in history
 
 
 def test_a_lead_gets_only_the_actions_of_the_groups_they_lead(chat, standin, risks):
@@ -89,18 +175,32 @@ def test_a_lead_gets_only_the_actions_of_the_groups_they_lead(chat, standin, ris
     assert upload.filename == "send-plan-wg1-wg3-2020-01-20.xlsx"
     assert upload.initial_comment.startswith("Working Groups 1 and 3 only, not the whole plan")
     workbook = _workbook(upload)
-    assert workbook.sheetnames == ["Actions (WG 1, 3)", "Risks (WG 1, 3)", "History (WG 1, 3)"]
-    actions = workbook["Actions (WG 1, 3)"]
-    assert actions.max_row - 1 == 3
-    assert _column(actions, "ref") == ["1.1", "1.2", "3.1"]
-    assert _column(workbook["Risks (WG 1, 3)"], "description") == [
-        "Data late",
-        "Forum capacity",
+    scope = "(groups 1 and 3)"
+    assert workbook.sheetnames == [
+        f"Summary {scope}",
+        f"Actions {scope}",
+        f"Withdrawn {scope}",
+        f"Risks {scope}",
+        f"History {scope}",
     ]
-    history = workbook["History (WG 1, 3)"]
-    assert set(_column(history, "ref")) == {"1.1", "1.2", "3.1"}
-    assert "Data sharing agreed" in _column(history, "note")
-    assert "Provider meeting booked" not in _column(history, "note")
+    front = workbook[f"Summary {scope}"]
+    assert front["A1"].value == "The SEND improvement plan: Working Groups 1 and 3 only"
+    totals = {row[0].value: row[1].value for row in front.iter_rows() if row[0].value}
+    assert totals["Total"] == 3
+    assert [label for label in totals if label[0].isdigit()] == [
+        "1 Understanding of Need",
+        "3 Engagement and Co-production",
+    ]
+    actions = workbook[f"Actions {scope}"]
+    assert actions.max_row - 1 == 3
+    assert _column(actions, "Reference") == ["1.1", "1.2", "3.1"]
+    assert (actions.freeze_panes, actions.auto_filter.ref) == ("B2", "A1:R4")
+    assert _column(workbook[f"Risks {scope}"], "Risk") == ["Data late", "Forum capacity"]
+    history = workbook[f"History {scope}"]
+    assert set(_column(history, "Reference")) == {"1.1", "1.2", "3.1"}
+    happened = _column(history, "What happened")
+    assert "Note: Data sharing agreed" in happened
+    assert "Note: Provider meeting booked" not in happened
 
 
 def test_a_lead_of_one_group_gets_that_group_as_csv(chat, standin, risks):
@@ -112,11 +212,13 @@ def test_a_lead_of_one_group_gets_that_group_as_csv(chat, standin, risks):
     assert upload.initial_comment.startswith("Working Group 2 only, not the whole plan: 1 action,")
     with zipfile.ZipFile(io.BytesIO(upload.content)) as archive:
         assert sorted(archive.namelist()) == [
-            "actions-wg-2.csv",
-            "history-wg-2.csv",
-            "risks-wg-2.csv",
+            "actions-group-2.csv",
+            "history-group-2.csv",
+            "risks-group-2.csv",
+            "withdrawn-group-2.csv",
         ]
-        lines = archive.read("actions-wg-2.csv").decode("utf-8-sig").splitlines()
+        lines = archive.read("actions-group-2.csv").decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Reference,Action,Description,Working group,")
     assert [line.split(",")[0] for line in lines[1:]] == ["2.1"]
 
 

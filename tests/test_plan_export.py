@@ -52,7 +52,7 @@ def db(database_url: str, tmp_path: Path) -> Iterator[Database]:
     revised = [row[:] for row in PLAN]
     revised[2][4] = "15/04/2020"
     import_plan(database, write_csv(path, revised), no_emails, now=LATER)
-    admin = core_actor(database, "U0ADMIN01")
+    admin = core_actor(database, "chair")
     with database.session() as session:
         sam = find_person(session, PersonKey("slack", SAM))
         sam.name, sam.email = "Sam Smith", "sam@example.org"
@@ -74,69 +74,126 @@ def history_count(db: Database) -> int:
         return session.scalar(select(func.count(ActionHistory.id))) or 0
 
 
-def test_xlsx_has_actions_risks_and_history_sheets(db, tmp_path):
+def rows_of(sheet) -> list[dict]:
+    header = [cell.value for cell in sheet[1]]
+    return [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(2, values_only=True)]
+
+
+def test_xlsx_shows_people_by_name_under_plain_headings_and_withdrawn_actions_apart(db, tmp_path):
     path = tmp_path / "plan.xlsx"
-    assert export_plan(db, path) == 4
+    assert export_plan(db, path, today=date(2020, 2, 3)) == 3  # 1.10 is withdrawn
 
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Actions", "Risks", "History"]
+    assert workbook.sheetnames == ["Summary", "Actions", "Withdrawn", "Risks", "History"]
     actions = workbook["Actions"]
     header = [cell.value for cell in actions[1]]
     assert header == [column.name for column in ACTION_COLUMNS]
+    assert header[:8] == [
+        "Reference",
+        "Action",
+        "Description",
+        "Working group",
+        "Areas of weakness",
+        "Owner",
+        "Senior responsible officer",
+        "Status",
+    ]
     assert all(cell.font.bold for cell in actions[1])
-    assert actions.freeze_panes == "A2"
+    # The people's accounts are there for the import, hidden from the board.
+    hidden = [name for name, dim in actions.column_dimensions.items() if dim.hidden]
+    assert [header[ord(letter) - ord("A")] for letter in hidden] == [
+        "Owner account",
+        "Senior responsible officer account",
+    ]
     assert actions.column_dimensions["B"].width == 50
-    rows = [dict(zip(header, row, strict=True)) for row in actions.iter_rows(2, values_only=True)]
-    assert [row["ref"] for row in rows] == ["1.1", "1.2", "1.10", "2.1"]  # 1.2 before 1.10
+    assert actions.cell(row=2, column=2).alignment.wrap_text
+    rows = rows_of(actions)
+    assert [row["Reference"] for row in rows] == ["1.1", "1.2", "2.1"]  # plan order; 1.10 apart
     dashboard = rows[1]
-    assert dashboard["working_group"] == "1 Understanding of Need"
-    assert dashboard["areas"] == "1; 3"
-    assert (dashboard["owner"], dashboard["owner_name"], dashboard["sro"]) == (
-        SAM,
-        "Sam Smith",
-        SAM,
-    )
-    assert dashboard["status"] == "Green (on track)"
-    assert dashboard["original_due"] == datetime(2020, 3, 31)  # a real date cell
-    assert dashboard["due"] == datetime(2020, 4, 15)
-    assert dashboard["due_revised_reason"] == "Imported from plan.csv"
-    assert dashboard["last_update"] == datetime(2020, 1, 20)
-    assert actions.cell(row=3, column=header.index("due") + 1).number_format == "DD/MM/YYYY"
-    assert rows[2]["withdrawn"] == datetime(2020, 2, 3)
+    assert dashboard["Working group"] == "1 Understanding of Need"
+    assert dashboard["Areas of weakness"] == "1; 3"
+    assert (dashboard["Owner"], dashboard["Senior responsible officer"]) == ("Sam Smith",) * 2
+    assert rows[2]["Owner"] == "(no name)"  # nothing known of U012AB3CD but the account
+    assert dashboard["Status"] == "Green (on track)"
+    assert dashboard["Original due date"] == datetime(2020, 3, 31)  # a real date cell
+    assert dashboard["Due date"] == datetime(2020, 4, 15)
+    assert dashboard["Reason for new date"] == "Imported from plan.csv"
+    assert dashboard["Last update"] == datetime(2020, 1, 20)
+    assert actions.cell(row=3, column=header.index("Due date") + 1).number_format == "DD/MM/YYYY"
     # A title that looks like a formula stays text: Excel must not run it.
-    formula = actions.cell(row=5, column=2)
+    formula = actions.cell(row=4, column=2)
     assert (formula.value, formula.data_type) == ('=HYPERLINK("http://x")', "s")
+    # Nothing a board member reads is an account ID or a snake_case heading.
+    for sheet in workbook.worksheets:
+        shown = [
+            cell.value
+            for column in sheet.iter_cols()
+            for cell in column
+            if isinstance(cell.value, str)
+            and not sheet.column_dimensions[cell.column_letter].hidden
+        ]
+        assert not [value for value in shown if SAM in value or "_" in value], sheet.title
 
-    history = list(workbook["History"].iter_rows(values_only=True))
-    assert history[0] == ("ref", "when", "who", "event", "field", "from", "to", "note")
-    assert len(history) - 1 == history_count(db)
-    assert (
-        "1.2",
-        "2020-02-03T09:30:00+00:00",
-        "the plan import",
-        "import",
-        "due_date",
-        "2020-03-31",
-        "2020-04-15",
-        "Imported from plan.csv",
-    ) in history
+    (withdrawn,) = rows_of(workbook["Withdrawn"])
+    assert (withdrawn["Reference"], withdrawn["Withdrawn on"]) == ("1.10", datetime(2020, 2, 3))
+
+    history = workbook["History"]
+    assert [cell.value for cell in history[1]] == [
+        "Reference",
+        "Date",
+        "Time",
+        "Who",
+        "What happened",
+    ]
+    lines = rows_of(history)
+    assert len(lines) == history_count(db)
+    assert {
+        "Reference": "1.2",
+        "Date": datetime(2020, 2, 3),
+        "Time": "09:30",
+        "Who": "The plan import",
+        "What happened": "Due date 31 March 2020 → 15 April 2020: Imported from plan.csv",
+    } in lines
+    assert history.cell(row=2, column=2).number_format == "d mmmm yyyy"  # 3 February 2020
+    assert {
+        "Reference": "1.10",
+        "Who": "Chair",
+        "What happened": "Withdrawn from the plan",
+    } in [{key: line[key] for key in ("Reference", "Who", "What happened")} for line in lines]
+    for sheet in workbook.worksheets[1:]:
+        assert sheet.freeze_panes == "B2"
+        assert sheet.auto_filter.ref.startswith("A1:")
+
+
+def test_a_change_of_owner_reads_as_names_in_the_history_or_emails_for_the_unnamed(db, tmp_path):
+    with db.session() as session:
+        sam = find_person(session, PersonKey("slack", SAM))
+        priya = find_person(session, PersonKey("slack", "U012AB3CD"))
+        priya.email = "priya@council.example"  # and no name
+        action = q.find_action(session, "1.2")
+        record(action, None, LATER, "update", "owner_id", str(sam.id), str(priya.id))
+    path = tmp_path / "plan.xlsx"
+    export_plan(db, path)
+    lines = [line["What happened"] for line in rows_of(load_workbook(path)["History"])]
+    assert "Owner Sam Smith → priya@council.example" in lines
 
 
 def test_csv_holds_the_actions_with_day_first_dates(db, tmp_path):
     path = tmp_path / "plan.csv"
-    assert export_plan(db, path) == 4
+    assert export_plan(db, path) == 3
 
     with path.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert list(rows[0]) == [column.name for column in ACTION_COLUMNS]
     dashboard = rows[1]
-    assert (dashboard["ref"], dashboard["description"]) == ("1.2", "Two\nlines")
-    assert (dashboard["original_due"], dashboard["due"], dashboard["start"]) == (
+    assert (dashboard["Reference"], dashboard["Description"]) == ("1.2", "Two\nlines")
+    assert (dashboard["Original due date"], dashboard["Due date"], dashboard["Start date"]) == (
         "31/03/2020",
         "15/04/2020",
         "",
     )
-    assert rows[3]["title"] == '\'=HYPERLINK("http://x")'  # as Excel writes a text formula
+    assert (dashboard["Owner"], dashboard["Owner account"]) == ("Sam Smith", SAM)
+    assert rows[2]["Action"] == '\'=HYPERLINK("http://x")'  # as Excel writes a text formula
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -147,7 +204,7 @@ def test_an_export_imports_back_with_nothing_changed(db, tmp_path, suffix):
 
     report = import_plan(db, path, no_emails, now=LATER)
 
-    assert report.unchanged == ["1.1", "1.2", "1.10", "2.1"]
+    assert report.unchanged == ["1.1", "1.2", "2.1"]  # withdrawn 1.10 is not on the sheet
     assert (report.created, report.updated, report.rejected) == ([], [], [])
     assert history_count(db) == before
 
@@ -169,7 +226,11 @@ def test_an_empty_plan_exports_just_the_header(database_url, tmp_path):
     db = Database(database_url)
     path = tmp_path / "empty.xlsx"
     assert export_plan(db, path) == 0
-    assert load_workbook(path)["Actions"].max_row == 1
+    workbook = load_workbook(path)
+    assert workbook["Actions"].max_row == 1
+    summary = workbook["Summary"]
+    assert (summary["A6"].value, summary["B6"].value) == ("Blue (complete)", 0)
+    assert (summary["A11"].value, summary["B11"].value) == ("Total", 0)
     db.dispose()
 
 
@@ -214,62 +275,86 @@ def test_start_dates_are_exported_as_dates(db, tmp_path):
     export_plan(db, path)
     with path.open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
-    assert rows[3]["start"] == "06/01/2020"
+    assert rows[2]["Start date"] == "06/01/2020"
 
 
-def test_the_workbook_holds_the_risk_register_with_scores_and_bands(db, tmp_path):
+def test_the_workbook_holds_the_risk_register_with_scores_and_bands_in_words(db, tmp_path):
     from bot.risk_service import RiskService
 
     risks = RiskService(db)
-    owner = core_actor(db, "U0OWNER01")
+    owner = core_actor(db, "owner")
     risks.handle(owner, "log Project manager not in post L4 I4 wg 1")
     risks.handle(owner, "log Minor data gap L1 I2")
     risks.handle(owner, "update R1 L2 Appointed")
     path = tmp_path / "plan.xlsx"
     export_plan(db, path)
     sheet = load_workbook(path)["Risks"]
-    rows = list(sheet.iter_rows(values_only=True))
-    header = rows[0]
-    first = dict(zip(header, rows[1], strict=True))
-    assert (first["ref"], first["score"], first["band"], first["trend"]) == (
-        "R1",
-        8,
-        "medium",
-        "down",
+    first, second = rows_of(sheet)
+    assert first == {
+        "Reference": "R1",
+        "Risk": "Project manager not in post",
+        "Owner": "Owner",
+        "Working group": "1 Understanding of Need",
+        "Likelihood": "2 (unlikely)",
+        "Impact": "4 (major)",
+        "Score": "8 (medium)",
+        "Trend": "Falling",
+        "Mitigation": None,
+        "Review date": None,
+        "Status": "Open",
+        "Last update": datetime(2020, 1, 20),
+    } | {"Last update": first["Last update"]}
+    assert sheet["G2"].fill.start_color.rgb.endswith("F47738")  # amber, and "medium" in words
+    assert (second["Reference"], second["Score"], second["Trend"]) == (
+        "R2",
+        "2 (low)",
+        "Not reviewed yet",
     )
-    assert (first["likelihood_name"], first["impact_name"]) == ("Unlikely", "Major")
-    assert first["working_group"] == "1 Understanding of Need"
-    assert [r[0] for r in rows[1:]] == ["R1", "R2"]
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("B2", "A1:L3")
 
 
-def test_a_zip_holds_every_sheet_as_csv(db, tmp_path):
+def test_a_zip_holds_every_table_sheet_as_csv(db, tmp_path):
     import zipfile
 
     path = tmp_path / "plan.zip"
     export_plan(db, path)
     with zipfile.ZipFile(path) as archive:
-        assert sorted(archive.namelist()) == ["actions.csv", "history.csv", "risks.csv"]
+        assert sorted(archive.namelist()) == [
+            "actions.csv",
+            "history.csv",
+            "risks.csv",
+            "withdrawn.csv",
+        ]
         text = archive.read("actions.csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["ref", "title", "description"]
-    assert len(rows) == 5  # the header and the four actions
+    assert rows[0][:3] == ["Reference", "Action", "Description"]
+    assert len(rows) == 4  # the header and the three actions still in the plan
 
 
 def test_a_groups_export_holds_only_their_actions_and_imports_back_unchanged(db, tmp_path):
     path = tmp_path / "wg2.xlsx"
     assert export_plan(db, path, groups=(2,)) == 1
     workbook = load_workbook(path)
-    assert workbook.sheetnames == ["Actions (WG 2)", "Risks (WG 2)", "History (WG 2)"]
-    refs = [row[0] for row in workbook["Actions (WG 2)"].iter_rows(min_row=2, values_only=True)]
+    assert workbook.sheetnames == [
+        "Summary (group 2)",
+        "Actions (group 2)",
+        "Withdrawn (group 2)",
+        "Risks (group 2)",
+        "History (group 2)",
+    ]
+    assert workbook["Summary (group 2)"]["A1"].value == (
+        "The SEND improvement plan: Working Group 2 only"
+    )
+    refs = [row[0] for row in workbook["Actions (group 2)"].iter_rows(min_row=2, values_only=True)]
     assert refs == ["2.1"]
     assert {
-        row[0] for row in workbook["History (WG 2)"].iter_rows(min_row=2, values_only=True)
+        row[0] for row in workbook["History (group 2)"].iter_rows(min_row=2, values_only=True)
     } == {"2.1"}
     report = import_plan(db, path, no_emails, now=LATER)
     assert (report.unchanged, report.created, report.updated) == (["2.1"], [], [])
 
 
 def test_a_sheet_title_naming_too_many_groups_for_excel_is_shortened():
-    assert ExportOptions(groups=(1, 3)).titled("History") == "History (WG 1, 3)"
-    assert ExportOptions(groups=tuple(range(1, 8))).titled("History") == "History (some groups)"
+    assert ExportOptions(groups=(1, 3)).titled("History") == "History (groups 1 and 3)"
+    assert ExportOptions(groups=(1, 3, 4, 5, 6)).titled("History") == "History (some groups)"
     assert ExportOptions().titled("History") == "History"

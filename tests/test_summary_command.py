@@ -143,10 +143,10 @@ def test_export_sends_the_whole_plan_by_dm_with_brag_colours(chat, standin, plan
     (upload,) = standin.uploaded_files()
     assert upload.channel_id == f"D{ADMIN}" and upload.filename.endswith(".xlsx")
     workbook = load_workbook(io.BytesIO(upload.content))
-    assert workbook.sheetnames == ["Actions", "Risks", "History"]
+    assert workbook.sheetnames == ["Summary", "Actions", "Withdrawn", "Risks", "History"]
     actions = workbook["Actions"]
     header = [c.value for c in actions[1]]
-    status_column = header.index("status")
+    status_column = header.index("Status")
     cells = {row[0].value: row[status_column] for row in actions.iter_rows(min_row=2)}
     assert set(cells) == {"1.1", "1.2", "2.1", "3.1", "4.1"}
     assert cells["1.1"].value == "Green (on track)"
@@ -160,7 +160,12 @@ def test_csv_export_is_a_zip_of_each_sheet(chat, standin):
     chat.ask("export csv", ADMIN, "/summary")
     (upload,) = standin.uploaded_files()
     with zipfile.ZipFile(io.BytesIO(upload.content)) as archive:
-        assert sorted(archive.namelist()) == ["actions.csv", "history.csv", "risks.csv"]
+        assert sorted(archive.namelist()) == [
+            "actions.csv",
+            "history.csv",
+            "risks.csv",
+            "withdrawn.csv",
+        ]
 
 
 def test_chart_is_a_png_of_brag_by_working_group(chat, standin):
