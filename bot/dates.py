@@ -85,6 +85,19 @@ def take_date(text: str, today: date | None = None) -> tuple[date, str]:
     return _Reader(today).start(text)
 
 
+def date_at_start(words: list[str], today: date | None = None) -> tuple[date, int]:
+    """Read a date from the first of some already-split words; return it and how many words it
+    took ("end of March" takes three), or raise DateError saying why not."""
+    return _Reader(today).first_words(words)
+
+
+def in_the_past(day: date, today: date) -> str | None:
+    """Why a due date cannot be set to this day, or None when it can (today or later)."""
+    if day >= today:
+        return None
+    return f"{format_long(day)} is in the past. Give a date from today on."
+
+
 def date_examples(today: date) -> str:
     """Ways to write a date, for refusals and help: dated after today, so never stale."""
     d = _example(today)
@@ -213,6 +226,14 @@ class _Reader:
             raise DateError(self._not_understood(" ".join(m.group() for m in matches[:used])))
         return found, text[matches[used - 1].end() :].strip()
 
+    def first_words(self, words: list[str]) -> tuple[date, int]:
+        if not words:
+            raise DateError(self._missing())
+        found, used = self._match(words)
+        if found is None:
+            raise DateError(self._not_understood(" ".join(words[:used])))
+        return found, used
+
     def _match(self, raw: list[str]) -> tuple[date | None, int]:
         """Read a date from the first words.
 
@@ -249,8 +270,12 @@ class _Reader:
             return self.today + timedelta(days=1), 1
         if first in ("this", "next") and (weekday := _name_index(second, WEEKDAYS)) is not None:
             return self._coming(weekday), 2
+        if first in ("this", "next"):
+            return None, 2  # "next week", "next month": which day is not said, so not guessed
         weekday = _name_index(first, WEEKDAYS)
-        if weekday is not None and not _DAY.fullmatch(second):
+        # "Friday 6 Feb 2027" and "Fri Feb 6" are written dates, checked or refused as such.
+        month_next = _name_index(second, MONTHS) is not None
+        if weekday is not None and not _DAY.fullmatch(second) and not month_next:
             return self._coming(weekday), 1
         if first == "in":
             return self._in(words)
@@ -316,7 +341,10 @@ class _Reader:
         i = 0 if weekday is None else 1
         day = _DAY.fullmatch(_at(words, i))
         if day is None and _looks_month_first(words[i:]):
-            raise DateError(f"Put the day before the month, like {self.example}.")
+            month, day_text, year = _name_index(words[i], MONTHS), words[i + 1], _at(words, i + 2)
+            swapped = f"{int(_DAY.fullmatch(day_text)[1])} {MONTHS[month or 0][:3]}"
+            swapped += f" {year}" if _YEAR.fullmatch(year) else ""
+            raise DateError(f"Put the day before the month, like {swapped}.")
         if day is None:
             return None, min(i + 1, len(words))
         i += 1
@@ -328,8 +356,11 @@ class _Reader:
         i += 1
         year_text = _at(words, i)
         if not _DIGITS.fullmatch(year_text):
+            if not 1 <= int(day[1]) <= 31:
+                raise DateError(f"There is no day {int(day[1])} in any month.")
             typed = f"{int(day[1])} {MONTHS[month][:3]}"
-            raise DateError(f"Add the year, like {typed} {self._next_year_of(month + 1)}.")
+            year = self._next_year_of(int(day[1]), month + 1)
+            raise DateError(f"Add the year, like {typed} {year}.")
         found = self._build(int(day[1]), month + 1, year_text)
         if weekday is not None and weekday != found.weekday():
             raise DateError(
@@ -337,9 +368,10 @@ class _Reader:
             )
         return found, i + 1
 
-    def _next_year_of(self, month: int) -> int:
-        """The year in which this month next ends, for an example that is not in the past."""
-        return self.today.year + (_month_end(self.today.year, month) < self.today)
+    def _next_year_of(self, day: int, month: int) -> int:
+        """The year in which this day next comes, for an example that is not in the past."""
+        day = min(day, calendar.monthrange(self.today.year, month)[1])
+        return self.today.year + (date(self.today.year, month, max(day, 1)) < self.today)
 
     def _build(self, day: int, month: int, year_text: str) -> date:
         """Make the date once the month is known to be 1-12, explaining any impossible part."""
