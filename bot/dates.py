@@ -410,13 +410,18 @@ class _Reader:
         return f"That is after {MAX_YEAR} — give a date up to 31 December {MAX_YEAR}."
 
     def _missing(self) -> str:
-        return f"A date is missing — try {date_examples(self.today)}."
+        return f"A date is missing — try {self._examples()}."
 
     def _not_understood(self, text: str) -> str:
         shown = " ".join(text.split())
         if len(shown) > _QUOTE_LIMIT:
             shown = shown[: _QUOTE_LIMIT - 1].rstrip() + "…"
-        return f"“{shown}” is not a date I understand — try {date_examples(self.today)}."
+        return f"“{shown}” is not a date I understand — try {self._examples()}."
+
+    def _examples(self) -> str:
+        if self.relative:
+            return date_examples(self.today)
+        return f"{self.example_numeric}, {self.example_iso} or {self.example}"
 
 
 def _month_end(year: int, month: int) -> date:
