@@ -283,6 +283,6 @@ def test_words_after_the_scores_are_never_folded_into_the_description(chat, plan
     typed = f"log {CAPACITY} L4 I4 {after}"
     said = chat.says(typed, OWNER, "/risk")
     assert reason in said
-    assert "Usage: `/risk log TEXT L<n> I<n>" in said
+    assert "Usage: `/risk log TEXT L&lt;n&gt; I&lt;n&gt;" in said
     assert f"```/risk {typed}```" in said  # handed back whole
     assert risk_count(plan) == before
