@@ -1,5 +1,6 @@
 """`/action`, every subcommand, through signed HTTP requests to the running bot (SPEC §3)."""
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -8,6 +9,8 @@ import time_machine
 
 from bot.board_sync import sync_board
 from sendbot.identities import find_lead
+from slack_standin.signed_requests import select as select_option
+from slack_standin.signed_requests import text_input
 from tests.conftest import ADMIN, LEAD, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import flatten
@@ -519,4 +522,21 @@ def test_a_wrong_date_is_refused_with_the_reason_the_usage_and_what_was_typed(
     # Handed back, as the person saw it (a mention by name): the chat box is empty once sent.
     head, _, tail = text.partition(OWNER)
     assert f"```/action {head}" in said and f"{tail}```" in said
+    assert plan_state.snapshot(plan) == before
+
+
+def test_the_add_form_refuses_a_past_due_date_beside_the_field(chat, standin, plan):
+    chat.sender.command_request("/action", "add", ADMIN)
+    view = standin.wait_for("views.open")[0].params["view"]
+    values = {
+        "title": text_input("SENCO network meets termly"),
+        "group": select_option("6"),
+        "owner": {"type": "users_select", "selected_user": OTHER},
+        "due": {"type": "datepicker", "selected_date": "2020-01-17"},
+    }
+    before = plan_state.snapshot(plan)
+    answer = chat.sender.submit(view, values, ADMIN)
+    assert json.loads(answer.body)["errors"] == {
+        "due": "17 January 2020 is in the past. Give a date from today on."
+    }
     assert plan_state.snapshot(plan) == before
