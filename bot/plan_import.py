@@ -44,6 +44,7 @@ LOOKUP_BATCH = 1_000  # refs asked about in one query (see existing_actions)
 WRITE_BATCH = 500  # rows written per flush; one flush of 10,000 new actions held 130 MB more
 SHOWN_IGNORED = 10  # unknown headings named in the warning; a sheet may have hundreds
 SHOWN_REFS = 50  # refs named in the report's line of created or updated actions
+SHOWN_PAST = 20  # rows named as due in the past; an old plan may have thousands
 
 _WHAT = {"ref": "reference", "working_group": "working group", "due": "due date"}
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
@@ -96,6 +97,7 @@ class ImportReport:
     rejected: list[RejectedRow] = field(default_factory=list)
     written: bool = False
     warnings: list[str] = field(default_factory=list)
+    past_due: list[str] = field(default_factory=list)  # open rows imported with a past date
 
     def lines(self) -> list[str]:
         """The report in plain English, one line each, for the command line."""
@@ -116,6 +118,10 @@ class ImportReport:
                 out.append(f"{verb} {_plural(len(refs), 'action')}: {named}")
         if self.unchanged:
             out.append(f"Unchanged: {_plural(len(self.unchanged), 'action')}")
+        out += self.past_due[:SHOWN_PAST]
+        if len(self.past_due) > SHOWN_PAST:
+            more = _plural(len(self.past_due) - SHOWN_PAST, "more row is", "more rows are")
+            out.append(f"{more} due in the past.")
         if self.rejected:
             out.append(f"Left out {_plural(len(self.rejected), 'row')} with problems.")
         return out
@@ -616,7 +622,7 @@ _COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
 def _report(plans: list[_Plan], warnings: list[str], today: date) -> ImportReport:
     rejected = [RejectedRow(p.line, _reason(p.problems)) for p in plans if p.problems]
     past = [w for p in plans if not p.problems and (w := _past_due_warning(p, today))]
-    return ImportReport(rejected=rejected, warnings=list(warnings) + past)
+    return ImportReport(rejected=rejected, warnings=list(warnings), past_due=past)
 
 
 def _past_due_warning(plan: _Plan, today: date) -> str | None:

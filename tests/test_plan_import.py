@@ -612,11 +612,13 @@ def test_a_past_due_date_is_imported_with_a_warning_and_a_relative_one_refused(
     ]
     report = run(db, write_csv(tmp_path / "plan.csv", rows), directory)
     assert report.created == ["1.1", "1.2", "1.3"]
-    assert report.warnings == [
+    assert report.past_due == [
         "Line 2: 1.1 is due 10 January 2020, which is in the past — imported as it is; "
         "it will show as overdue."
     ]
-    assert report.warnings[0] in report.lines()
+    assert report.lines()[-1] == report.past_due[0]
+    many = ImportReport(written=True, past_due=[f"Line {n}: …" for n in range(2, 27)])
+    assert many.lines()[-2:] == ["Line 21: …", "5 more rows are due in the past."]
     assert load(db, "1.1").due_date == date(2020, 1, 10)
 
     refused = run(
