@@ -14,7 +14,7 @@ from bot import action_commands as cmd
 from bot.action_history import describe, people_named, record
 from bot.clean_text import clean
 from bot.clock import Clock
-from bot.dates import format_long, format_weekday_long
+from bot.dates import format_long, format_weekday_long, in_the_past
 from bot.errors import UserError
 from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, load_person, optional_ref, person_ref, refs
@@ -30,7 +30,7 @@ from bot.results import (
     Outcome,
 )
 from bot.status import Status
-from bot.typed_text import COMMAND
+from bot.typed_text import COMMAND, hand_back
 from bot.working_calendar import add_working_days
 from storage import action_queries as q
 from storage.database import Database
@@ -54,7 +54,11 @@ class ActionService:
 
     def handle(self, actor: Actor, command_text: str) -> Outcome:
         """Parse and carry out `action …` typed by `actor`."""
-        return self.execute(actor, cmd.parse(clean(command_text, multiline=True)))
+        try:
+            return self.execute(actor, cmd.parse(clean(command_text, multiline=True), self.today()))
+        except UserError as error:
+            hand_back(error, f"{COMMAND}action {command_text.strip()}")
+            raise
 
     def execute(self, actor: Actor, command: object) -> Outcome:
         for attempt in range(WRITE_ATTEMPTS):
@@ -266,6 +270,7 @@ class ActionService:
 
     def _add(self, session: Session, actor: Actor, command: cmd.AddAction) -> Outcome:
         require_admin(actor, "add actions")
+        self._refuse_past(command.due, "add")
         group = q.find_group(session, command.group)
         if group is None:
             raise UserError(self._no_group(session, command.group), cmd.usage("add"), field="group")
@@ -346,6 +351,7 @@ class ActionService:
     def _redate(self, session: Session, actor: Actor, command: cmd.Redate) -> Outcome:
         require_admin(actor, "change due dates")
         action = self._find_open(session, command.ref, "due")
+        self._refuse_past(command.due, "due")
         if action.due_date == command.due:
             return Outcome(Notice(f"{action.ref} is already due on {format_long(command.due)}."))
         if action.start_date and command.due < action.start_date:
@@ -394,6 +400,12 @@ class ActionService:
         )
 
     # Helpers
+
+    def _refuse_past(self, due: date, usage_name: str) -> None:
+        """A due date typed or chosen in the past is a slip, never a plan (an import only warns:
+        an old plan has past dates)."""
+        if reason := in_the_past(due, self.today()):
+            raise UserError(reason, cmd.usage(usage_name), field="due")
 
     def _find(
         self, session: Session, ref: str, usage_name: str, for_update: bool = False

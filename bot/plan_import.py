@@ -21,11 +21,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
 from bot.clean_text import clean
-from bot.dates import DateError, format_long, parse_date
+from bot.dates import DateError, format_long, parse_written_date
 from bot.people import PersonKey, ensure_person
 from bot.plan_file import ImportFileError, file_name, plan_rows, quote
 from bot.plan_file import protect_formula as protect_formula  # the export's, kept importable here
 from bot.status import STATUS_WORDS, Status, parse_status
+from bot.working_calendar import LONDON
 from storage import action_queries as q
 from storage.database import Database
 from storage.models import Action, Area, Person, WorkingGroup
@@ -51,6 +52,7 @@ LOOKUP_BATCH = 1_000  # refs asked about in one query (see existing_actions)
 WRITE_BATCH = 500  # rows written per flush; one flush of 10,000 new actions held 130 MB more
 SHOWN_IGNORED = 10  # unknown headings named in the warning; a sheet may have hundreds
 SHOWN_REFS = 50  # refs named in the report's line of created or updated actions
+SHOWN_PAST = 20  # rows named as due in the past; an old plan may have thousands
 
 _WHAT = {"ref": "reference", "working_group": "working group", "due": "due date"}
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
@@ -103,6 +105,7 @@ class ImportReport:
     rejected: list[RejectedRow] = field(default_factory=list)
     written: bool = False
     warnings: list[str] = field(default_factory=list)
+    past_due: list[str] = field(default_factory=list)  # open rows imported with a past date
 
     def lines(self) -> list[str]:
         """The report in plain English, one line each, for the command line."""
@@ -123,6 +126,10 @@ class ImportReport:
                 out.append(f"{verb} {_plural(len(refs), 'action')}: {named}")
         if self.unchanged:
             out.append(f"Unchanged: {_plural(len(self.unchanged), 'action')}")
+        out += self.past_due[:SHOWN_PAST]
+        if len(self.past_due) > SHOWN_PAST:
+            more = _plural(len(self.past_due) - SHOWN_PAST, "more row is", "more rows are")
+            out.append(f"{more} due in the past.")
         if self.rejected:
             out.append(f"Left out {_plural(len(self.rejected), 'row')} with problems.")
         return out
@@ -246,8 +253,9 @@ def _lower(email: str | None) -> str | None:
 
 
 class _RowParser:
-    def __init__(self, people: _People) -> None:
+    def __init__(self, people: _People, today: date) -> None:
         self.people = people
+        self.today = today  # for the examples in a refusal, never to read a date against
 
     def parse(self, line: int, cells: dict[str, str]) -> _Row:
         row = _Row(line)
@@ -284,12 +292,15 @@ class _RowParser:
             case "owner" | "sro":
                 return self.people.key
             case "due" | "start":
-                return parse_date
+                return self._date
             case "status":
                 return self._status
             case "area":
                 return self._area
         raise KeyError(column)
+
+    def _date(self, text: str) -> date:
+        return parse_written_date(text, self.today)
 
     def _ref(self, text: str) -> str:
         if not REF_PATTERN.fullmatch(text):
@@ -337,8 +348,8 @@ def _limited(text: str, limit: int, what: str) -> str:
     return text
 
 
-def _parse_rows(rows: list[tuple[int, dict[str, str]]], people: _People) -> list[_Row]:
-    parser = _RowParser(people)
+def _parse_rows(rows: list[tuple[int, dict[str, str]]], people: _People, today: date) -> list[_Row]:
+    parser = _RowParser(people, today)
     first_line: dict[str, int] = {}
     parsed = []
     for line, cells in rows:
@@ -411,13 +422,14 @@ def import_plan(
         raise ValueError("now must be timezone-aware")
     plan_file = read_rows(path)
     # Emails are looked up here, before any database transaction is open.
-    rows = _parse_rows(plan_file.rows, _People(directory))
+    today = now.astimezone(LONDON).date()
+    rows = _parse_rows(plan_file.rows, _People(directory), today)
     writer = _Writer(now, f"Imported from {path.name}")
     for attempt in range(WRITE_ATTEMPTS):
         try:
             with db.session() as session:
                 plans = _plans(session, rows, now)
-                report = _report(plans, plan_file.warnings)
+                report = _report(plans, plan_file.warnings, today)
                 if report.rejected and not skip_invalid:
                     # The people the checks added go too: a refused file writes nothing at all.
                     raise _Refused(report)
@@ -624,9 +636,23 @@ _COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
 }
 
 
-def _report(plans: list[_Plan], warnings: list[str]) -> ImportReport:
+def _report(plans: list[_Plan], warnings: list[str], today: date) -> ImportReport:
     rejected = [RejectedRow(p.line, _reason(p.problems)) for p in plans if p.problems]
-    return ImportReport(rejected=rejected, warnings=list(warnings))
+    past = [w for p in plans if not p.problems and (w := _past_due_warning(p, today))]
+    return ImportReport(rejected=rejected, warnings=list(warnings), past_due=past)
+
+
+def _past_due_warning(plan: _Plan, today: date) -> str | None:
+    """An open action due before today is imported (an old plan has past dates) but said, so
+    that nobody takes a typing slip in the file for an overdue action."""
+    due = plan.values.get("due")
+    status = plan.values.get("status") or (plan.action.status if plan.action else None)
+    if not isinstance(due, date) or due >= today or status == Status.BLUE:
+        return None
+    return (
+        f"Line {plan.line}: {plan.ref} is due {format_long(due)}, which is in the past — "
+        "imported as it is; it will show as overdue."
+    )
 
 
 def _write(session: Session, plans: list[_Plan], writer: _Writer, report: ImportReport) -> None:

@@ -4,7 +4,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.dates import DateError, parse_date
+from bot.action_commands import person_or_refusal
+from bot.dates import DateError, date_at_start
 from bot.errors import UserError
 from bot.tokens import TokenError, parse_number, rest_after, split_args
 from bot.typed_text import COMMAND, bounded_text, person_in, quoted
@@ -101,7 +102,8 @@ class CloseRisk:
     note: str | None = None
 
 
-def parse(text: str) -> object:
+def parse(text: str, today: date | None = None) -> object:
+    """Parse everything after `risk`; a review date like "in 2 weeks" is read against today."""
     words = _words(text)
     if not words or words[0].lower() in ("help", "?"):
         return ShowHelp()
@@ -111,7 +113,7 @@ def parse(text: str) -> object:
     if verb == "show":
         return ShowRisk(_ref(words[1:], "show"))
     if verb == "log":
-        return _log(words[1:])
+        return _log(words[1:], today)
     if verb == "update":
         return _update(text, words[1:])
     if verb == "close":
@@ -172,6 +174,7 @@ class _Scores:
     likelihood: int | None = None
     impact: int | None = None
     rest: list[str] = field(default_factory=list)
+    before: int | None = None  # how many of the rest came before the first score
 
 
 def _scores(words: list[str], name: str) -> _Scores:
@@ -181,6 +184,8 @@ def _scores(words: list[str], name: str) -> _Scores:
         word = words[i]
         match = SCORE_TOKEN.match(word)
         keyword = word.lower() in ("likelihood", "impact") and i + 1 < len(words)
+        if (match or keyword) and found.before is None:
+            found.before = len(found.rest)
         if match:
             _set_score(
                 found,
@@ -211,9 +216,20 @@ def _set_score(found: _Scores, which: str, value: str, typed: str, name: str) ->
     setattr(found, which, number)
 
 
-def _log(words: list[str]) -> LogRisk | OpenLogForm:
+def _log(words: list[str], today: date | None) -> LogRisk | OpenLogForm:
     scores = _scores(words, "log")
-    options, description_words = _log_options(scores.rest)
+    split = len(scores.rest) if scores.before is None else scores.before
+    options, description_words = _log_options(scores.rest[:split], today)
+    # After the scores only options may follow: a word there is never folded into the
+    # description, where nobody would see that it was not read as they meant.
+    after, unplaced = _log_options(scores.rest[split:], today, strict=True)
+    if unplaced:
+        raise UserError(
+            f"I couldn't place “{quoted(' '.join(unplaced), 40)}” — after the scores give only "
+            "owner @user, wg N or review DATE, and put the description before the scores.",
+            usage("log"),
+        )
+    options |= after
     description = _free(" ".join(description_words), "log")
     if scores.likelihood is None or scores.impact is None:
         return OpenLogForm(description, scores.likelihood, scores.impact, **options)
@@ -224,21 +240,25 @@ def _log(words: list[str]) -> LogRisk | OpenLogForm:
     return LogRisk(description, scores.likelihood, scores.impact, **options)
 
 
-def _log_options(words: list[str]) -> tuple[dict, list[str]]:
-    """Pull out `owner @user`, `wg N` and `review DATE`; every other word is description."""
+def _log_options(
+    words: list[str], today: date | None, strict: bool = False
+) -> tuple[dict, list[str]]:
+    """Pull out `owner @user`, `wg N` and `review DATE`; return them and the other words.
+
+    Strict (after the scores), a keyword must be followed by its value, or it is refused."""
     options: dict = {}
     rest: list[str] = []
     i = 0
     while i < len(words):
         word, following = words[i].lower(), words[i + 1] if i + 1 < len(words) else ""
-        if word == "owner" and person_in(following) is not None:
-            options["owner"] = person_in(following)
+        if word == "owner" and (strict or person_in(following) is not None):
+            options["owner"] = _owner(following)
             i += 2
-        elif word == "wg" and parse_number(following) is not None:
-            options["group"] = parse_number(following)
+        elif word == "wg" and (strict or parse_number(following) is not None):
+            options["group"] = _group_number(following)
             i += 2
-        elif word == "review" and _starts_with_date(words[i + 1 :]):
-            options["review"], used = _date_at(words[i + 1 :])
+        elif word == "review" and (strict or _starts_with_date(words[i + 1 :])):
+            options["review"], used = _date_at(words[i + 1 :], today)
             i += 1 + used
         else:
             rest.append(words[i])
@@ -250,17 +270,25 @@ def _starts_with_date(words: list[str]) -> bool:
     return bool(words) and bool(re.match(r"^[0-9]", words[0]))
 
 
-def _date_at(words: list[str]) -> tuple[date, int]:
-    for size in (1, 3):
-        try:
-            return parse_date(" ".join(words[:size])), size
-        except DateError:
-            continue
+def _date_at(words: list[str], today: date | None) -> tuple[date, int]:
     try:
-        parse_date(words[0])
+        return date_at_start(words, today)
     except DateError as error:
         raise UserError(f"review: {error}", usage("log")) from None
-    raise UserError("review: that date is not one I understand.", usage("log"))
+
+
+def _owner(word: str) -> int:
+    if not word:
+        raise UserError("“owner” needs a person after it, like owner @Sam.", usage("log"))
+    return person_or_refusal(word, usage("log"))
+
+
+def _group_number(word: str) -> int:
+    number = parse_number(word)
+    if number is None:
+        shown = f", not “{quoted(word, 20)}”" if word else ""
+        raise UserError(f"“wg” needs a working group number, like wg 2{shown}.", usage("log"))
+    return number
 
 
 def _update(text: str, words: list[str]) -> UpdateRisk | OpenUpdateForm:

@@ -18,7 +18,7 @@ from bot.people import Actor, PersonRef, load_person, person_ref
 from bot.permissions import ADMIN_WORDS
 from bot.results import Help, Notice, Outcome
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, trend
-from bot.typed_text import COMMAND
+from bot.typed_text import COMMAND, hand_back
 from storage.action_queries import find_group, groups
 from storage.database import Database
 from storage.models import Risk, RiskHistory, WorkingGroup
@@ -93,7 +93,11 @@ class RiskService:
         return self.clock.today()
 
     def handle(self, actor: Actor, command_text: str) -> Outcome:
-        return self.execute(actor, cmd.parse(clean(command_text, multiline=True)))
+        try:
+            return self.execute(actor, cmd.parse(clean(command_text, multiline=True), self.today()))
+        except UserError as error:
+            hand_back(error, f"{COMMAND}risk {command_text.strip()}")
+            raise
 
     def execute(self, actor: Actor, command: object) -> Outcome:
         for attempt in range(ATTEMPTS):

@@ -73,3 +73,10 @@ def form_text(values: Mapping[str, object], key: str, multiline: bool = True) ->
     if len(value) > MAX_TEXT:
         raise UserError(f"Please keep this under {MAX_TEXT:,} characters.", field=key)
     return value or None
+
+
+def hand_back(error: UserError, typed: str) -> None:
+    """Let a refusal of a typed command carry the command, so nothing the person wrote is lost
+    (a chat app clears the box once a command is sent)."""
+    if error.echo is None:
+        error.echo = shown(typed)

@@ -1,7 +1,7 @@
 """Shared fixtures: the Slack stand-in, a database per backend, and the running bot."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from sendbot.runtime import Runtime, start
 from sendbot.settings import Settings
 from slack_standin import SlackStandIn
 from slack_standin.signed_requests import SIGNING_SECRET, SlackSender
-from tests.support import databases
+from tests.support import databases, plan_state
 from tests.support.blockkit import assert_valid_message, assert_valid_view
 from tests.support.chat import Chat
 from tests.support.speak import SlackVoice
@@ -153,10 +153,11 @@ def plan(runtime: Runtime, monday_morning) -> Runtime:
         f'1.1 "Joint strategic needs assessment for SEND" wg 1 owner {OWNER} due 31/01/2020 area 1',
         f'1.2 "Publish the SEND data dashboard" wg 1 owner {OWNER} due 06/02/2020',
         f'2.1 "Commission speech and language therapy" wg 2 owner {OTHER} due 31/03/2020 area 2',
-        f'3.1 "Launch the family-friendly WSoA" wg 3 owner {OWNER} due 10/01/2020 area 3',
+        f'3.1 "Launch the family-friendly WSoA" wg 3 owner {OWNER} due 20/01/2020 area 3',
         f'4.1 "Transition protocol for care leavers" wg 4 owner {OTHER} due 28/02/2020',
     ):
         SlackVoice(runtime).action(ADMIN, "add " + line)
+    plan_state.backdate_due(runtime, "3.1", date(2020, 1, 10))  # a past date can't be typed
     return runtime
 
 

@@ -1,5 +1,6 @@
 """`/action`, every subcommand, through signed HTTP requests to the running bot (SPEC §3)."""
 
+import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -8,6 +9,8 @@ import time_machine
 
 from bot.board_sync import sync_board
 from sendbot.identities import find_lead
+from slack_standin.signed_requests import select as select_option
+from slack_standin.signed_requests import text_input
 from tests.conftest import ADMIN, LEAD, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import flatten
@@ -440,3 +443,100 @@ def test_a_retired_working_group_takes_no_new_actions_and_its_lead_loses_rights(
     said = chat.says(f'add 1.9 "New" wg 1 owner {OWNER} due 01/03/2020', ADMIN)
     assert "There is no working group 1" in said
     assert "*1.1*" in chat.says("mine", OWNER)  # its actions stay
+
+
+# Dates as people type them, read against Monday 20 January 2020 (issue 12)
+
+
+def test_dates_typed_in_words_are_read_day_first_against_today(chat, plan):
+    said = chat.says(f'add 9.1 "Map the local offer" wg 1 owner {OWNER} due end of March', ADMIN)
+    assert "Added 9.1" in said
+    assert plan_state.action(plan, "9.1").due_date == date(2020, 3, 31)
+    said = chat.says("due 1.1 next Friday Health data arrives late", ADMIN)
+    assert "1.1 is now due on 24 January 2020 (originally 31 January 2020)" in said
+    row = plan_state.action(plan, "1.1")
+    assert (row.due_date, row.due_revised_reason) == (date(2020, 1, 24), "Health data arrives late")
+    for typed, due in (
+        ("in 2 weeks", date(2020, 2, 3)),
+        ("tomorrow", date(2020, 1, 21)),
+        ("end of the month", date(2020, 1, 31)),
+        ("today", date(2020, 1, 20)),
+    ):
+        chat.ask(f"due 1.2 {typed}", ADMIN)
+        assert plan_state.action(plan, "1.2").due_date == due, typed
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "usage"),
+    [
+        (
+            "due 2.2 1/1/2020 typo",
+            "There is no action 2.2",
+            "/action due REF DATE [reason]",
+        ),
+        (
+            "due 2.1 1/1/2020 typo",
+            "1 January 2020 is in the past. Give a date from today on.",
+            "/action due REF DATE [reason]",
+        ),
+        (
+            "due 2.1 yesterday",
+            "“yesterday” is not a date I understand — try 30/04/2020, 30 Apr 2020, tomorrow, "
+            "next Friday, in 2 weeks or end of March.",
+            "/action due REF DATE [reason]",
+        ),
+        (
+            "due 2.1 next week",
+            "“next week” is not a date I understand",
+            "/action due REF DATE [reason]",
+        ),
+        (
+            f'add 9.1 "Title" wg 1 owner {OWNER} due 10/01/2020',
+            "10 January 2020 is in the past. Give a date from today on.",
+            '/action add [REF] "TITLE"',
+        ),
+        (
+            f'add 9.1 "Title" wg 1 owner {OWNER} due 31/03/2020 typo',
+            "I don't understand “typo” here.",
+            '/action add [REF] "TITLE"',
+        ),
+        (
+            f'add 9.1 "Title" wg 1 owner {OWNER} due next month',
+            "“next month” is not a date I understand",
+            '/action add [REF] "TITLE"',
+        ),
+        (
+            f'add 9.1 "Title" wg 1 owner {OWNER} due 6 Mar',
+            "Add the year, like 6 Mar 2020.",
+            '/action add [REF] "TITLE"',
+        ),
+    ],
+)
+def test_a_wrong_date_is_refused_with_the_reason_the_usage_and_what_was_typed(
+    chat, plan, text, reason, usage
+):
+    before = plan_state.snapshot(plan)
+    said = chat.says(text, ADMIN)
+    assert reason in said
+    assert f"Usage: `{usage}" in said
+    # Handed back, as the person saw it (a mention by name): the chat box is empty once sent.
+    head, _, tail = text.partition(OWNER)
+    assert f"```/action {head}" in said and f"{tail}```" in said
+    assert plan_state.snapshot(plan) == before
+
+
+def test_the_add_form_refuses_a_past_due_date_beside_the_field(chat, standin, plan):
+    chat.sender.command_request("/action", "add", ADMIN)
+    view = standin.wait_for("views.open")[0].params["view"]
+    values = {
+        "title": text_input("SENCO network meets termly"),
+        "group": select_option("6"),
+        "owner": {"type": "users_select", "selected_user": OTHER},
+        "due": {"type": "datepicker", "selected_date": "2020-01-17"},
+    }
+    before = plan_state.snapshot(plan)
+    answer = chat.sender.submit(view, values, ADMIN)
+    assert json.loads(answer.body)["errors"] == {
+        "due": "17 January 2020 is in the past. Give a date from today on."
+    }
+    assert plan_state.snapshot(plan) == before

@@ -416,8 +416,8 @@ AREAS = "(areas: 1, 2, 3, 4, 5, 6, 7, 8, 9)."
 NOT_A_REF = "is not an action reference — use up to 20 letters, numbers and dots, like 1.1"
 NOT_A_USER = "is not a Slack user ID or an email address — use an ID like U012AB3CD or"
 NOT_A_STATUS = "is not a status — use not-started, red (off-track), amber (at-risk), green"
-NOT_A_DATE = "is not a date I understand — try 06/02/2020, 2020-02-06 or 6 Feb 2020."
-DAY_FIRST = "There is no month 13 — write dates day first, like 06/02/2020."
+NOT_A_DATE = "is not a date I understand — try 30/04/2020, 2020-04-30 or 30 Apr 2020."
+DAY_FIRST = "There is no month 13 — write dates day first, like 30/04/2020."
 
 
 @pytest.mark.parametrize(
@@ -599,3 +599,35 @@ def test_any_cells_are_imported_or_rejected_in_one_line(db, tmp_path, rows, skip
         assert report.written
         done = report.created + report.updated + report.unchanged
         assert len(done) + len(report.rejected) == len(lines)
+
+
+def test_a_past_due_date_is_imported_with_a_warning_and_a_relative_one_refused(
+    db, directory, tmp_path
+):
+    rows = [
+        COLUMNS,
+        bad_row(ref="1.1", due="10/01/2020"),  # open and past: imported, with a warning
+        bad_row(ref="1.2", due="09/01/2020", status="blue"),  # complete: nothing to say
+        bad_row(ref="1.3", due="20/01/2020"),  # due today: not past
+    ]
+    report = run(db, write_csv(tmp_path / "plan.csv", rows), directory)
+    assert report.created == ["1.1", "1.2", "1.3"]
+    assert report.past_due == [
+        "Line 2: 1.1 is due 10 January 2020, which is in the past — imported as it is; "
+        "it will show as overdue."
+    ]
+    assert report.lines()[-1] == report.past_due[0]
+    many = ImportReport(written=True, past_due=[f"Line {n}: …" for n in range(2, 27)])
+    assert many.lines()[-2:] == ["Line 21: …", "5 more rows are due in the past."]
+    assert load(db, "1.1").due_date == date(2020, 1, 10)
+
+    refused = run(
+        db, write_csv(tmp_path / "later.csv", [COLUMNS, bad_row(due="tomorrow")]), directory
+    )
+    assert refused.rejected == [
+        RejectedRow(
+            2,
+            "due: “tomorrow” depends on the day it is read — write the date itself, "
+            "like 30/04/2020.",
+        )
+    ]

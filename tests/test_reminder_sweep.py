@@ -192,7 +192,8 @@ def test_outside_the_window_nothing_is_sent_and_the_next_opening_is_named(sweep,
 
 
 def test_escalation_reaches_the_group_lead_from_14_days_overdue(plan, sweep, sender, standin):
-    SlackVoice(plan).action(ADMIN, f'add 1.9 "Old action" wg 1 owner {OWNER} due 06/01/2020')
+    SlackVoice(plan).action(ADMIN, f'add 1.9 "Old action" wg 1 owner {OWNER} due 31/01/2020')
+    plan_state.backdate_due(plan, "1.9", date(2020, 1, 6))
     sweep.run(sender, now=TUESDAY)  # 15 days overdue, occurrence on 21 Jan
     lead_dm = dms_to(standin, LEAD)
     assert len(lead_dm) == 1

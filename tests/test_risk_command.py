@@ -254,3 +254,35 @@ def test_risk_text_comes_back_escaped(chat):
         body = json.dumps(said, ensure_ascii=False)
         assert "<!channel>" not in body and "<@U0FORGED1>" not in body
         assert "&lt;!channel&gt; panic &amp; &lt;@U0FORGED1&gt;" in body
+
+
+def test_a_review_date_in_words_is_read_against_today(chat, plan):
+    said = log(chat, f"{CAPACITY} L4 I4 wg 1 review in 2 weeks", OTHER)
+    assert "Logged R1" in said
+    with plan.db.session() as session:
+        risk = session.scalars(select(Risk)).one()
+        assert (risk.description, risk.review_date.isoformat()) == (CAPACITY, "2020-02-03")
+
+
+@pytest.mark.parametrize(
+    ("after", "reason"),
+    [
+        ("review next month", "review: “next month” is not a date I understand — try"),
+        ("wg 1 review soon", "review: “soon” is not a date I understand"),
+        (
+            "review in 2 weeks then chase",
+            "I couldn't place “then chase” — after the scores give only owner @user, wg N or "
+            "review DATE, and put the description before the scores.",
+        ),
+        ("owner bob", "“bob” is not someone I can find"),
+        ("wg one", "“wg” needs a working group number, like wg 2, not “one”."),
+    ],
+)
+def test_words_after_the_scores_are_never_folded_into_the_description(chat, plan, after, reason):
+    before = risk_count(plan)
+    typed = f"log {CAPACITY} L4 I4 {after}"
+    said = chat.says(typed, OWNER, "/risk")
+    assert reason in said
+    assert "Usage: `/risk log TEXT L&lt;n&gt; I&lt;n&gt;" in said
+    assert f"```/risk {typed}```" in said  # handed back whole
+    assert risk_count(plan) == before

@@ -48,3 +48,11 @@ def snapshot(runtime: Runtime) -> tuple:
         ).all()
         count = session.scalar(select(func.count(ActionHistory.id)))
         return tuple(actions), count
+
+
+def backdate_due(runtime: Runtime, ref: str, due) -> None:
+    """Make an action overdue as if it had been added when its date was still ahead: a due date
+    in the past can no longer be typed (issue 12)."""
+    with runtime.db.session() as session:
+        found = find_action(session, ref)
+        found.due_date = found.original_due_date = due
