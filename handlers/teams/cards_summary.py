@@ -4,11 +4,11 @@ and monitoring visit readiness. Lists are cut with "…and N more", as on Slack.
 from collections.abc import Callable
 from datetime import date
 
-from bot.dates import format_long
-from bot.results import ActionCard
+from bot.dates import format_long, relative_day
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
-from bot.summary_service import Overview, Part, RiskSummary
+from bot.summary_lines import OFF_TRACK_TITLE, ON_TRACK_OVERDUE_TITLE, SummaryLines
+from bot.summary_service import Highlights, Overview, Part, RiskSummary
 from handlers.teams.cards_kit import (
     BAND_ICON,
     STATUS_ICON,
@@ -29,6 +29,7 @@ MORE = "summary export has the full list (admins; leads get their own groups)."
 STATUS_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
 # A heat map cell's colour is the Teams container style for its band.
 CELL_STYLE = {"green": "good", "amber": "warning", "red": "attention"}
+SUMMARY_LINES = SummaryLines(LINES)
 
 
 def overview_card(result: Overview) -> dict:
@@ -36,7 +37,20 @@ def overview_card(result: Overview) -> dict:
     if len(result.groups) > 1:
         body.append(label("By working group"))
     body += [line(_group_line(group)) for group in result.groups]
-    parts: list[tuple[str, Part, Callable[[ActionCard, date], str]]] = [
+    if result.areas:
+        body.append(label("By area of weakness"))
+        body += [line(SUMMARY_LINES.area(area)) for area in result.areas]
+    parts: list[tuple[str, Part, Callable[..., str]]] = [
+        (
+            f"{OFF_TRACK_TITLE} ({result.off_track.total})",
+            result.off_track,
+            SUMMARY_LINES.off_track,
+        ),
+        (
+            f"{ON_TRACK_OVERDUE_TITLE} ({result.overdue_on_track.total})",
+            result.overdue_on_track,
+            SUMMARY_LINES.overdue_on_track,
+        ),
         (f"Overdue ({result.overdue.total}), oldest first", result.overdue, LINES.overdue),
         (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, LINES.due),
         (
@@ -57,6 +71,8 @@ def overview_card(result: Overview) -> dict:
         body += [line(LINES.deadline(d, result.today)) for d in result.deadlines]
     if result.changes is not None:
         body += _changes(result)
+    if result.highlights is not None:
+        body += highlight_lines(result.highlights, result.today)
     body.append(note(f"As at {format_long(result.today)}. {MORE}"))
     return card(body)
 
@@ -102,6 +118,21 @@ def _changes(result: Overview) -> list[dict]:
         ),
         line(f"• {plural(changes.new_risks.total, 'new risk')}" + (f": {risks}" if risks else "")),
     ]
+
+
+def highlight_lines(found: Highlights, today: date) -> list[dict]:
+    meeting = found.meeting
+    body = [
+        label(
+            f"Highlight updates for {inert(meeting.title)}, {format_long(meeting.date)} "
+            f"({relative_day(meeting.date, today)})"
+        )
+    ]
+    for update in found.sent:
+        body += [line(text) for text in SUMMARY_LINES.highlight(update)]
+    if found.missing:
+        body.append(line(SUMMARY_LINES.not_sent(found.missing)))
+    return body
 
 
 # Risks

@@ -1,0 +1,82 @@
+"""The wording of the chair's readiness and off-track lines, the same on every door.
+
+As in bot/list_lines.py, the words and figures are the core's and the markup is the door's.
+"""
+
+from datetime import date
+
+from bot.dates import describe_due, format_long
+from bot.list_lines import ListLines
+from bot.results import ActionCard
+from bot.status import Status
+
+OFF_TRACK_TITLE = "Off track: red and amber actions"
+ON_TRACK_OVERDUE_TITLE = "Overdue but marked on track"
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "0%"
+
+
+IRREGULAR = {"person": "people"}
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word if count == 1 else IRREGULAR.get(word, word + 's')}"
+
+
+def status_name(status: Status) -> str:
+    """'Red', 'Amber', 'Not started': the word without its gloss."""
+    return status.label.split(" (")[0]
+
+
+class SummaryLines:
+    def __init__(self, lines: ListLines) -> None:
+        self.lines = lines
+        self.m = lines.m
+
+    def off_track(self, item, today: date) -> str:
+        """'🔴 Red · 2.1 Commission speech and language therapy — Jo · no update yet'."""
+        a = item.action
+        icon = self.m.status_icon[a.status]
+        progress = item.progress_words(today)
+        return f"{icon} {status_name(a.status)} · {self.lines.action(a)} · {progress}"
+
+    def overdue_on_track(self, a: ActionCard, today: date) -> str:
+        marked = f"{self.m.status_icon[a.status]} {status_name(a.status)}"
+        flag = self.m.strong(f"{describe_due(a.due, today)} but marked on track")
+        return f"{self.lines.action(a)} · {flag} ({marked})"
+
+    def area(self, line) -> str:
+        """'Area 2 Joint commissioning — 4 actions · 🔴 1 🟠 0 … · 25% complete'."""
+        order = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
+        counts = " ".join(
+            f"{self.m.status_icon[s]} {status_name(s)} {line.counts.get(s.value, 0)}" for s in order
+        )
+        return (
+            f"{self.m.strong(f'Area {line.number}')} {self.m.safe(line.name)} — "
+            f"{plural(line.total, 'action')} · {counts} · "
+            f"{percent(line.complete, line.total)} complete"
+        )
+
+    def share(self, number: int | str, name: str, total: int, done: int) -> str:
+        """'1 Understanding of Need — 1 of 2 updated (50%)'."""
+        return f"{number} {self.m.safe(name)} — {done} of {total} updated ({percent(done, total)})"
+
+    def not_sent(self, missing: tuple[tuple[int, str], ...]) -> str:
+        """'Not sent yet: Working Group 2 Commissioning, Working Group 3 …'."""
+        groups = ", ".join(f"Working Group {n} {self.m.safe(name)}" for n, name in missing)
+        return f"Not sent yet: {groups}"
+
+    def highlight(self, h) -> list[str]:
+        icon = self.m.status_icon[h.brag]
+        lines = [
+            f"{self.m.strong(f'Working Group {h.group_number} {self.m.safe(h.group_name)}')} "
+            f"{icon} {status_name(h.brag)} — from {self.m.person(h.author)}, {format_long(h.on)}",
+            f"Achievements: {self.m.safe(h.achievements)}",
+        ]
+        if h.issues:
+            lines.append(f"Issues: {self.m.safe(h.issues)}")
+        if h.next_steps:
+            lines.append(f"Next steps: {self.m.safe(h.next_steps)}")
+        return lines
