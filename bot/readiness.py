@@ -81,3 +81,13 @@ def _working_days(count: int) -> str:
     if count == 0:
         return "today"
     return f"in {count} working day{'s' if count != 1 else ''}"
+
+
+def next_visit_words(title: str, visit: date, suggested: date) -> str:
+    """What admins are asked once a visit has passed with no next one set."""
+    typed = f"{COMMAND}deadline add visit {suggested.strftime('%d/%m/%Y')}"
+    return (
+        f"{title} on {format_weekday_long(visit)} has passed and no next visit is set. "
+        f"Three months on would be {format_weekday_long(suggested)}: to add it, type {typed} "
+        "(with the right date if it is another)."
+    )

@@ -187,6 +187,15 @@ def last_event(session: Session, kind: str, before: date) -> date | None:
     )
 
 
+def latest_event(session: Session, kind: str, before: date) -> Deadline | None:
+    return session.scalars(
+        select(Deadline)
+        .where(Deadline.removed_at.is_(None), Deadline.kind == kind, Deadline.date < before)
+        .order_by(Deadline.date.desc(), Deadline.id.desc())
+        .limit(1)
+    ).first()
+
+
 def next_event(session: Session, kind: str, on_or_after: date) -> Deadline | None:
     return session.scalars(
         select(Deadline)
