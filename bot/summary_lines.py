@@ -30,6 +30,15 @@ def status_name(status: Status) -> str:
     return status.label.split(" (")[0]
 
 
+def area_name(number: int, title: str) -> str:
+    """'Area 2 Sufficiency of places'; a board with no titles has just 'Area 2'."""
+    return title if title == f"Area {number}" else f"Area {number} {title}"
+
+
+def _updated(done: int, total: int) -> str:
+    return f"{done} of {total} updated ({percent(done, total)})"
+
+
 class SummaryLines:
     def __init__(self, lines: ListLines) -> None:
         self.lines = lines
@@ -54,14 +63,18 @@ class SummaryLines:
             f"{self.m.status_icon[s]} {status_name(s)} {line.counts.get(s.value, 0)}" for s in order
         )
         return (
-            f"{self.m.strong(f'Area {line.number}')} {self.m.safe(line.name)} — "
+            f"{self.m.strong(self.m.safe(area_name(line.number, line.name)))} — "
             f"{plural(line.total, 'action')} · {counts} · "
             f"{percent(line.complete, line.total)} complete"
         )
 
-    def share(self, number: int | str, name: str, total: int, done: int) -> str:
+    def group_share(self, number: int, name: str, total: int, done: int) -> str:
         """'1 Understanding of Need — 1 of 2 updated (50%)'."""
-        return f"{number} {self.m.safe(name)} — {done} of {total} updated ({percent(done, total)})"
+        return f"{number} {self.m.safe(name)} — {_updated(done, total)}"
+
+    def area_share(self, number: int, title: str, total: int, done: int) -> str:
+        """'Area 2 Sufficiency of specialist places — 0 of 3 updated (0%)'."""
+        return f"{self.m.safe(area_name(number, title))} — {_updated(done, total)}"
 
     def not_sent(self, missing: tuple[tuple[int, str], ...]) -> str:
         """'Not sent yet: Working Group 2 Commissioning, Working Group 3 …'."""

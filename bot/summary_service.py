@@ -22,6 +22,7 @@ from bot.risk_scale import band_of
 from bot.risk_service import RiskCard, risk_card
 from bot.status import Status
 from bot.summary_files import chart_file, export_file, group_numbers
+from bot.summary_lines import area_name
 from bot.tokens import TokenError, parse_number, split_args
 from bot.typed_text import COMMAND, quoted
 from storage import summary_queries as sq
@@ -366,7 +367,7 @@ class SummaryService:
             place = sq.find_area(session, area)
             if place is None:
                 raise UserError(f"There is no area of weakness {area}.", USAGE["area"][0])
-            return f"Area of weakness {place.number}: {place.title}"
+            return f"Area of weakness: {area_name(place.number, place.title)}"
         return "SEND Improvement Board — where the plan stands"
 
     def risk_summary(self) -> RiskSummary:

@@ -60,9 +60,9 @@ def render_overview(result: Overview, title: str | None = None) -> dict:
             (f"Open actions ({result.group_actions.total})", result.group_actions, LINES.open)
         )
     parts.append((f"Top risks ({result.risks.total} open)", result.risks, LINES.risk))
-    for title, part, line in parts:
+    for heading, part, line in parts:
         if part.total:
-            blocks += pack_sections([f"*{title}*", *_lines(part, line, result.today)])
+            blocks += pack_sections([f"*{heading}*", *_lines(part, line, result.today)])
     if result.deadlines:
         deadlines = [LINES.deadline(d, result.today) for d in result.deadlines]
         blocks += pack_sections(["*Next deadlines*", *deadlines])
@@ -136,10 +136,7 @@ def _highlights(found: Highlights, today: date) -> list[str]:
     for update in found.sent:
         lines += SUMMARY_LINES.highlight(update)
     if found.missing:
-        groups = ", ".join(f"{n} {escape(name)}" for n, name in found.missing)
-        lines.append(
-            f"Not sent yet: Working {'Group' if len(found.missing) == 1 else 'Groups'} {groups}"
-        )
+        lines.append(SUMMARY_LINES.not_sent(found.missing))
     return lines
 
 
@@ -199,10 +196,10 @@ def render_visit(result: VisitReadiness) -> dict:
         header("Monitoring visit readiness"),
         section(opening),
         section(share),
-        *pack_sections(["*By working group*"] + [lines.share(*g) for g in result.groups]),
+        *pack_sections(["*By working group*"] + [lines.group_share(*g) for g in result.groups]),
     ]
     if result.areas:
-        areas = [lines.share(f"Area {n}", title, o, u) for n, title, o, u in result.areas]
+        areas = [lines.area_share(*a) for a in result.areas]
         blocks += pack_sections(["*By area of weakness*", *areas])
     if result.waiting.total:
         waiting = [f"*Still to update ({plural(result.waiting.total, 'person')})*"] + [

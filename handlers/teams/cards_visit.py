@@ -37,10 +37,10 @@ def visit_card(result: VisitReadiness) -> dict:
     shares = SUMMARY_LINES
     body = [heading("Monitoring visit readiness"), block(opening), block(share)]
     body.append(label("By working group"))
-    body += [line(shares.share(*group)) for group in result.groups]
+    body += [line(shares.group_share(*group)) for group in result.groups]
     if result.areas:
         body.append(label("By area of weakness"))
-        body += [line(shares.share(f"Area {n}", t, o, u)) for n, t, o, u in result.areas]
+        body += [line(shares.area_share(*a)) for a in result.areas]
     waiting = result.waiting
     if waiting.total:
         body.append(label(f"Still to update ({people_count(waiting.total, 'person')})"))
