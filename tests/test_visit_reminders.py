@@ -2,23 +2,45 @@
 `/summary visit` and stop once the evidence is recorded as sent; after a visit passes, the admins
 are asked for the next one's date; the Teams door shows the same readiness."""
 
-from datetime import UTC, datetime
+import tomllib
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
+from bot.board_config import parse_board
+from bot.errors import ConfigError
 from handlers.slack.app import web_client
 from handlers.slack.delivery import SlackDelivery
 from handlers.teams.cards import render as teams_render
 from sendbot.runtime import reminder_sweep
-from tests.conftest import ADMIN, BOT_TOKEN, OTHER, OWNER
+from tests.conftest import ADMIN, BOARD_TOML, BOT_TOKEN, OTHER, OWNER
 from tests.support.blockkit import assert_valid_message, flatten
 from tests.support.speak import SlackVoice
 from tests.test_teams_cards import teams_reading, valid_card
 from tests.test_teams_door import _asks, door, sam, sender, teams  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.usefixtures("plan")
+# This board says when its plan began, before the actions were typed in on 20 January.
+PLAN_START = "\n[board]\nplan_start = 2019-12-02\n"
 MONDAY = datetime(2020, 1, 20, 11, tzinfo=UTC)  # the plan fixture's day, after it was added
 TUESDAY = datetime(2020, 1, 21, 9, 30, tzinfo=UTC)  # two working days before evidence is due
+
+
+@pytest.fixture
+def board_file(tmp_path: Path) -> Path:
+    path = tmp_path / "board.toml"
+    path.write_text(BOARD_TOML.replace("\n[board]\n", PLAN_START, 1), encoding="utf-8")
+    return path
+
+
+def test_plan_start_must_be_a_date_or_start_up_stops():
+    assert parse_board({"board": {"plan_start": date(2026, 9, 1)}}).plan_start == date(2026, 9, 1)
+    for value in ('"1/9/2026"', "2026-09-01T10:00:00", "20260901"):
+        with pytest.raises(ConfigError) as caught:
+            parse_board(tomllib.loads(f"[board]\nplan_start = {value}\n"))
+        assert str(caught.value) == (
+            "board.toml: board.plan_start must be a date written year-month-day, like 2026-09-01."
+        )
 
 
 @pytest.fixture
@@ -47,7 +69,7 @@ def test_owners_are_asked_to_update_since_the_plan_started_until_evidence_is_sen
     assert "visit_owner" in kinds(sweep.run(slack_sender, now=MONDAY))
     said = said_to(standin, OWNER)
     assert "Evidence is due by *Thursday 23 January 2020*" in said
-    assert "no update since the plan started on 20 January 2020 — please add one:" in said
+    assert "no update since the plan started on 2 December 2019 — please add one:" in said
     assert "last visit" not in said
     assert "*4.1*" in said_to(standin, OTHER) and "*2.1*" not in said_to(standin, OTHER)
     voice.deadline(ADMIN, "evidence-sent 1")
@@ -86,7 +108,7 @@ def test_visit_readiness_through_the_teams_door(teams, sender, sam, plan):  # no
     said = _asks(teams, sender, sam, "summary visit")
     assert "Monitoring visit readiness" in said
     assert "**1 of 5 open actions" in said
-    assert "have been updated since the plan started on 20 January 2020." in said
+    assert "have been updated since the plan started on 2 December 2019." in said
     assert "Evidence is due by Thursday 23 January 2020" in said and "in 3 working days" in said
     assert "Off track: red and amber actions" in said and "no update" not in said
     assert "Commission speech and language therapy" in said
