@@ -1,6 +1,6 @@
 """What the reminder sweep needs to know about visits and board meetings: the readiness window
 and evidence of each visit coming up, who has not updated in it, and the last visit if it has
-passed with no next one set. The same window as `/summary visit` (bot/readiness.py)."""
+passed with no next one set. The same window as the visit summary (bot/readiness.py)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
