@@ -164,10 +164,6 @@ class VisitReadiness:
     off_track: Part = field(default_factory=lambda: Part((), 0))
 
     @property
-    def since(self) -> date | None:
-        return self.window.start if self.window else None
-
-    @property
     def open_total(self) -> int:
         return sum(total for _, _, total, _ in self.groups)
 
