@@ -6,7 +6,7 @@ imported). An update is an owner's, lead's or admin's report in chat (Action.pro
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -45,7 +45,8 @@ def readiness_window(
     session: Session, visit: date, plan_start: date | None, tz: ZoneInfo, today: date
 ) -> ReadinessWindow:
     """Where readiness for the visit on `visit` is counted from."""
-    review = sq.previous_review(session, visit)
+    # Only a review that has happened: a stocktake planned for next week opens no window yet.
+    review = sq.previous_review(session, min(visit, today + timedelta(days=1)))
     if review is not None:
         return ReadinessWindow(review[0], review[1], tz)
     if plan_start is not None and plan_start < visit:

@@ -58,12 +58,15 @@ class SummaryLines:
 
     def area(self, line) -> str:
         """'Area 2 Joint commissioning — 4 actions · 🔴 1 🟠 0 … · 25% complete'."""
+        name = self.m.strong(self.m.safe(area_name(line.number, line.name)))
+        if not line.total:
+            return f"{name} — no actions yet"
         order = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
         counts = " ".join(
             f"{self.m.status_icon[s]} {status_name(s)} {line.counts.get(s.value, 0)}" for s in order
         )
         return (
-            f"{self.m.strong(self.m.safe(area_name(line.number, line.name)))} — "
+            f"{name} — "
             f"{plural(line.total, 'action')} · {counts} · "
             f"{percent(line.complete, line.total)} complete"
         )

@@ -26,6 +26,7 @@ from bot.summary_lines import area_name
 from bot.tokens import TokenError, parse_number, split_args
 from bot.typed_text import COMMAND, quoted
 from storage import summary_queries as sq
+from storage.action_queries import areas as all_areas
 from storage.action_queries import find_group
 from storage.database import Database
 from storage.models import Action, Deadline, HighlightUpdate, WorkingGroup
@@ -424,10 +425,11 @@ class SummaryService:
         return Part(lines, total)
 
     def _areas(self, session) -> tuple[GroupLine, ...]:
-        lines: dict[int, GroupLine] = {}
+        """Every area of weakness, those with no actions too: a gap the board should see."""
+        lines = {a.number: GroupLine(a.number, a.title, {}) for a in all_areas(session)}
         for number, title, status, count in sq.status_by_area(session):
             lines.setdefault(number, GroupLine(number, title, {})).counts[status] = count
-        return tuple(lines.values())
+        return tuple(lines[number] for number in sorted(lines))
 
     def _highlights(self, session, today: date) -> Highlights | None:
         meeting = sq.board_meeting_for_highlights(session, today)
