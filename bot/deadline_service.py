@@ -195,13 +195,9 @@ class DeadlineService:
     def _remove(self, actor: Actor, words: list[str]) -> Outcome:
         require_admin(actor, "remove deadlines")
         usage = USAGE["remove"][0]
-        number = parse_number(words[0].lstrip("#"), 10**6) if len(words) == 1 else None
-        if number is None:
-            raise UserError(f"Which deadline? Give its number from {COMMAND}deadline list.", usage)
+        number = _number(words, "deadline", usage)
         with self.db.session() as session:
-            deadline = session.get(Deadline, number)
-            if deadline is None or deadline.removed_at is not None:
-                raise UserError(f"There is no deadline #{number}.", usage)
+            deadline = _live(session, number, usage)
             deadline.removed_at, deadline.removed_by = self.now(), actor.person_id
             return Outcome(
                 Notice(f"Removed #{number}: {deadline.title} on {format_long(deadline.date)}.")
@@ -211,13 +207,9 @@ class DeadlineService:
         """Record that a visit's evidence went in: its evidence reminders stop from now on."""
         require_admin(actor, "record that evidence was sent")
         usage = USAGE["evidence-sent"][0]
-        number = parse_number(words[0].lstrip("#"), 10**6) if len(words) == 1 else None
-        if number is None:
-            raise UserError(f"Which visit? Give its number from {COMMAND}deadline list.", usage)
+        number = _number(words, "visit", usage)
         with self.db.session() as session:
-            visit = session.get(Deadline, number)
-            if visit is None or visit.removed_at is not None:
-                raise UserError(f"There is no deadline #{number}.", usage)
+            visit = _live(session, number, usage)
             if visit.kind != "visit":
                 raise UserError(
                     f"#{number} {visit.title} is not a monitoring visit: evidence is recorded "
@@ -244,3 +236,19 @@ class DeadlineService:
             f"The evidence for #{visit.id} {visit.title} was already recorded as sent on "
             f"{sent_on}{by}."
         )
+
+
+def _number(words: list[str], which: str, usage: str) -> int:
+    """The one deadline number typed (#3 or 3)."""
+    number = parse_number(words[0].lstrip("#"), 10**6) if len(words) == 1 else None
+    if number is None:
+        raise UserError(f"Which {which}? Give its number from {COMMAND}deadline list.", usage)
+    return number
+
+
+def _live(session: Session, number: int, usage: str) -> Deadline:
+    """The deadline with that number, unless it does not exist or was removed."""
+    deadline = session.get(Deadline, number)
+    if deadline is None or deadline.removed_at is not None:
+        raise UserError(f"There is no deadline #{number}.", usage)
+    return deadline

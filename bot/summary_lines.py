@@ -3,6 +3,7 @@
 As in bot/list_lines.py, the words and figures are the core's and the markup is the door's.
 """
 
+from collections.abc import Callable
 from datetime import date
 
 from bot.dates import describe_due, format_long
@@ -96,3 +97,27 @@ class SummaryLines:
         if h.next_steps:
             lines.append(f"Next steps: {self.m.safe(h.next_steps)}")
         return lines
+
+    def overview_lists(self, result) -> list[tuple[str, object, Callable[..., str]]]:
+        """The overview's lists in the order a chair reads them: (heading, part, line)."""
+        lines = self.lines
+        lists = [
+            (f"{OFF_TRACK_TITLE} ({result.off_track.total})", result.off_track, self.off_track),
+            (
+                f"{ON_TRACK_OVERDUE_TITLE} ({result.overdue_on_track.total})",
+                result.overdue_on_track,
+                self.overdue_on_track,
+            ),
+            (f"Overdue ({result.overdue.total}), oldest first", result.overdue, lines.overdue),
+            (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, lines.due),
+            (
+                f"No update for {result.stale_after_days} days or more ({result.stale.total})",
+                result.stale,
+                lines.stale,
+            ),
+        ]
+        if result.group_actions is not None:
+            total = result.group_actions.total
+            lists.append((f"Open actions ({total})", result.group_actions, lines.open))
+        lists.append((f"Top risks ({result.risks.total} open)", result.risks, lines.risk))
+        return [item for item in lists if item[1].total]

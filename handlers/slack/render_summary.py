@@ -5,7 +5,7 @@ from datetime import date
 from bot.dates import format_long, relative_day
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
-from bot.summary_lines import OFF_TRACK_TITLE, ON_TRACK_OVERDUE_TITLE, SummaryLines, plural
+from bot.summary_lines import OFF_TRACK_TITLE, SummaryLines, plural
 from bot.summary_service import Highlights, Overview, Part, RiskSummary, VisitReadiness
 from handlers.slack.render import (
     STATUS_ICON,
@@ -36,33 +36,8 @@ def render_overview(result: Overview, title: str | None = None) -> dict:
     if result.areas:
         lines = [SUMMARY_LINES.area(area) for area in result.areas]
         blocks += pack_sections(["*By area of weakness*", *lines])
-    parts = [
-        (
-            f"{OFF_TRACK_TITLE} ({result.off_track.total})",
-            result.off_track,
-            SUMMARY_LINES.off_track,
-        ),
-        (
-            f"{ON_TRACK_OVERDUE_TITLE} ({result.overdue_on_track.total})",
-            result.overdue_on_track,
-            SUMMARY_LINES.overdue_on_track,
-        ),
-        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, LINES.overdue),
-        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, LINES.due),
-        (
-            f"No update for {result.stale_after_days} days or more ({result.stale.total})",
-            result.stale,
-            LINES.stale,
-        ),
-    ]
-    if result.group_actions is not None:
-        parts.append(
-            (f"Open actions ({result.group_actions.total})", result.group_actions, LINES.open)
-        )
-    parts.append((f"Top risks ({result.risks.total} open)", result.risks, LINES.risk))
-    for heading, part, line in parts:
-        if part.total:
-            blocks += pack_sections([f"*{heading}*", *_lines(part, line, result.today)])
+    for heading, part, line in SUMMARY_LINES.overview_lists(result):
+        blocks += pack_sections([f"*{heading}*", *_lines(part, line, result.today)])
     if result.deadlines:
         deadlines = [LINES.deadline(d, result.today) for d in result.deadlines]
         blocks += pack_sections(["*Next deadlines*", *deadlines])

@@ -7,7 +7,7 @@ from datetime import date
 from bot.dates import format_long, relative_day
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
-from bot.summary_lines import OFF_TRACK_TITLE, ON_TRACK_OVERDUE_TITLE, SummaryLines
+from bot.summary_lines import SummaryLines
 from bot.summary_service import Highlights, Overview, Part, RiskSummary
 from handlers.teams.cards_kit import (
     BAND_ICON,
@@ -40,32 +40,8 @@ def overview_card(result: Overview) -> dict:
     if result.areas:
         body.append(label("By area of weakness"))
         body += [line(SUMMARY_LINES.area(area)) for area in result.areas]
-    parts: list[tuple[str, Part, Callable[..., str]]] = [
-        (
-            f"{OFF_TRACK_TITLE} ({result.off_track.total})",
-            result.off_track,
-            SUMMARY_LINES.off_track,
-        ),
-        (
-            f"{ON_TRACK_OVERDUE_TITLE} ({result.overdue_on_track.total})",
-            result.overdue_on_track,
-            SUMMARY_LINES.overdue_on_track,
-        ),
-        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, LINES.overdue),
-        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, LINES.due),
-        (
-            f"No update for {result.stale_after_days} days or more ({result.stale.total})",
-            result.stale,
-            LINES.stale,
-        ),
-    ]
-    if result.group_actions is not None:
-        total = result.group_actions.total
-        parts.append((f"Open actions ({total})", result.group_actions, LINES.open))
-    parts.append((f"Top risks ({result.risks.total} open)", result.risks, LINES.risk))
-    for title, part, shown in parts:
-        if part.total:
-            body += [label(title), *_lines(part, shown, result.today)]
+    for title, part, shown in SUMMARY_LINES.overview_lists(result):
+        body += [label(title), *_lines(part, shown, result.today)]
     if result.deadlines:
         body.append(label("Next deadlines"))
         body += [line(LINES.deadline(d, result.today)) for d in result.deadlines]
