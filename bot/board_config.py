@@ -4,7 +4,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +91,8 @@ class BoardConfig:
     evidence_lead_working_days: int = 10
     reminders: ReminderConfig = field(default_factory=ReminderConfig)
     risk_bands: tuple[Band, ...] = DEFAULT_BANDS
+    # When the plan began: readiness for the first visit counts updates from here.
+    plan_start: date | None = None
 
 
 def default_board() -> BoardConfig:
@@ -125,7 +127,9 @@ def parse_board(
     areas = _areas(data["areas"], where) if "areas" in data else defaults.areas
     admins = _list_of_people(board.get("admins", []), f"{where}: board.admins", ids)
     _only_keys(
-        board, {"admins", "stale_after_days", "evidence_lead_working_days"}, f"{where}: board"
+        board,
+        {"admins", "stale_after_days", "evidence_lead_working_days", "plan_start"},
+        f"{where}: board",
     )
     return BoardConfig(
         groups=groups,
@@ -140,7 +144,22 @@ def parse_board(
         ),
         reminders=_reminders(_table(data, "reminders", where), f"{where}: reminders"),
         risk_bands=_bands(data["risk_bands"], where) if "risk_bands" in data else DEFAULT_BANDS,
+        plan_start=_optional_day(board.get("plan_start"), f"{where}: board.plan_start"),
     )
+
+
+def _optional_day(value: Any, key: str) -> date | None:
+    """A date written as TOML writes one (plan_start = 2026-09-01) or as ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"{key} must be a date written year-month-day, like 2026-09-01.")
 
 
 def _bands(items: Any, where: str) -> tuple[Band, ...]:

@@ -10,7 +10,7 @@ from bot.clean_text import clean
 from bot.clock import Clock
 from bot.dates import DateError, format_long, take_date
 from bot.errors import UserError
-from bot.people import Actor
+from bot.people import Actor, refs
 from bot.permissions import require_admin
 from bot.results import Help, Notice, Outcome
 from bot.tokens import TokenError, parse_number, split_args
@@ -19,7 +19,11 @@ from bot.working_calendar import add_working_days
 from storage.database import Database
 from storage.models import Deadline
 
-KINDS = {"visit": "DfE/NHSE monitoring visit", "board": "SEND Improvement Board meeting"}
+KINDS = {
+    "visit": "DfE/NHSE monitoring visit",
+    "board": "SEND Improvement Board meeting",
+    "stocktake": "Plan stocktake",
+}
 MAX_TITLE = 300
 USAGE = {
     "list": (f"{COMMAND}deadline list", f"{COMMAND}deadline list"),
@@ -31,11 +35,19 @@ USAGE = {
         f"{COMMAND}deadline add board DATE [title]",
         f"{COMMAND}deadline add board 14/1/2020 January board",
     ),
+    "add stocktake": (
+        f"{COMMAND}deadline add stocktake DATE [title] (a review of the plan between visits)",
+        f"{COMMAND}deadline add stocktake 4/6/2027",
+    ),
     "add": (
         f"{COMMAND}deadline add DATE TITLE",
         f"{COMMAND}deadline add 31/3/2020 Self-evaluation refresh due",
     ),
     "remove": (f"{COMMAND}deadline remove ID", f"{COMMAND}deadline remove 3"),
+    "evidence-sent": (
+        f"{COMMAND}deadline evidence-sent ID (admins: the visit's evidence has gone in)",
+        f"{COMMAND}deadline evidence-sent 1",
+    ),
 }
 
 
@@ -101,8 +113,11 @@ class DeadlineService:
             return self._add(actor, text.strip()[3:].strip())
         if verb == "remove":
             return self._remove(actor, words[1:])
+        if verb == "evidence-sent":
+            return self._evidence_sent(actor, words[1:])
         raise UserError(
-            f"I don't know “{quoted(words[0], 30)}”.", f"{COMMAND}deadline list | add | remove"
+            f"I don't know “{quoted(words[0], 30)}”.",
+            f"{COMMAND}deadline list | add | remove | evidence-sent",
         )
 
     def upcoming(self, limit: int = 20) -> DeadlineList:
@@ -180,14 +195,60 @@ class DeadlineService:
     def _remove(self, actor: Actor, words: list[str]) -> Outcome:
         require_admin(actor, "remove deadlines")
         usage = USAGE["remove"][0]
-        number = parse_number(words[0].lstrip("#"), 10**6) if len(words) == 1 else None
-        if number is None:
-            raise UserError(f"Which deadline? Give its number from {COMMAND}deadline list.", usage)
+        number = _number(words, "deadline", usage)
         with self.db.session() as session:
-            deadline = session.get(Deadline, number)
-            if deadline is None or deadline.removed_at is not None:
-                raise UserError(f"There is no deadline #{number}.", usage)
+            deadline = _live(session, number, usage)
             deadline.removed_at, deadline.removed_by = self.now(), actor.person_id
             return Outcome(
                 Notice(f"Removed #{number}: {deadline.title} on {format_long(deadline.date)}.")
             )
+
+    def _evidence_sent(self, actor: Actor, words: list[str]) -> Outcome:
+        """Record that a visit's evidence went in: its evidence reminders stop from now on."""
+        require_admin(actor, "record that evidence was sent")
+        usage = USAGE["evidence-sent"][0]
+        number = _number(words, "visit", usage)
+        with self.db.session() as session:
+            visit = _live(session, number, usage)
+            if visit.kind != "visit":
+                raise UserError(
+                    f"#{number} {visit.title} is not a monitoring visit: evidence is recorded "
+                    "only for visits.",
+                    usage,
+                )
+            if visit.evidence_sent_at is not None:
+                raise UserError(self._already_sent(session, visit), usage)
+            visit.evidence_sent_at, visit.evidence_sent_by = self.now(), actor.person_id
+            return Outcome(
+                Notice(
+                    f"Recorded: the evidence for #{number} {visit.title} on "
+                    f"{format_long(visit.date)} has been sent. Owners will not be reminded "
+                    "about it again."
+                )
+            )
+
+    def _already_sent(self, session: Session, visit: Deadline) -> str:
+        sent_on = format_long(visit.evidence_sent_at.astimezone(self.clock.tz).date())
+        by = ""
+        if visit.evidence_sent_by is not None:
+            by = f" by {refs(session, [visit.evidence_sent_by])[visit.evidence_sent_by].shown}"
+        return (
+            f"The evidence for #{visit.id} {visit.title} was already recorded as sent on "
+            f"{sent_on}{by}."
+        )
+
+
+def _number(words: list[str], which: str, usage: str) -> int:
+    """The one deadline number typed (#3 or 3)."""
+    number = parse_number(words[0].lstrip("#"), 10**6) if len(words) == 1 else None
+    if number is None:
+        raise UserError(f"Which {which}? Give its number from {COMMAND}deadline list.", usage)
+    return number
+
+
+def _live(session: Session, number: int, usage: str) -> Deadline:
+    """The deadline with that number, unless it does not exist or was removed."""
+    deadline = session.get(Deadline, number)
+    if deadline is None or deadline.removed_at is not None:
+        raise UserError(f"There is no deadline #{number}.", usage)
+    return deadline

@@ -6,6 +6,7 @@ after downtime nobody gets "14 days to go" after "due tomorrow". Each occurrence
 sweep sends a key at most once.
 """
 
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -15,9 +16,14 @@ from bot.delivery import Place, Recipient
 from bot.highlight_updates import due_words as highlight_due_words
 from bot.people import PersonRef
 from bot.status import Status
-from bot.working_calendar import DeliveryWindow, add_working_days, next_working_day
+from bot.working_calendar import (
+    DeliveryWindow,
+    add_working_days,
+    next_working_day,
+    working_day_on_or_after,
+)
 
-VISIT_LOOKBACK_DAYS = 91  # without an earlier visit, "not updated since" means in the last quarter
+NEXT_VISIT_MONTHS = 3  # visits come about a quarter apart: the date suggested for the next one
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,18 @@ class GroupFacts:
 
 @dataclass(frozen=True)
 class EventFacts:
-    """A visit or board meeting; `previous` is the visit before this one, if any."""
+    """A visit or board meeting. For a visit: where its evidence stands in words, whether it
+    has been recorded as sent, and the readiness window in words ("since the last visit on …",
+    "since the plan started on …")."""
 
     id: int
     kind: str
     date: date
     title: str
     evidence_due: date | None = None
-    previous: date | None = None
+    since_words: str = ""
+    evidence_words: str = ""
+    evidence_sent: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,9 @@ class PlanFacts:
     counts: StatusCounts | None = None
     board_place: Place | None = None
     risks_to_review: tuple[RiskFacts, ...] = ()
+    # The latest visit, when it has passed and no later one is set: admins are asked for the next.
+    last_visit: EventFacts | None = None
+    admins: tuple[PersonRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +111,7 @@ class Due:
     group: GroupFacts | None = None
     actions: tuple[ActionFacts, ...] = ()
     risk: RiskFacts | None = None
+    suggested: date | None = None  # the next visit's date, suggested to the admins
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,7 @@ class Policy:
             found += self._action_reminders(action, now, today)
         for event in facts.events:
             found += self._event_reminders(event, facts, now, today)
+        found += self._next_visit(facts, now, today)
         found += self._digest(facts, now, today)
         found += self._risk_reviews(facts, now)
         return found
@@ -210,7 +225,9 @@ class Policy:
     def _visit_owners(
         self, visit: EventFacts, facts: PlanFacts, now: datetime, today: date
     ) -> list[Due]:
-        if visit.evidence_due is None or today > visit.evidence_due:
+        """Owners with nothing updated in the readiness window, before the evidence deadline;
+        once the evidence is recorded as sent, nobody is asked again."""
+        if visit.evidence_due is None or today > visit.evidence_due or visit.evidence_sent:
             return []
         series = [
             (str(n), add_working_days(visit.evidence_due, -n))
@@ -271,6 +288,26 @@ class Policy:
                 )
         return found
 
+    def _next_visit(self, facts: PlanFacts, now: datetime, today: date) -> list[Due]:
+        """Once a visit has passed with no later one set, each admin is asked once for the
+        next visit's date, three months on suggested."""
+        visit = facts.last_visit
+        if visit is None or today <= visit.date:
+            return []
+        if self.window.delivery_for_day(next_working_day(visit.date)) > now:
+            return []
+        suggested = next_visit_suggestion(visit.date)
+        return [
+            Due(
+                f"next-visit:{visit.id}:{admin.id}",
+                "next_visit",
+                admin,
+                event=visit,
+                suggested=suggested,
+            )
+            for admin in facts.admins
+        ]
+
     # Weekly digest
 
     def _digest(self, facts: PlanFacts, now: datetime, today: date) -> list[Due]:
@@ -304,3 +341,11 @@ class Policy:
             (day, label) for label, day in series if self.window.delivery_for_day(day) <= now
         ]
         return max(arrived)[1] if arrived else None
+
+
+def next_visit_suggestion(visit: date) -> date:
+    """Three months after a visit, on a working day (the last day of a shorter month if need be)."""
+    month = visit.month - 1 + NEXT_VISIT_MONTHS
+    year, month = visit.year + month // 12, month % 12 + 1
+    day = min(visit.day, monthrange(year, month)[1])
+    return working_day_on_or_after(date(year, month, day))

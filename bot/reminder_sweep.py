@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from bot.board_config import BoardConfig
 from bot.clock import Clock
 from bot.dates import format_day, relative_day
-from bot.deadline_service import evidence_due
 from bot.delivery import (
     Delivery,
     DeliveryError,
@@ -27,10 +26,8 @@ from bot.delivery import (
 )
 from bot.people import PersonRef, optional_ref, person_ref
 from bot.reminder_policy import (
-    VISIT_LOOKBACK_DAYS,
     ActionFacts,
     Due,
-    EventFacts,
     GroupFacts,
     PlanFacts,
     Policy,
@@ -39,6 +36,7 @@ from bot.reminder_policy import (
 )
 from bot.status import Status
 from bot.unreachable import AdminNotice, pending_notices
+from bot.visit_facts import load_visit_facts
 from bot.working_calendar import DeliveryWindow
 from storage import reminder_queries as rq
 from storage import reminder_store as store
@@ -74,7 +72,7 @@ class Bundle:
         return [item for item in self.items if item.kind in NOT_ABOUT_ONE_ACTION]
 
 
-NOT_ABOUT_ONE_ACTION = ("visit_owner", "board_meeting", "risk_review")
+NOT_ABOUT_ONE_ACTION = ("visit_owner", "board_meeting", "risk_review", "next_visit")
 # The most pressing reason first, when one action has several.
 KIND_ORDER = ("overdue", "escalation", "before_due", "stale", "visit_owner")
 
@@ -365,15 +363,7 @@ class ReminderSweep:
         config = self.board.reminders
         horizon = max(config.before_due_days, default=0) + 7
         rows = rq.candidate_actions(session, today, now, horizon, self.board.stale_after_days)
-        events = self._events(session, today)
-        not_updated = {
-            event.id: tuple(
-                _facts(a, g)
-                for a, g in rq.open_actions_not_updated_since(session, _since(event, self.clock))
-            )
-            for event in events
-            if event.kind == "visit"
-        }
+        visits = load_visit_facts(session, self.board, self.clock.tz, today, _facts)
         counts = None
         if self.board_place:
             by_status, overdue = rq.status_counts(session, today)
@@ -394,29 +384,13 @@ class ReminderSweep:
                 )
                 for g in groups(session)
             ),
-            events=events,
-            not_updated_since=not_updated,
+            events=visits.events,
+            not_updated_since=visits.not_updated_since,
             counts=counts,
             board_place=self.board_place,
+            last_visit=visits.last_visit,
+            admins=tuple(self.admins()) if self.admins and visits.last_visit else (),
         )
-
-    def _events(self, session, today: date) -> tuple[EventFacts, ...]:
-        events = []
-        for deadline in rq.upcoming_events(session, today):
-            if deadline.kind == "visit":
-                events.append(
-                    EventFacts(
-                        deadline.id,
-                        "visit",
-                        deadline.date,
-                        deadline.title,
-                        evidence_due(deadline.date, self.board.evidence_lead_working_days),
-                        rq.previous_visit(session, deadline.date),
-                    )
-                )
-            else:
-                events.append(EventFacts(deadline.id, deadline.kind, deadline.date, deadline.title))
-        return tuple(events)
 
 
 def _log_failure(who: str, error: DeliveryError) -> None:
@@ -426,11 +400,6 @@ def _log_failure(who: str, error: DeliveryError) -> None:
         "gave up" if error.permanent else "will retry",
         error.reason,
     )
-
-
-def _since(visit: EventFacts, clock: Clock) -> datetime:
-    start = visit.previous or visit.date - timedelta(days=VISIT_LOOKBACK_DAYS)
-    return datetime.combine(start, datetime.min.time(), tzinfo=clock.tz)
 
 
 def _facts(action: Action, group: WorkingGroup) -> ActionFacts:

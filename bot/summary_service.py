@@ -10,24 +10,26 @@ from bot.action_service import card
 from bot.board_config import BoardConfig
 from bot.clean_text import clean
 from bot.clock import Clock
-from bot.dates import format_long
+from bot.dates import format_long, relative_day
 from bot.deadline_service import DeadlineCard, deadline_card
 from bot.delivery import OutgoingFile
 from bot.errors import UserError
-from bot.people import Actor, refs
+from bot.people import Actor, PersonRef, person_ref, refs
 from bot.permissions import ADMIN_WORDS, export_groups
-from bot.reminder_policy import VISIT_LOOKBACK_DAYS
-from bot.results import Help, Outcome
+from bot.readiness import ReadinessWindow, evidence_words, readiness_window
+from bot.results import ActionCard, Help, Outcome
 from bot.risk_scale import band_of
 from bot.risk_service import RiskCard, risk_card
 from bot.status import Status
 from bot.summary_files import chart_file, export_file, group_numbers
+from bot.summary_lines import area_name
 from bot.tokens import TokenError, parse_number, split_args
 from bot.typed_text import COMMAND, quoted
 from storage import summary_queries as sq
+from storage.action_queries import areas as all_areas
 from storage.action_queries import find_group
 from storage.database import Database
-from storage.models import Action, WorkingGroup
+from storage.models import Action, Deadline, HighlightUpdate, WorkingGroup
 
 LIST_LIMIT = 10
 RISKS_SHOWN = 5
@@ -37,6 +39,7 @@ GROUP_ACTIONS_SHOWN = 25
 USAGE = {
     "overview": (f"{COMMAND}summary", f"{COMMAND}summary"),
     "wg": (f"{COMMAND}summary wg N", f"{COMMAND}summary wg 3"),
+    "area": (f"{COMMAND}summary area N (an area of weakness)", f"{COMMAND}summary area 2"),
     "risks": (f"{COMMAND}summary risks", f"{COMMAND}summary risks"),
     "visit": (f"{COMMAND}summary visit", f"{COMMAND}summary visit"),
     "export": (
@@ -73,6 +76,40 @@ class GroupLine:
 
 
 @dataclass(frozen=True)
+class OffTrack:
+    """A red or amber action, and when its owner last reported on it (None: never)."""
+
+    action: ActionCard
+    last_progress: date | None
+
+    def progress_words(self, today: date) -> str:
+        if self.last_progress is None:
+            return "no update yet"
+        return f"last update {relative_day(self.last_progress, today)}"
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A working group's latest highlight update for a board meeting."""
+
+    group_number: int
+    group_name: str
+    brag: Status
+    achievements: str
+    issues: str | None
+    next_steps: str | None
+    author: PersonRef
+    on: date
+
+
+@dataclass(frozen=True)
+class Highlights:
+    meeting: DeadlineCard
+    sent: tuple[Highlight, ...]
+    missing: tuple[tuple[int, str], ...]  # groups with none yet: number, name
+
+
+@dataclass(frozen=True)
 class Changes:
     since: date
     status_changes: int
@@ -93,6 +130,10 @@ class Overview:
     changes: Changes | None = None
     group_actions: Part | None = None
     stale_after_days: int = 28
+    off_track: Part = field(default_factory=lambda: Part((), 0))
+    overdue_on_track: Part = field(default_factory=lambda: Part((), 0))
+    areas: tuple[GroupLine, ...] = ()  # one line per area of weakness (number, title, counts)
+    highlights: Highlights | None = None
 
     @property
     def totals(self) -> dict[str, int]:
@@ -116,18 +157,30 @@ class RiskSummary:
 class VisitReadiness:
     today: date
     visit: DeadlineCard | None
-    since: date | None
+    window: ReadinessWindow | None
+    evidence: str = ""  # where the evidence stands, in the right tense
     groups: tuple[tuple[int, str, int, int], ...] = ()  # number, name, open, updated
-    waiting: Part = field(default_factory=lambda: Part((), 0))
+    areas: tuple[tuple[int, str, int, int], ...] = ()  # number, title, open, updated
+    waiting: Part = field(default_factory=lambda: Part((), 0))  # (person, how many)
+    off_track: Part = field(default_factory=lambda: Part((), 0))
+
+    @property
+    def open_total(self) -> int:
+        return sum(total for _, _, total, _ in self.groups)
+
+    @property
+    def updated(self) -> int:
+        return sum(done for _, _, _, done in self.groups)
 
 
 @dataclass(frozen=True)
 class SummaryRequest:
     """What `summary …` asked for, and whether to post it to the channel."""
 
-    kind: str  # overview, wg, risks, visit, export, chart, help
+    kind: str  # overview, wg, area, risks, visit, export, chart, help
     here: bool = False
     group: int | None = None
+    area: int | None = None
     file_format: str = "xlsx"
 
 
@@ -153,6 +206,13 @@ def parse(text: str, is_admin: bool) -> SummaryRequest:
         if number is None:
             raise UserError("Which working group? Give its number, like wg 3.", USAGE["wg"][0])
         return SummaryRequest("wg", here, group=number)
+    if kind == "area":
+        number = parse_number(rest[0]) if len(rest) == 1 else None
+        if number is None:
+            raise UserError(
+                "Which area of weakness? Give its number, like area 2.", USAGE["area"][0]
+            )
+        return SummaryRequest("area", here, area=number)
     if kind == "export":
         fmt = rest[0] if rest else "xlsx"
         if fmt not in ("xlsx", "csv") or len(rest) > 1:
@@ -162,7 +222,7 @@ def parse(text: str, is_admin: bool) -> SummaryRequest:
         return SummaryRequest(kind, here)
     raise UserError(
         f"I don't know “{quoted(' '.join(words), 30)}”. Try {COMMAND}summary help.",
-        f"{COMMAND}summary [wg N | risks | visit | export | chart] [here]",
+        f"{COMMAND}summary [wg N | area N | risks | visit | export | chart] [here]",
     )
 
 
@@ -241,6 +301,8 @@ class SummaryService:
                 return Help(f"{COMMAND}summary — where the plan stands", tuple(USAGE.values()))
             case "overview" | "wg":
                 return self.overview(request.group)
+            case "area":
+                return self.overview(area=request.area)
             case "risks":
                 return self.risk_summary()
             case "visit":
@@ -258,37 +320,52 @@ class SummaryService:
     def _start_of(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.clock.tz)
 
-    def overview(self, group: int | None = None) -> Overview:
+    def overview(self, group: int | None = None, area: int | None = None) -> Overview:
+        """The whole plan, one working group's part (`wg N`) or one area of weakness's."""
         today = self.today()
         with self.db.session() as session:
-            title = "SEND Improvement Board — where the plan stands"
-            if group is not None:
-                found = find_group(session, group)
-                if found is None:
-                    raise UserError(f"There is no working group {group}.", USAGE["wg"][0])
-                title = f"Working Group {found.number} {found.name}"
+            title = self._title(session, group, area)
+            whole = group is None and area is None
             stale_since = self._start_of(today - timedelta(days=self.board.stale_after_days))
+            soon = today + timedelta(days=DUE_SOON_DAYS)
             return Overview(
                 title=title,
                 today=today,
-                groups=self._groups(session, group),
-                overdue=self._part(sq.overdue(session, today, LIST_LIMIT, group)),
-                due_soon=self._part(
-                    sq.due_between(
-                        session, today, today + timedelta(days=DUE_SOON_DAYS), LIST_LIMIT, group
-                    )
+                groups=self._groups(session, group, area),
+                overdue=self._part(sq.overdue(session, today, LIST_LIMIT, group, area)),
+                due_soon=self._part(sq.due_between(session, today, soon, LIST_LIMIT, group, area)),
+                stale=self._part(
+                    sq.not_updated_since(session, stale_since, LIST_LIMIT, group, area)
                 ),
-                stale=self._part(sq.not_updated_since(session, stale_since, LIST_LIMIT, group)),
-                risks=self._risks(session, RISKS_SHOWN, group),
+                risks=self._risks(session, RISKS_SHOWN, group) if area is None else Part((), 0),
                 deadlines=self._deadlines(session, today),
-                changes=self._changes(session, today) if group is None else None,
+                changes=self._changes(session, today) if whole else None,
                 group_actions=(
-                    self._part(sq.open_actions(session, GROUP_ACTIONS_SHOWN, group))
-                    if group is not None
-                    else None
+                    None
+                    if whole
+                    else self._part(sq.open_actions(session, GROUP_ACTIONS_SHOWN, group, area))
                 ),
                 stale_after_days=self.board.stale_after_days,
+                off_track=self._off_track(session, group, area),
+                overdue_on_track=self._part(
+                    sq.overdue_on_track(session, today, LIST_LIMIT, group, area)
+                ),
+                areas=self._areas(session) if whole else (),
+                highlights=self._highlights(session, today) if whole else None,
             )
+
+    def _title(self, session, group: int | None, area: int | None) -> str:
+        if group is not None:
+            found = find_group(session, group)
+            if found is None:
+                raise UserError(f"There is no working group {group}.", USAGE["wg"][0])
+            return f"Working Group {found.number} {found.name}"
+        if area is not None:
+            place = sq.find_area(session, area)
+            if place is None:
+                raise UserError(f"There is no area of weakness {area}.", USAGE["area"][0])
+            return f"Area of weakness: {area_name(place.number, place.title)}"
+        return "SEND Improvement Board — where the plan stands"
 
     def risk_summary(self) -> RiskSummary:
         with self.db.session() as session:
@@ -306,30 +383,81 @@ class SummaryService:
             )
 
     def visit_readiness(self) -> VisitReadiness:
+        """How ready the plan is for the next visit: updates in the readiness window."""
         today = self.today()
         with self.db.session() as session:
             visit = sq.next_event(session, "visit", today)
             if visit is None:
                 return VisitReadiness(today, None, None)
-            previous = sq.last_event(session, "visit", visit.date)
-            since = previous or visit.date - timedelta(days=VISIT_LOOKBACK_DAYS)
-            moment = self._start_of(since)
-            owners, total = sq.owners_waiting(session, moment, 30)
+            window = readiness_window(
+                session, visit.date, self.board.plan_start, self.clock.tz, today
+            )
+            owners, total = sq.owners_waiting(session, window.moment, 30)
             named = refs(session, [owner for owner, _ in owners])
             waiting = tuple((named[owner], count) for owner, count in owners)
+            shown = self._deadline(visit)
             return VisitReadiness(
                 today=today,
-                visit=self._deadline(visit),
-                since=since,
-                groups=tuple(sq.updated_share_by_group(session, moment)),
+                visit=shown,
+                window=window,
+                evidence=self._evidence(session, visit, shown.evidence_due, today),
+                groups=tuple(sq.updated_share_by_group(session, window.moment)),
+                areas=tuple(sq.updated_share_by_area(session, window.moment)),
                 waiting=Part(waiting, total),
+                off_track=self._off_track(session, None, None),
             )
+
+    def _evidence(self, session, visit: Deadline, due: date, today: date) -> str:
+        sent_on = sent_by = None
+        if visit.evidence_sent_at is not None:
+            sent_on = visit.evidence_sent_at.astimezone(self.clock.tz).date()
+            if visit.evidence_sent_by is not None:
+                sent_by = refs(session, [visit.evidence_sent_by])[visit.evidence_sent_by].shown
+        return evidence_words(visit.id, due, today, sent_on, sent_by)
+
+    def _off_track(self, session, group: int | None, area: int | None) -> Part:
+        rows, total = sq.off_track(session, LIST_LIMIT, group, area)
+        tz = self.clock.tz
+        lines = tuple(
+            OffTrack(card(a, tz), a.progress_at.astimezone(tz).date() if a.progress_at else None)
+            for a in rows
+        )
+        return Part(lines, total)
+
+    def _areas(self, session) -> tuple[GroupLine, ...]:
+        """Every area of weakness, those with no actions too: a gap the board should see."""
+        lines = {a.number: GroupLine(a.number, a.title, {}) for a in all_areas(session)}
+        for number, title, status, count in sq.status_by_area(session):
+            lines.setdefault(number, GroupLine(number, title, {})).counts[status] = count
+        return tuple(lines[number] for number in sorted(lines))
+
+    def _highlights(self, session, today: date) -> Highlights | None:
+        meeting = sq.board_meeting_for_highlights(session, today)
+        if meeting is None:
+            return None
+        sent = tuple(self._highlight(row) for row in sq.latest_highlights(session, meeting.id))
+        done = {h.group_number for h in sent}
+        missing = tuple((n, name) for n, name in sq.live_groups(session) if n not in done)
+        return Highlights(self._deadline(meeting), sent, missing)
+
+    def _highlight(self, row: HighlightUpdate) -> Highlight:
+        brag = Status(row.brag) if row.brag in set(Status) else Status.NOT_STARTED
+        return Highlight(
+            row.working_group.number,
+            row.working_group.name,
+            brag,
+            row.achievements,
+            row.issues,
+            row.next_steps,
+            person_ref(row.author),
+            row.at.astimezone(self.clock.tz).date(),
+        )
 
     # Pieces
 
-    def _groups(self, session, group: int | None) -> tuple[GroupLine, ...]:
+    def _groups(self, session, group: int | None, area: int | None) -> tuple[GroupLine, ...]:
         lines: dict[int, GroupLine] = {}
-        for number, name, status, count in sq.status_by_group(session, group):
+        for number, name, status, count in sq.status_by_group(session, group, area):
             line = lines.setdefault(number, GroupLine(number, name, {}))
             line.counts[status] = count
         return tuple(lines.values())

@@ -50,6 +50,15 @@ def add_working_days(day: date, count: int) -> date:
     return day
 
 
+def working_days_until(day: date, today: date) -> int:
+    """How many working days from `today` (not counted) to `day` (counted): 0 if it has come."""
+    count = 0
+    while today < day:
+        today += timedelta(days=1)
+        count += is_working_day(today)
+    return count
+
+
 @dataclass(frozen=True)
 class DeliveryWindow:
     """Messages go out on working days between `opens` and `closes`, local time."""

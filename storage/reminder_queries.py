@@ -43,30 +43,6 @@ def upcoming_events(session: Session, today: date) -> list[Deadline]:
     )
 
 
-def previous_visit(session: Session, before: date) -> date | None:
-    return session.scalar(
-        select(func.max(Deadline.date)).where(
-            Deadline.removed_at.is_(None), Deadline.kind == "visit", Deadline.date < before
-        )
-    )
-
-
-def open_actions_not_updated_since(
-    session: Session, since: datetime
-) -> list[tuple[Action, WorkingGroup]]:
-    query = (
-        select(Action, WorkingGroup)
-        .join(WorkingGroup, Action.working_group_id == WorkingGroup.id)
-        .where(
-            Action.withdrawn_at.is_(None),
-            Action.status != COMPLETE,
-            Action.last_update_at < since,
-        )
-        .order_by(Action.owner_id, Action.due_date)
-    )
-    return [(action, group) for action, group in session.execute(query)]
-
-
 def status_counts(session: Session, today: date) -> tuple[dict[str, int], int]:
     """Open actions by status, and how many are overdue: aggregates, not rows."""
     open_actions = Action.withdrawn_at.is_(None)

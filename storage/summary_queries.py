@@ -6,14 +6,29 @@ from datetime import date, datetime
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Action, ActionHistory, Deadline, Risk, WorkingGroup
+from storage.models import (
+    Action,
+    ActionHistory,
+    Area,
+    Deadline,
+    HighlightUpdate,
+    Risk,
+    WorkingGroup,
+    action_areas,
+)
 
 COMPLETE = "blue"
+OFF_TRACK = ("red", "amber")
+ON_TRACK = ("green", "amber")
+# The dated events a review of the plan happens at: readiness counts updates since the last one.
+REVIEWS = ("visit", "stocktake")
 LIVE = Action.withdrawn_at.is_(None)
 OPEN = (Action.withdrawn_at.is_(None), Action.status != COMPLETE)
 
 
-def status_by_group(session: Session, group: int | None = None) -> list[tuple[int, str, str, int]]:
+def status_by_group(
+    session: Session, group: int | None = None, area: int | None = None
+) -> list[tuple[int, str, str, int]]:
     """(group number, group name, status, count) for every action still in the plan."""
     query = (
         select(WorkingGroup.number, WorkingGroup.name, Action.status, func.count(Action.id))
@@ -24,23 +39,77 @@ def status_by_group(session: Session, group: int | None = None) -> list[tuple[in
     )
     if group is not None:
         query = query.where(WorkingGroup.number == group)
+    if area is not None:
+        query = query.where(Action.id.in_(_area_action_ids(area)))
     return [tuple(row) for row in session.execute(query)]
 
 
-def _in_group(query: Select, group: int | None) -> Select:
-    if group is None:
-        return query
-    return query.join(WorkingGroup, Action.working_group_id == WorkingGroup.id).where(
-        WorkingGroup.number == group
+def status_by_area(session: Session) -> list[tuple[int, str, str, int]]:
+    """(area number, area title, status, count) for every action still in the plan; an action
+    in two areas counts in both."""
+    query = (
+        select(Area.number, Area.title, Action.status, func.count(Action.id))
+        .join(action_areas, action_areas.c.area_id == Area.id)
+        .join(Action, Action.id == action_areas.c.action_id)
+        .where(LIVE)
+        .group_by(Area.number, Area.title, Action.status)
+        .order_by(Area.number)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def find_area(session: Session, number: int) -> Area | None:
+    return session.scalar(select(Area).where(Area.number == number))
+
+
+def off_track(
+    session: Session, limit: int, group: int | None = None, area: int | None = None
+) -> tuple[list[Action], int]:
+    """Open actions marked red or amber, red first."""
+    red_first = case((Action.status == "red", 0), else_=1)
+    where = (LIVE, Action.status.in_(OFF_TRACK))
+    return _first_and_total(session, where, (red_first, Action.ref_key), limit, group, area)
+
+
+def overdue_on_track(
+    session: Session, today: date, limit: int, group: int | None = None, area: int | None = None
+) -> tuple[list[Action], int]:
+    """Open actions past their due date yet marked green or amber: a status to challenge."""
+    where = (LIVE, Action.status.in_(ON_TRACK), Action.due_date < today)
+    return _first_and_total(session, where, (Action.due_date, Action.ref_key), limit, group, area)
+
+
+def _in_group(query: Select, group: int | None, area: int | None = None) -> Select:
+    """Only the actions of one working group, or of one area of weakness."""
+    if group is not None:
+        query = query.join(WorkingGroup, Action.working_group_id == WorkingGroup.id).where(
+            WorkingGroup.number == group
+        )
+    if area is not None:
+        query = query.where(Action.id.in_(_area_action_ids(area)))
+    return query
+
+
+def _area_action_ids(area: int) -> Select:
+    return (
+        select(action_areas.c.action_id)
+        .join(Area, Area.id == action_areas.c.area_id)
+        .where(Area.number == area)
     )
 
 
 def _first_and_total(
-    session: Session, where: tuple, order: tuple, limit: int, group: int | None
+    session: Session,
+    where: tuple,
+    order: tuple,
+    limit: int,
+    group: int | None,
+    area: int | None = None,
 ) -> tuple[list[Action], int]:
-    total = session.scalar(_in_group(select(func.count(Action.id)).where(*where), group)) or 0
+    count = select(func.count(Action.id)).where(*where)
+    total = session.scalar(_in_group(count, group, area)) or 0
     rows = session.scalars(
-        _in_group(select(Action).where(*where), group)
+        _in_group(select(Action).where(*where), group, area)
         .options(selectinload(Action.areas))
         .order_by(*order)
         .limit(limit)
@@ -48,26 +117,26 @@ def _first_and_total(
     return list(rows), total
 
 
-def overdue(session: Session, today: date, limit: int, group: int | None = None):
+def overdue(session: Session, today: date, limit: int, group=None, area=None):
     """Open actions past their due date, oldest first."""
-    return _first_and_total(
-        session, (*OPEN, Action.due_date < today), (Action.due_date, Action.ref_key), limit, group
-    )
+    where = (*OPEN, Action.due_date < today)
+    return _first_and_total(session, where, (Action.due_date, Action.ref_key), limit, group, area)
 
 
-def due_between(session: Session, first: date, last: date, limit: int, group: int | None = None):
+def due_between(session: Session, first: date, last: date, limit: int, group=None, area=None):
     where = (*OPEN, Action.due_date >= first, Action.due_date <= last)
-    return _first_and_total(session, where, (Action.due_date, Action.ref_key), limit, group)
+    return _first_and_total(session, where, (Action.due_date, Action.ref_key), limit, group, area)
 
 
-def not_updated_since(session: Session, since: datetime, limit: int, group: int | None = None):
+def not_updated_since(session: Session, since: datetime, limit: int, group=None, area=None):
     """Open actions with no update since `since`, longest silent first."""
     where = (*OPEN, Action.last_update_at < since)
-    return _first_and_total(session, where, (Action.last_update_at, Action.ref_key), limit, group)
+    order = (Action.last_update_at, Action.ref_key)
+    return _first_and_total(session, where, order, limit, group, area)
 
 
-def open_actions(session: Session, limit: int, group: int | None = None):
-    return _first_and_total(session, OPEN, (Action.due_date, Action.ref_key), limit, group)
+def open_actions(session: Session, limit: int, group=None, area=None):
+    return _first_and_total(session, OPEN, (Action.due_date, Action.ref_key), limit, group, area)
 
 
 def top_risks(
@@ -118,6 +187,15 @@ def last_event(session: Session, kind: str, before: date) -> date | None:
     )
 
 
+def latest_event(session: Session, kind: str, before: date) -> Deadline | None:
+    return session.scalars(
+        select(Deadline)
+        .where(Deadline.removed_at.is_(None), Deadline.kind == kind, Deadline.date < before)
+        .order_by(Deadline.date.desc(), Deadline.id.desc())
+        .limit(1)
+    ).first()
+
+
 def next_event(session: Session, kind: str, on_or_after: date) -> Deadline | None:
     return session.scalars(
         select(Deadline)
@@ -158,9 +236,33 @@ def risks_logged_since(session: Session, since: datetime, limit: int) -> tuple[l
     return list(numbers), total
 
 
+def previous_review(session: Session, before: date) -> tuple[date, str] | None:
+    """The latest visit or stocktake before `before`, and which it was."""
+    row = session.execute(
+        select(Deadline.date, Deadline.kind)
+        .where(Deadline.removed_at.is_(None), Deadline.kind.in_(REVIEWS), Deadline.date < before)
+        .order_by(Deadline.date.desc(), Deadline.id.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def first_created_at(session: Session) -> datetime | None:
+    """When the first action came into the plan (imported or added): where the plan began."""
+    return session.scalar(
+        select(func.min(ActionHistory.at)).where(ActionHistory.event == "created")
+    )
+
+
+def _progressed(since: datetime):
+    """An update that counts for readiness: by the owner, lead or an admin in chat, not an
+    import, re-date or reassignment (kept as Action.progress_at)."""
+    return Action.progress_at.is_not(None) & (Action.progress_at >= since)
+
+
 def updated_share_by_group(session: Session, since: datetime) -> list[tuple[int, str, int, int]]:
     """Per group: (number, name, open actions, of which updated since `since`)."""
-    updated = func.sum(case((Action.last_update_at >= since, 1), else_=0))
+    updated = func.sum(case((_progressed(since), 1), else_=0))
     rows = session.execute(
         select(WorkingGroup.number, WorkingGroup.name, func.count(Action.id), updated)
         .join(Action, Action.working_group_id == WorkingGroup.id)
@@ -171,12 +273,36 @@ def updated_share_by_group(session: Session, since: datetime) -> list[tuple[int,
     return [(n, name, total, int(done or 0)) for n, name, total, done in rows]
 
 
+def updated_share_by_area(session: Session, since: datetime) -> list[tuple[int, str, int, int]]:
+    """Per area of weakness: (number, title, open actions, of which updated since `since`)."""
+    updated = func.sum(case((_progressed(since), 1), else_=0))
+    rows = session.execute(
+        select(Area.number, Area.title, func.count(Action.id), updated)
+        .join(action_areas, action_areas.c.area_id == Area.id)
+        .join(Action, Action.id == action_areas.c.action_id)
+        .where(*OPEN)
+        .group_by(Area.number, Area.title)
+        .order_by(Area.number)
+    )
+    return [(n, title, total, int(done or 0)) for n, title, total, done in rows]
+
+
+def not_progressed_since(session: Session, since: datetime):
+    """The open actions with no update that counts since `since`, owner by owner."""
+    return session.execute(
+        select(Action, WorkingGroup)
+        .join(WorkingGroup, Action.working_group_id == WorkingGroup.id)
+        .where(*OPEN, ~_progressed(since))
+        .order_by(Action.owner_id, Action.due_date, Action.ref_key)
+    ).all()
+
+
 def owners_waiting(
     session: Session, since: datetime, limit: int
 ) -> tuple[list[tuple[int, int]], int]:
     """Owners with open actions not updated since `since`: (owner, how many), most first."""
     count = func.count(Action.id)
-    where = (*OPEN, Action.last_update_at < since)
+    where = (*OPEN, ~_progressed(since))
     total = session.scalar(select(func.count(func.distinct(Action.owner_id))).where(*where)) or 0
     rows = session.execute(
         select(Action.owner_id, count)
@@ -186,3 +312,45 @@ def owners_waiting(
         .limit(limit)
     )
     return [(owner, n) for owner, n in rows], total
+
+
+def board_meeting_for_highlights(session: Session, today: date) -> Deadline | None:
+    """The next board meeting, or if none is set, the latest one past."""
+    live = (Deadline.removed_at.is_(None), Deadline.kind == "board")
+    upcoming = session.scalars(
+        select(Deadline).where(*live, Deadline.date >= today).order_by(Deadline.date).limit(1)
+    ).first()
+    if upcoming is not None:
+        return upcoming
+    return session.scalars(
+        select(Deadline).where(*live, Deadline.date < today).order_by(Deadline.date.desc()).limit(1)
+    ).first()
+
+
+def latest_highlights(session: Session, meeting_id: int) -> list[HighlightUpdate]:
+    """Each working group's latest highlight update for the meeting, by group number."""
+    latest = (
+        select(func.max(HighlightUpdate.id))
+        .where(HighlightUpdate.deadline_id == meeting_id)
+        .group_by(HighlightUpdate.working_group_id)
+    )
+    return list(
+        session.scalars(
+            select(HighlightUpdate)
+            .join(WorkingGroup, WorkingGroup.id == HighlightUpdate.working_group_id)
+            .where(HighlightUpdate.id.in_(latest))
+            .order_by(WorkingGroup.number)
+        )
+    )
+
+
+def live_groups(session: Session) -> list[tuple[int, str]]:
+    """Working groups still in the board file: those a highlight update is asked of."""
+    return [
+        (n, name)
+        for n, name in session.execute(
+            select(WorkingGroup.number, WorkingGroup.name)
+            .where(WorkingGroup.retired.is_(False))
+            .order_by(WorkingGroup.number)
+        )
+    ]

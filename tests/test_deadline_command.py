@@ -1,6 +1,9 @@
 """`/deadline` (SPEC §3): admins manage, everyone lists; a visit shows its evidence deadline."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from tests.conftest import ADMIN, OWNER
 
@@ -85,3 +88,39 @@ def test_a_second_visit_or_board_meeting_on_the_same_date_is_refused(chat, kind)
     # Once removed, the date is free again.
     chat.ask("remove 1", ADMIN, "/deadline")
     assert "Added #4" in chat.says(f"add {kind} 6/2/2020", ADMIN, "/deadline")
+
+
+def test_evidence_sent_is_recorded_once_by_an_admin_and_the_visit_summary_says_so(chat):
+    chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
+    chat.ask("add board 27/1/2020", ADMIN, "/deadline")
+    assert "Only an admin" in chat.says("evidence-sent 1", OWNER, "/deadline")
+    refused = chat.says("evidence-sent 2", ADMIN, "/deadline")
+    assert "#2 SEND Improvement Board meeting is not a monitoring visit" in refused
+    assert "/deadline evidence-sent ID" in refused
+    assert "There is no deadline #7" in chat.says("evidence-sent 7", ADMIN, "/deadline")
+    assert "Which visit?" in chat.says("evidence-sent", ADMIN, "/deadline")
+    said = chat.says("evidence-sent 1", ADMIN, "/deadline")
+    assert "Recorded: the evidence for #1 DfE/NHSE monitoring visit on 6 February 2020" in said
+    again = chat.says("evidence-sent #1", ADMIN, "/deadline")
+    assert "already recorded as sent on 20 January 2020 by" in again
+    visit = chat.says("visit", OWNER, "/summary")
+    assert "Evidence is due by Thursday 23 January 2020 — sent on 20 January 2020 by" in visit
+    assert "/deadline evidence-sent ID" in chat.says("help", OWNER, "/deadline")
+
+
+def test_evidence_past_its_deadline_and_not_recorded_says_how_to_record_it(chat):
+    chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
+    with time_machine.travel(datetime(2020, 1, 27, 10, tzinfo=UTC), tick=True):
+        said = chat.says("visit", ADMIN, "/summary")
+    assert (
+        "Evidence was due by Thursday 23 January 2020 and has not been recorded as sent: "
+        "/deadline evidence-sent 1"
+    ) in said
+
+
+def test_a_stocktake_is_a_deadline_of_its_own_kind(chat):
+    said = chat.says("add stocktake 4/5/2020", ADMIN, "/deadline")
+    assert "Added #1: Plan stocktake on 4 May 2020." in said
+    assert "There is already a Plan stocktake" in chat.says(
+        "add stocktake 4/5/2020", ADMIN, "/deadline"
+    )

@@ -236,10 +236,16 @@ def test_a_reminder_sent_before_the_upgrade_is_not_sent_again(old_database: str)
         keys = [item.key for bundle in report.sent for item in bundle.items]
         return [key for key in keys if key.startswith("visit-owner:1:10:")]
 
-    assert visit_keys() == []
     with runtime.db.session() as session:
+        # Readiness counts owners' own updates (issue 12): without U0OWNER01's, theirs is due.
+        session.execute(text("UPDATE actions SET progress_at = NULL WHERE id = 1"))
+    # U0NONAME1's imported action was never updated: due, never sent. U0OWNER01's was sent.
+    unsent = visit_keys()
+    with runtime.db.session() as session:
+        (sent,) = session.scalars(text("SELECT key FROM reminders WHERE kind = 'visit_owner'"))
         session.execute(text("DELETE FROM reminders WHERE kind = 'visit_owner'"))
-    assert len(visit_keys()) == 1
+    assert sent not in unsent
+    assert sorted(visit_keys()) == sorted([*unsent, sent])
     runtime.db.dispose()
 
 

@@ -161,7 +161,6 @@ VISIT = EventFacts(
     date=date(2020, 2, 6),
     title="Monitoring visit",
     evidence_due=date(2020, 1, 23),
-    previous=None,
 )
 
 

@@ -6,17 +6,19 @@ import zipfile
 from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 from PIL import Image
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from bot.people import PersonKey, ensure_person
-from storage.models import Action, Risk, WorkingGroup
-from tests.conftest import ADMIN, OTHER, OWNER
+from storage.models import Action, HighlightUpdate, Risk, WorkingGroup
+from tests.conftest import ADMIN, LEAD, OTHER, OWNER
 from tests.support.blockkit import assert_valid_message, assert_valid_view, flatten
 from tests.support.speak import SlackVoice
 
 pytestmark = pytest.mark.usefixtures("plan")
+NOW = datetime(2020, 1, 20, 10, tzinfo=UTC)
 # The plan fixture, on Monday 20 January 2020: 1.1 (WG1, due 31 Jan), 1.2 (WG1, due 6 Feb),
 # 2.1 (WG2, due 31 Mar), 3.1 (WG3, due 10 Jan: overdue), 4.1 (WG4, due 28 Feb). All not started.
 
@@ -52,9 +54,62 @@ def test_the_overview_lists_overdue_due_soon_risks_and_deadlines(chat, plan):
     assert "evidence due Thu 23 Jan, in 3 days" in said
 
 
-def test_stale_actions_are_listed(chat, plan):
-    import time_machine
+def test_the_overview_names_what_is_off_track_by_area_and_the_groups_highlights(chat, plan):
+    chat.ask("update 2.1 red Provider withdrew", OTHER)
+    chat.ask("update 1.1 amber", OWNER)
+    chat.ask("update 3.1 green", OWNER)  # ten days overdue
+    chat.ask("add board 27/1/2020", ADMIN, "/deadline")
+    with plan.db.session() as session:
+        session.execute(update(Action).where(Action.ref == "4.1").values(status="red"))
+        session.execute(update(Action).where(Action.ref == "1.2").values(withdrawn_at=NOW))
+        group = session.scalar(select(WorkingGroup).where(WorkingGroup.number == 1))
+        lead = ensure_person(session, NOW, PersonKey("slack", LEAD))
+        for brag, achieved in (("green", "First draft"), ("amber", "Needs assessment drafted")):
+            session.add(
+                HighlightUpdate(
+                    deadline_id=1,
+                    working_group_id=group.id,
+                    author_id=lead.id,
+                    at=NOW,
+                    brag=brag,
+                    achievements=achieved,
+                    issues="Data sharing agreement unsigned",
+                )
+            )
+    said = chat.says("", ADMIN, "/summary")
+    assert "(0 of 4 actions)" in said  # the withdrawn 1.2 is in no count
+    assert "*Off track: red and amber actions (3)*" in said
+    off = said.split("*Off track: red and amber actions (3)*")[1]
+    assert off.index("*2.1*") < off.index("*4.1*") < off.index("*1.1*")  # red first
+    assert f"*2.1* Commission speech and language therapy — <@{OTHER}> · last update today" in off
+    assert f"*4.1* Transition protocol for care leavers — <@{OTHER}> · no update yet" in off
+    assert (
+        f"*3.1* Launch the family-friendly WSoA — <@{OWNER}> · "
+        "*10 days overdue but marked on track* (:large_green_circle: Green)"
+    ) in said
+    assert "*By area of weakness*" in said and "*Area 9* — no actions yet" in said
+    assert (
+        "*Area 1* — 1 action · :red_circle: Red 0 :large_orange_circle: Amber 1 "
+        ":large_green_circle: Green 0 :white_circle: Not started 0 :large_blue_circle: Blue 0 · "
+        "0% complete"
+    ) in said
+    assert (
+        "Highlight updates for SEND Improvement Board meeting, 27 January 2020 (in 7 days)" in said
+    )
+    assert (
+        f"*Working Group 1 Understanding of Need* :large_orange_circle: Amber — from <@{LEAD}>, "
+        "20 January 2020"
+    ) in said
+    assert "Achievements: Needs assessment drafted" in said and "First draft" not in said
+    assert "Issues: Data sharing agreement unsigned" in said
+    assert "Not sent yet: Working Group 2 Commissioning, Working Group 3" in said
+    area = chat.says("area 2", ADMIN, "/summary")
+    assert "Area of weakness: Area 2" in area and "*2.1*" in area and "*1.1*" not in area
+    assert "*Off track: red and amber actions (1)*" in area and "Highlight updates" not in area
+    assert "There is no area of weakness 12" in chat.says("area 12", ADMIN, "/summary")
 
+
+def test_stale_actions_are_listed(chat, plan):
     with time_machine.travel(datetime(2020, 3, 2, 10, tzinfo=UTC), tick=True):
         chat.ask("note 2.1 Still going", OTHER)
         said = chat.says("", OWNER, "/summary")
@@ -95,32 +150,51 @@ def test_risk_summary_counts_bands_and_draws_the_heat_map(chat, plan):
     assert heat.count("` 1`") == 4
 
 
-def test_visit_readiness_shows_the_share_updated_and_who_has_not(chat, plan):
-    import time_machine
-
-    chat.ask("add visit 10/10/2019", ADMIN, "/deadline")
+def test_readiness_counts_owners_updates_since_the_plan_started_not_the_import(chat, plan):
+    # The plan was added on Monday 20 January; the visit is on 6 February, evidence by 23 January.
     chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
-    with time_machine.travel(datetime(2020, 1, 22, 10, tzinfo=UTC), tick=True):
+    with time_machine.travel(datetime(2020, 1, 21, 10, tzinfo=UTC), tick=True):
+        said = chat.says("visit", ADMIN, "/summary")
+        assert "Evidence is due by Thursday 23 January 2020 (in 2 working days)." in said
+        # Adding the plan the day before is not an update by anyone.
+        assert (
+            "*0 of 5 open actions (0%)* have been updated since the plan started on "
+            "20 January 2020." in said
+        )
+        assert "*Still to update (2 people)*" in said
+        assert f"<@{OWNER}> — 3 actions" in said and f"<@{OTHER}> — 2 actions" in said
         chat.ask("note 1.1 Evidence pack drafted", OWNER)
+        chat.ask("update 2.1 red Provider withdrew", OTHER)
         said = chat.says("visit", ADMIN, "/summary")
-    assert "Monitoring visit readiness" in said
-    assert "Evidence is due by *23 January 2020* (tomorrow)" in said
-    # Everything was added on 20 January, after the last visit on 10 October: all count as updated.
-    assert "*5 of 5 open actions (100%)* have been updated since 10 October 2019" in said
-
-
-def test_visit_readiness_names_who_still_has_to_update(chat, plan):
-    import time_machine
-
-    with time_machine.travel(datetime(2020, 1, 27, 10, tzinfo=UTC), tick=True):
-        chat.ask("add visit 22/1/2020", ADMIN, "/deadline")  # the last visit, after the plan began
-        chat.ask("add visit 6/2/2020", ADMIN, "/deadline")
-        chat.ask("note 1.1 Updated after the last visit", OWNER)
-        said = chat.says("visit", ADMIN, "/summary")
-    assert "*1 of 5 open actions (20%)* have been updated since 22 January 2020" in said
+    assert "*2 of 5 open actions (40%)* have been updated since the plan started" in said
     assert "1 Understanding of Need — 1 of 2 updated (50%)" in said
-    assert "Still to update (2 people)" in said
-    assert f"<@{OWNER}> — 2 actions" in said and f"<@{OTHER}> — 2 actions" in said
+    assert "3 Engagement and Co-production — 0 of 1 updated (0%)" in said
+    assert "*By area of weakness*" in said and "Area 2 — 1 of 1 updated (100%)" in said
+    assert f"<@{OWNER}> — 2 actions" in said and f"<@{OTHER}> — 1 action" in said
+    assert "*Off track: red and amber actions (1)*" in said
+    assert (
+        f":red_circle: Red · *2.1* Commission speech and language therapy — <@{OTHER}> · "
+        "last update today"
+    ) in said
+
+
+def test_readiness_runs_from_the_last_visit_or_stocktake_never_from_a_guessed_quarter(chat):
+    # A visit 92 days away: the window is the plan's start, not "visit minus 91 days" (tomorrow).
+    chat.ask("add visit 21/4/2020", ADMIN, "/deadline")
+    chat.ask("note 1.1 Drafted", OWNER)
+    said = chat.says("visit", ADMIN, "/summary")
+    assert "Evidence is due by Friday 3 April 2020 (in 54 working days)." in said
+    assert "*1 of 5 open actions (20%)* have been updated since the plan started on" in said
+    chat.ask("add visit 10/1/2020", ADMIN, "/deadline")  # a past visit, added afterwards
+    said = chat.says("visit", ADMIN, "/summary")
+    assert (
+        "*1 of 5 open actions (20%)* have been updated since the last visit on 10 January" in said
+    )
+    chat.ask("add stocktake 21/1/2020", ADMIN, "/deadline")  # tomorrow: no window of its own yet
+    assert "since the last visit on 10 January 2020." in chat.says("visit", ADMIN, "/summary")
+    with time_machine.travel(datetime(2020, 1, 22, 10, tzinfo=UTC), tick=True):
+        said = chat.says("visit", ADMIN, "/summary")
+    assert "*0 of 5 open actions (0%)* have been updated since the stocktake on 21 January" in said
 
 
 def test_no_visit_set_says_how_to_add_one(chat):

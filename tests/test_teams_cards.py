@@ -238,7 +238,7 @@ def test_visit_readiness_says_what_slack_says(plan, voice, today):
         voice.action(OWNER, "note 1.1 Updated after the last visit")
         result = summary(plan, voice, "visit")
         said = assert_same_figures(result, plan.actions.today())
-    assert "1 of 5 open actions (20%) have been updated since 22 January 2020" in said
+    assert "1 of 5 open actions (20%) have been updated since the last visit on 22 January" in said
     assert "Still to update (2 people)" in said and f"{OWNER} — 2 actions" in said
 
 

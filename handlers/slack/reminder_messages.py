@@ -8,6 +8,7 @@ from bot.delivery import Place
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
 from bot.reminder_sweep import ActionReminder, Bundle, attention_title, notification_line
 from handlers.slack.highlight_request import request_blocks
+from handlers.slack.reminder_next_visit import next_visit_blocks
 from handlers.slack.render import (
     MAX_BLOCKS,
     context,
@@ -94,6 +95,8 @@ def _other_blocks(item: Due) -> list[dict]:
     event = item.event
     if item.kind == "board_meeting":
         return request_blocks(item)
+    if item.kind == "next_visit":
+        return next_visit_blocks(item)
     if item.kind == "risk_review":
         risk = item.risk
         return [
@@ -106,7 +109,7 @@ def _other_blocks(item: Due) -> list[dict]:
     lines = [
         f":clipboard: *{escape(event.title)}* is on {format_weekday_long(event.date)}. "
         f"Evidence is due by *{format_weekday_long(event.evidence_due)}*.",
-        "These actions of yours have had no update since the last visit — please add one:",
+        f"These actions of yours have had no update {event.since_words} — please add one:",
     ]
     lines += [f"• *{escape(a.ref)}* {escape(a.title)}" for a in item.actions[:MAX_ITEMS]]
     if len(item.actions) > MAX_ITEMS:
@@ -134,9 +137,8 @@ def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> li
     owners = sorted({a.owner for a in item.actions}, key=lambda p: p.id)
     lines = [
         f"*{escape(visit.title)}* is {relative_day(visit.date, today)}, on "
-        f"{format_weekday_long(visit.date)}. Evidence is due by "
-        f"{format_weekday_long(visit.evidence_due)}.",
-        f"{updated} of {open_total} open actions ({share}) have been updated since the last visit.",
+        f"{format_weekday_long(visit.date)}. {escape(visit.evidence_words)}",
+        f"{updated} of {open_total} open actions ({share}) have been updated {visit.since_words}.",
     ]
     if owners:
         shown = " ".join(person(o) for o in owners[:30])

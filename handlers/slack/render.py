@@ -287,6 +287,7 @@ def render_unreachable_database() -> dict:
 KIND_ICON = {
     "visit": ":clipboard:",
     "board": ":busts_in_silhouette:",
+    "stocktake": ":mag:",
     "other": ":spiral_calendar_pad:",
 }
 

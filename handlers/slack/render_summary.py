@@ -5,7 +5,8 @@ from datetime import date
 from bot.dates import format_long, relative_day
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
-from bot.summary_service import Overview, Part, RiskSummary, VisitReadiness
+from bot.summary_lines import OFF_TRACK_TITLE, SummaryLines, plural
+from bot.summary_service import Highlights, Overview, Part, RiskSummary, VisitReadiness
 from handlers.slack.render import (
     STATUS_ICON,
     context,
@@ -26,33 +27,24 @@ SQUARE = {
     "amber": ":large_orange_square:",
     "red": ":large_red_square:",
 }
+SUMMARY_LINES = SummaryLines(LINES)
 
 
 def render_overview(result: Overview, title: str | None = None) -> dict:
     title = title or result.title
     blocks = [header(title), section(_totals(result)), *pack_sections(_group_lines(result))]
-    parts = [
-        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, LINES.overdue),
-        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, LINES.due),
-        (
-            f"No update for {result.stale_after_days} days or more ({result.stale.total})",
-            result.stale,
-            LINES.stale,
-        ),
-    ]
-    if result.group_actions is not None:
-        parts.append(
-            (f"Open actions ({result.group_actions.total})", result.group_actions, LINES.open)
-        )
-    parts.append((f"Top risks ({result.risks.total} open)", result.risks, LINES.risk))
-    for title, part, line in parts:
-        if part.total:
-            blocks += pack_sections([f"*{title}*", *_lines(part, line, result.today)])
+    if result.areas:
+        lines = [SUMMARY_LINES.area(area) for area in result.areas]
+        blocks += pack_sections(["*By area of weakness*", *lines])
+    for heading, part, line in SUMMARY_LINES.overview_lists(result):
+        blocks += pack_sections([f"*{heading}*", *_lines(part, line, result.today)])
     if result.deadlines:
         deadlines = [LINES.deadline(d, result.today) for d in result.deadlines]
         blocks += pack_sections(["*Next deadlines*", *deadlines])
     if result.changes is not None:
         blocks.append(section(_changes(result)))
+    if result.highlights is not None:
+        blocks += pack_sections(_highlights(result.highlights, result.today))
     blocks.append(context(f"As at {format_long(result.today)}. {MORE}"))
     return message(escape(title), blocks)
 
@@ -110,6 +102,19 @@ def _changes(result: Overview) -> str:
     return "\n".join(lines)
 
 
+def _highlights(found: Highlights, today: date) -> list[str]:
+    meeting = found.meeting
+    lines = [
+        f"*Highlight updates for {escape(meeting.title)}, {format_long(meeting.date)} "
+        f"({relative_day(meeting.date, today)})*"
+    ]
+    for update in found.sent:
+        lines += SUMMARY_LINES.highlight(update)
+    if found.missing:
+        lines.append(SUMMARY_LINES.not_sent(found.missing))
+    return lines
+
+
 # Risks
 
 
@@ -154,31 +159,32 @@ def render_visit(result: VisitReadiness) -> dict:
     visit = result.visit
     opening = (
         f"*{escape(visit.title)}* is {relative_day(visit.date, result.today)}, on "
-        f"{format_long(visit.date)}. Evidence is due by *{format_long(visit.evidence_due)}* "
-        f"({relative_day(visit.evidence_due, result.today)})."
+        f"{format_long(visit.date)}. {escape(result.evidence)}"
     )
-    open_total = sum(o for _, _, o, _ in result.groups)
-    updated = sum(u for _, _, _, u in result.groups)
     share = (
-        f"*{updated} of {open_total} open actions ({_percent(updated, open_total)})* "
-        f"have been updated since {format_long(result.since)}."
+        f"*{result.updated} of {result.open_total} open actions "
+        f"({_percent(result.updated, result.open_total)})* "
+        f"have been updated {result.window.words}."
     )
-    group_lines = ["*By working group*"] + [
-        f"{n} {escape(name)} — {u} of {o} updated ({_percent(u, o)})"
-        for n, name, o, u in result.groups
-    ]
+    lines = SUMMARY_LINES
     blocks = [
         header("Monitoring visit readiness"),
         section(opening),
         section(share),
-        *pack_sections(group_lines),
+        *pack_sections(["*By working group*"] + [lines.group_share(*g) for g in result.groups]),
     ]
+    if result.areas:
+        areas = [lines.area_share(*a) for a in result.areas]
+        blocks += pack_sections(["*By area of weakness*", *areas])
     if result.waiting.total:
-        waiting = [f"*Still to update ({result.waiting.total} people)*"] + [
-            f"• {person(owner)} — {count} action{'s' if count != 1 else ''}"
+        waiting = [f"*Still to update ({plural(result.waiting.total, 'person')})*"] + [
+            f"• {person(owner)} — {plural(count, 'action')}"
             for owner, count in result.waiting.items
         ]
         if result.waiting.total > len(result.waiting.items):
             waiting.append(f"…and {result.waiting.total - len(result.waiting.items)} more. {MORE}")
         blocks += pack_sections(waiting)
+    if result.off_track.total:
+        title = f"*{OFF_TRACK_TITLE} ({result.off_track.total})*"
+        blocks += pack_sections([title, *_lines(result.off_track, lines.off_track, result.today)])
     return message("Monitoring visit readiness", blocks)

@@ -19,6 +19,7 @@ from handlers.teams.cards_kit import (
     note,
     status_words,
 )
+from handlers.teams.cards_next_visit import next_visit_body
 from handlers.teams.date_request_cards import ask_button
 from handlers.teams.highlight_request import request_blocks
 
@@ -84,6 +85,8 @@ def _other_blocks(item: Due) -> list[dict]:
     event = item.event
     if item.kind == "board_meeting":
         return request_blocks(item)
+    if item.kind == "next_visit":
+        return next_visit_body(item)
     if item.kind == "risk_review":
         risk = item.risk
         return [
@@ -100,7 +103,7 @@ def _other_blocks(item: Due) -> list[dict]:
             f"Evidence is due by **{format_weekday_long(event.evidence_due)}**.",
             separator=True,
         ),
-        line("These actions of yours have had no update since the last visit — please add one:"),
+        line(f"These actions of yours have had no update {event.since_words} — please add one:"),
     ]
     body += [line(f"• **{inert(a.ref)}** {inert(a.title)}") for a in item.actions[:MAX_ITEMS]]
     if len(item.actions) > MAX_ITEMS:
@@ -123,18 +126,15 @@ def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> li
     open_total = sum(n for s, n in (counts.counts if counts else {}).items() if s != "blue")
     updated = open_total - len(item.actions)
     share = f"{round(100 * updated / open_total)}%" if open_total else "—"
+    done = f"{updated} of {open_total} open actions ({share})"
     owners = sorted({a.owner for a in item.actions}, key=lambda p: p.id)
     body = [
         heading("Monitoring visit readiness"),
         block(
             f"**{inert(visit.title)}** is {relative_day(visit.date, today)}, on "
-            f"{format_weekday_long(visit.date)}. Evidence is due by "
-            f"{format_weekday_long(visit.evidence_due)}."
+            f"{format_weekday_long(visit.date)}. {inert(visit.evidence_words)}"
         ),
-        line(
-            f"{updated} of {open_total} open actions ({share}) have been updated since the "
-            "last visit."
-        ),
+        line(f"{done} have been updated {visit.since_words}."),
     ]
     if owners:
         shown = ", ".join(name(o) for o in owners[:MAX_OWNERS])

@@ -35,7 +35,7 @@ LINES = ListLines(
     )
 )
 score_words = LINES.risk_score
-KIND_ICON = {"visit": "📋", "board": "👥", "other": "🗓️"}
+KIND_ICON = {"visit": "📋", "board": "👥", "stocktake": "🔎", "other": "🗓️"}
 
 
 def risk_block(risk: RiskCard) -> dict:

@@ -4,11 +4,11 @@ and monitoring visit readiness. Lists are cut with "…and N more", as on Slack.
 from collections.abc import Callable
 from datetime import date
 
-from bot.dates import format_long
-from bot.results import ActionCard
+from bot.dates import format_long, relative_day
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
-from bot.summary_service import Overview, Part, RiskSummary
+from bot.summary_lines import SummaryLines
+from bot.summary_service import Highlights, Overview, Part, RiskSummary
 from handlers.teams.cards_kit import (
     BAND_ICON,
     STATUS_ICON,
@@ -29,6 +29,7 @@ MORE = "summary export has the full list (admins; leads get their own groups)."
 STATUS_ORDER = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
 # A heat map cell's colour is the Teams container style for its band.
 CELL_STYLE = {"green": "good", "amber": "warning", "red": "attention"}
+SUMMARY_LINES = SummaryLines(LINES)
 
 
 def overview_card(result: Overview) -> dict:
@@ -36,27 +37,18 @@ def overview_card(result: Overview) -> dict:
     if len(result.groups) > 1:
         body.append(label("By working group"))
     body += [line(_group_line(group)) for group in result.groups]
-    parts: list[tuple[str, Part, Callable[[ActionCard, date], str]]] = [
-        (f"Overdue ({result.overdue.total}), oldest first", result.overdue, LINES.overdue),
-        (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, LINES.due),
-        (
-            f"No update for {result.stale_after_days} days or more ({result.stale.total})",
-            result.stale,
-            LINES.stale,
-        ),
-    ]
-    if result.group_actions is not None:
-        total = result.group_actions.total
-        parts.append((f"Open actions ({total})", result.group_actions, LINES.open))
-    parts.append((f"Top risks ({result.risks.total} open)", result.risks, LINES.risk))
-    for title, part, shown in parts:
-        if part.total:
-            body += [label(title), *_lines(part, shown, result.today)]
+    if result.areas:
+        body.append(label("By area of weakness"))
+        body += [line(SUMMARY_LINES.area(area)) for area in result.areas]
+    for title, part, shown in SUMMARY_LINES.overview_lists(result):
+        body += [label(title), *_lines(part, shown, result.today)]
     if result.deadlines:
         body.append(label("Next deadlines"))
         body += [line(LINES.deadline(d, result.today)) for d in result.deadlines]
     if result.changes is not None:
         body += _changes(result)
+    if result.highlights is not None:
+        body += highlight_lines(result.highlights, result.today)
     body.append(note(f"As at {format_long(result.today)}. {MORE}"))
     return card(body)
 
@@ -102,6 +94,21 @@ def _changes(result: Overview) -> list[dict]:
         ),
         line(f"• {plural(changes.new_risks.total, 'new risk')}" + (f": {risks}" if risks else "")),
     ]
+
+
+def highlight_lines(found: Highlights, today: date) -> list[dict]:
+    meeting = found.meeting
+    body = [
+        label(
+            f"Highlight updates for {inert(meeting.title)}, {format_long(meeting.date)} "
+            f"({relative_day(meeting.date, today)})"
+        )
+    ]
+    for update in found.sent:
+        body += [line(text) for text in SUMMARY_LINES.highlight(update)]
+    if found.missing:
+        body.append(line(SUMMARY_LINES.not_sent(found.missing)))
+    return body
 
 
 # Risks

@@ -1,6 +1,8 @@
-"""Monitoring visit readiness as an Adaptive Card: who has updated since the last visit."""
+"""Monitoring visit readiness as an Adaptive Card: who has updated in the readiness window."""
 
 from bot.dates import format_long, relative_day
+from bot.summary_lines import OFF_TRACK_TITLE
+from bot.summary_lines import plural as people_count
 from bot.summary_service import VisitReadiness
 from handlers.teams.cards_kit import (
     block,
@@ -14,7 +16,7 @@ from handlers.teams.cards_kit import (
     percent,
     plural,
 )
-from handlers.teams.cards_summary import MORE
+from handlers.teams.cards_summary import MORE, SUMMARY_LINES
 
 NO_VISIT = "No monitoring visit is set. An admin can add one with deadline add visit DATE."
 
@@ -25,27 +27,32 @@ def visit_card(result: VisitReadiness) -> dict:
     visit = result.visit
     opening = (
         f"**{inert(visit.title)}** is {relative_day(visit.date, result.today)}, on "
-        f"{format_long(visit.date)}. Evidence is due by **{format_long(visit.evidence_due)}** "
-        f"({relative_day(visit.evidence_due, result.today)})."
+        f"{format_long(visit.date)}. {inert(result.evidence)}"
     )
-    open_total = sum(o for _, _, o, _ in result.groups)
-    updated = sum(u for _, _, _, u in result.groups)
     share = (
-        f"**{updated} of {open_total} open actions ({percent(updated, open_total)})** "
-        f"have been updated since {format_long(result.since)}."
+        f"**{result.updated} of {result.open_total} open actions "
+        f"({percent(result.updated, result.open_total)})** "
+        f"have been updated {result.window.words}."
     )
+    shares = SUMMARY_LINES
     body = [heading("Monitoring visit readiness"), block(opening), block(share)]
     body.append(label("By working group"))
-    body += [
-        line(f"{n} {inert(group)} — {u} of {o} updated ({percent(u, o)})")
-        for n, group, o, u in result.groups
-    ]
+    body += [line(shares.group_share(*group)) for group in result.groups]
+    if result.areas:
+        body.append(label("By area of weakness"))
+        body += [line(shares.area_share(*a)) for a in result.areas]
     waiting = result.waiting
     if waiting.total:
-        body.append(label(f"Still to update ({waiting.total} people)"))
+        body.append(label(f"Still to update ({people_count(waiting.total, 'person')})"))
         body += [
             line(f"• {name(owner)} — {plural(count, 'action')}") for owner, count in waiting.items
         ]
         if waiting.total > len(waiting.items):
             body.append(note(f"…and {waiting.total - len(waiting.items)} more. {MORE}"))
+    off = result.off_track
+    if off.total:
+        body.append(label(f"{OFF_TRACK_TITLE} ({off.total})"))
+        body += [line(shares.off_track(item, result.today)) for item in off.items]
+        if off.total > len(off.items):
+            body.append(note(f"…and {off.total - len(off.items)} more. {MORE}"))
     return card(body)

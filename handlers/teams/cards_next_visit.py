@@ -1,0 +1,14 @@
+"""The question to admins once a monitoring visit has passed: when is the next one?"""
+
+from bot.readiness import next_visit_words
+from bot.reminder_policy import Due
+from handlers.teams.cards_kit import block, inert, line
+
+
+def next_visit_body(item: Due) -> list[dict]:
+    visit = item.event
+    text = next_visit_words(visit.title, visit.date, item.suggested)
+    return [
+        block("📅 **When is the next monitoring visit?**", separator=True),
+        line(inert(text)),
+    ]
