@@ -51,8 +51,9 @@ def test_an_owner_asks_for_a_new_date_and_the_chair_approves_it_on_teams(
     ask(teams, framework, sam, "action mine")  # both known on Teams, so both can be told
     ask(teams, framework, chair, "home")
     SlackVoice(runtime).action(
-        ADMIN, f'add 5.2 "Train SENCos" wg 1 owner <@{SAM_SLACK}> due 10/01/2020'
+        ADMIN, f'add 5.2 "Train SENCos" wg 1 owner <@{SAM_SLACK}> due 10/01/2030'
     )
+    plan_state.backdate_due(runtime, "5.2", date(2020, 1, 10))
     sweep = ReminderSweep(runtime.db, runtime.board, None, runtime.clock)
     bundles = sweep.run(None, now=TUESDAY, dry_run=True).sent
     (for_sam,) = [b for b in bundles if getattr(b.recipient, "email", None) == sam.email]
