@@ -29,19 +29,19 @@ USAGE = {
     "list": (f"{COMMAND}deadline list", f"{COMMAND}deadline list"),
     "add visit": (
         f"{COMMAND}deadline add visit DATE [title]",
-        f"{COMMAND}deadline add visit 6/2/2020",
+        f"{COMMAND}deadline add visit in 8 weeks",
     ),
     "add board": (
         f"{COMMAND}deadline add board DATE [title]",
-        f"{COMMAND}deadline add board 14/1/2020 January board",
+        f"{COMMAND}deadline add board next Tuesday Board meeting",
     ),
     "add stocktake": (
         f"{COMMAND}deadline add stocktake DATE [title] (a review of the plan between visits)",
-        f"{COMMAND}deadline add stocktake 4/6/2027",
+        f"{COMMAND}deadline add stocktake end of June",
     ),
     "add": (
         f"{COMMAND}deadline add DATE TITLE",
-        f"{COMMAND}deadline add 31/3/2020 Self-evaluation refresh due",
+        f"{COMMAND}deadline add end of March Self-evaluation refresh due",
     ),
     "remove": (f"{COMMAND}deadline remove ID", f"{COMMAND}deadline remove 3"),
     "evidence-sent": (
@@ -143,7 +143,7 @@ class DeadlineService:
             usage = USAGE[f"add {kind}"][0]
             rest = first[1] if len(first) > 1 else ""
         try:
-            when, title = take_date(rest)
+            when, title = take_date(rest, self.today())
         except DateError as error:
             raise UserError(str(error), usage) from None
         title = clean(shown(title.strip('"“”')), multiline=False).strip()

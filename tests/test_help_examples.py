@@ -1,12 +1,13 @@
-"""Every example in the help of /action and /risk that names a date names one after today, by
-the real clock: a written date goes stale, so this test fails the day it does."""
+"""Every example in the help of /action, /risk, /deadline and /summary that names a date names
+one after today, by the real clock: a written date goes stale, so this test fails the day it
+does."""
 
 import re
 from datetime import date
 
 import pytest
 
-from bot import action_commands, risk_commands
+from bot import action_commands, deadline_service, risk_commands, summary_service
 from bot.dates import parse_written_date
 
 WRITTEN_DATE = re.compile(
@@ -15,7 +16,7 @@ WRITTEN_DATE = re.compile(
 )
 LINES = [
     line
-    for module in (action_commands, risk_commands)
+    for module in (action_commands, risk_commands, deadline_service, summary_service)
     for pair in module.USAGE.values()
     for line in pair
 ]
