@@ -14,7 +14,7 @@ from bot.board_config import AreaConfig, BoardConfig, GroupConfig
 from storage.database import Database
 from storage.models import Area, Person, WorkingGroup
 
-# The person a board file names as a lead (by account id or email), made if new.
+# The person a board file names as a lead or admin (by account id or email), made if new.
 LeadFinder = Callable[[Session, str], Person]
 
 # Two processes (web and clock) may start at once and both insert group 1; the loser's retry
@@ -29,6 +29,10 @@ def sync_board(db: Database, board: BoardConfig, leads: LeadFinder) -> None:
             with db.session() as session:
                 _sync_groups(session, board.groups, leads)
                 _sync_areas(session, board.areas)
+                # Admins are people the bot must be able to name and tell (a request for a new
+                # date, someone it cannot reach) before they have typed anything.
+                for admin in sorted(board.admins):
+                    leads(session, admin)
             return
         except IntegrityError:
             if attempt == ATTEMPTS - 1:

@@ -17,7 +17,7 @@ from bot.action_service import card
 from bot.clock import Clock
 from bot.dates import DateError, format_long, format_weekday_long, parse_date
 from bot.errors import NotAllowed, UserError
-from bot.message_text import Mention, Text, text
+from bot.message_text import Mention, Part, Text, text
 from bot.people import Actor, PersonRef, person_ref
 from bot.permissions import require_update
 from bot.results import ActionCard, DirectMessage, Notice
@@ -137,8 +137,11 @@ class DateRequests:
             session.flush()
             shown = _request_card(request, action, actor.person)
         notice = Notice(
-            f"You have asked for {shown.ref} to be due on {format_long(proposed)}. "
-            f"{_names(admins)} will approve or decline it, and you will be told."
+            text(
+                f"You have asked for {shown.ref} to be due on {format_long(proposed)}. ",
+                *_mentions(admins),
+                " will approve or decline it, and you will be told.",
+            )
         )
         return Asked(notice, [ToAdmin(admin, shown) for admin in admins])
 
@@ -300,3 +303,14 @@ def _names(people: list[PersonRef]) -> str:
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _mentions(people: list[PersonRef]) -> list[Part]:
+    """'@Alex or @Jane', as mentions each door shows by name (a name the bot has not yet
+    heard is still shown right by the platform)."""
+    parts: list[Part] = []
+    for i, person in enumerate(people):
+        if i:
+            parts.append(" or " if i == len(people) - 1 else ", ")
+        parts.append(Mention(person))
+    return parts

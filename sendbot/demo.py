@@ -7,6 +7,7 @@ through signed requests, printing each command and the bot's reply.
 import tempfile
 from pathlib import Path
 
+from bot.dates import format_long
 from bot.people import PersonRef
 from bot.reminder_sweep import SweepReport
 from handlers.slack.app import web_client
@@ -18,9 +19,12 @@ from sendbot.demo_story import (
     CHAIR,
     CHRIS,
     DEMO_NOW,
+    HIGHLIGHT_UPDATE,
     JO,
+    JO_ASKS_FOR_A_NEW_DATE,
     JO_CLOSES_OVERDUE,
     MARIA,
+    NEW_DATE_REQUEST,
     PEOPLE,
     PRIYA,
     DemoClock,
@@ -33,7 +37,7 @@ from sendbot.runtime import reminder_sweep, start
 from sendbot.settings import Settings
 from slack_standin import SlackStandIn
 from slack_standin.readable import readable
-from slack_standin.signed_requests import SIGNING_SECRET, SlackSender, text_input
+from slack_standin.signed_requests import SIGNING_SECRET, SlackSender, select, text_input
 
 BOARD_CHANNEL = "C0BOARD01"
 
@@ -65,20 +69,34 @@ class Conversation:
         )[-1]
         self.show(sent.params, f"a direct message to {self.names[user]}")
 
-    def complete_with_evidence(self, user: str, answer: dict, ref: str, evidence: str) -> None:
-        print(f"\n{self.names[user]} presses [Mark complete] on {ref}")
-        value = next(
-            e["value"]
-            for b in answer["blocks"]
+    def last_direct_message(self, user: str) -> dict:
+        return self.standin.wait_for(
+            "chat.postMessage", predicate=lambda c: c.params.get("channel") in (user, "D" + user)
+        )[-1].params
+
+    def fill_in(
+        self, user: str, message: dict, action_id: str, values: dict, written: str, ref: str = ""
+    ) -> None:
+        """Press the button of `message` that opens a form (the one for `ref`, if given), fill
+        the form in as `written` says and show the bot's reply."""
+        element = next(
+            e
+            for b in message["blocks"]
             for e in b.get("elements", [])
-            if e.get("action_id") == "action_complete" and f'"{ref}"' in e["value"]
+            if e.get("action_id") == action_id and (not ref or f'"{ref}"' in e["value"])
         )
+        label = element["text"]["text"]
+        print(f"\n{self.names[user]} presses [{label}]" + (f" on {ref}" if ref else ""))
         opened = len(self.standin.calls_to("views.open"))
-        response_url = self.sender.press("action_complete", value, user)
+        response_url = self.sender.press(action_id, element["value"], user)
         view = self.standin.wait_for("views.open", count=opened + 1)[-1].params["view"]
-        print(f"  sendbot opens a form “{view['title']['text']}” and they write: {evidence}")
-        self.sender.submit(view, {"evidence": text_input(evidence)}, user)
+        print(f"  sendbot opens a form “{view['title']['text']}” and they write: {written}")
+        self.sender.submit(view, values, user)
         self.show(self.standin.wait_for_response(response_url)[0], "reply to the button")
+
+    def complete_with_evidence(self, user: str, answer: dict, ref: str, evidence: str) -> None:
+        values = {"evidence": text_input(evidence)}
+        self.fill_in(user, answer, "action_complete", values, evidence, ref)
 
 
 OUTPUT = Path("sendbot-demo-output")
@@ -173,14 +191,54 @@ def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: De
         if not first_shown and personal:
             first_shown = True
             chat.show_direct_message(personal[0].recipient.account_on("slack"))
+            _priya_sends_a_highlight_update(chat)
         if day == JO_CLOSES_OVERDUE:
             chat.say(JO, "/action done 3.1 Family-friendly WSoA launched at the forum")
         if day == AFTER_THE_BOARD:
             chat.say(PRIYA, "/action update 1.2 green Survey closed with 212 parent carer replies")
             chat.say(CHRIS, "/action done 4.1 Response circulated to Board members")
+        if day == JO_ASKS_FOR_A_NEW_DATE:
+            _jo_asks_for_a_new_date(chat)
 
     names = {BOARD_CHANNEL: "#send-board"}
     play_the_quarter(clock, reminder_sweep(runtime), sender, names, after_sending)
+
+
+def _priya_sends_a_highlight_update(chat: Conversation) -> None:
+    """The board meets on 21 January: Priya answers the request for her group's update."""
+    update = HIGHLIGHT_UPDATE
+    chat.fill_in(
+        PRIYA,
+        chat.last_direct_message(PRIYA),
+        "highlight_send",
+        {
+            "achievements": text_input(update["achievements"]),
+            "issues": text_input(update["issues"]),
+            "next_steps": text_input(update["next_steps"]),
+            "brag": select(update["brag"]),
+        },
+        f"{update['achievements']} (BRAG: {update['brag']})",
+    )
+
+
+def _jo_asks_for_a_new_date(chat: Conversation) -> None:
+    """3.4 is overdue: Jo asks for a new date from the reminder, and the chair approves it."""
+    new_date, reason, note = NEW_DATE_REQUEST
+    chat.fill_in(
+        JO,
+        chat.last_direct_message(JO),
+        "date_request_open",
+        {
+            "date": {"type": "datepicker", "selected_date": new_date.isoformat()},
+            "reason": text_input(reason),
+        },
+        f"{format_long(new_date)}, because {reason[0].lower()}{reason[1:]}",
+        "3.4",
+    )
+    chat.show_direct_message(CHAIR)
+    values = {"note": text_input(note)}
+    chat.fill_in(CHAIR, chat.last_direct_message(CHAIR), "date_request_approve", values, note)
+    chat.show_direct_message(JO)
 
 
 def _the_chair_asks(chat: Conversation, standin: SlackStandIn, output: Path) -> None:

@@ -2,7 +2,7 @@
 its people, its board, its dates, the sample plan it imports and the quarter it plays."""
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -42,6 +42,19 @@ QUARTER_DAYS = 23
 # The days the story's people answer their reminders (days after DEMO_NOW).
 JO_CLOSES_OVERDUE = 7  # Monday 20 January: Jo hears that 3.1 is overdue and closes it
 AFTER_THE_BOARD = 15  # Tuesday 28 January: after the board, two owners catch up
+JO_ASKS_FOR_A_NEW_DATE = 21  # Monday 3 February: 3.4 is overdue; the chair approves a new date
+NEW_DATE_REQUEST = (
+    date(2020, 2, 28),
+    "The Scrutiny Advisory Board next meets on 25 February",
+    "Agreed: it is in place before the March board",
+)
+# Priya's highlight update for the January board (Working Group 1).
+HIGHLIGHT_UPDATE = {
+    "achievements": "JSNA chapter on SEND published and shared with every working group",
+    "issues": "Parent carer survey closes late, so the impact evidence is tight for the visit",
+    "next_steps": "Analyse the survey and write three case studies",
+    "brag": "amber",
+}
 
 
 def board_toml(handle: Callable[[str], str]) -> str:
