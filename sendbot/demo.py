@@ -16,12 +16,12 @@ from handlers.slack.directory import slack_directory
 from sendbot.demo_story import (
     ADMIN,
     AFTER_THE_BOARD,
+    ASKS_FOR_A_NEW_DATE,
     CHAIR,
     CHRIS,
     DEMO_NOW,
     HIGHLIGHT_UPDATE,
     JO,
-    JO_ASKS_FOR_A_NEW_DATE,
     JO_CLOSES_OVERDUE,
     MARIA,
     NEW_DATE_REQUEST,
@@ -197,7 +197,7 @@ def _play_the_quarter(chat: Conversation, runtime, settings: Settings, clock: De
         if day == AFTER_THE_BOARD:
             chat.say(PRIYA, "/action update 1.2 green Survey closed with 212 parent carer replies")
             chat.say(CHRIS, "/action done 4.1 Response circulated to Board members")
-        if day == JO_ASKS_FOR_A_NEW_DATE:
+        if day == ASKS_FOR_A_NEW_DATE:
             _jo_asks_for_a_new_date(chat)
 
     names = {BOARD_CHANNEL: "#send-board"}

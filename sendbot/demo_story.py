@@ -42,7 +42,7 @@ QUARTER_DAYS = 23
 # The days the story's people answer their reminders (days after DEMO_NOW).
 JO_CLOSES_OVERDUE = 7  # Monday 20 January: Jo hears that 3.1 is overdue and closes it
 AFTER_THE_BOARD = 15  # Tuesday 28 January: after the board, two owners catch up
-JO_ASKS_FOR_A_NEW_DATE = 21  # Monday 3 February: 3.4 is overdue; the chair approves a new date
+ASKS_FOR_A_NEW_DATE = 21  # Monday 3 February: an owner asks for a new date; the chair approves
 NEW_DATE_REQUEST = (
     date(2020, 2, 28),
     "The Scrutiny Advisory Board next meets on 25 February",

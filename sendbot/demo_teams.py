@@ -2,22 +2,27 @@
 account: the real Teams door under uvicorn, activities signed as the Bot Framework signs them, and
 the bot's cards printed as plain text, against the local Bot Connector stand-in."""
 
+import json
 import logging
 import tempfile
 from pathlib import Path
 
+from bot.dates import format_long
 from bot.people import PersonRef
 from bot.reminder_sweep import Bundle, SweepReport
 from handlers.teams.ids import PLATFORM as TEAMS
 from sendbot.demo_story import (
     ADMIN,
     AFTER_THE_BOARD,
+    ASKS_FOR_A_NEW_DATE,
     CHAIR,
     CHRIS,
     DEMO_NOW,
+    HIGHLIGHT_UPDATE,
     JO,
     JO_CLOSES_OVERDUE,
     MARIA,
+    NEW_DATE_REQUEST,
     PEOPLE,
     PRIYA,
     DemoClock,
@@ -87,6 +92,41 @@ class TeamsConversation:
         for line in readable_activity(activity).splitlines():
             print("  │ " + line)
 
+    def personal(self, person: str) -> str:
+        return self.teams.personal_conversation(self.members[person])
+
+    def last_card(self, person: str) -> dict:
+        return self.teams.sent_to(self.personal(person))[-1]["attachments"][0]["content"]
+
+    def fill_in(
+        self, person: str, card: dict, title: str, typed: dict, written: str, ref: str = ""
+    ) -> None:
+        """Press the button of `card` that opens a dialog (the one for `ref`, if given), fill
+        the dialog in as `written` says and show the bot's answer."""
+        pressed = _first_button(card, title, ref)
+        print(f"\n{self.name(person)} presses [{title}]" + (f" on {ref}" if ref else ""))
+        member = self.members[person]
+        opened = self.sender.send(self.teams.activities.task_fetch(member, pressed["data"]))
+        dialog = opened["task"]["value"]
+        print(f"  sendbot opens a dialog “{dialog['title']}” and they write: {written}")
+        save = _first_button(dialog["card"]["content"], None, "")
+        answer = self.sender.send(
+            self.teams.activities.task_submit(member, {**save["data"], **typed})
+        )
+        value = answer["task"]["value"]
+        said = [value] if answer["task"]["type"] == "message" else _texts(value["card"])
+        print("  sendbot (the dialog's answer):")
+        for line in said:
+            print("  │ " + line)
+
+    def wait_and_show(self, person: str, before: int, who: str) -> None:
+        """Wait for the bot's next message in `person`'s personal chat, and show it."""
+        conversation = self.personal(person)
+        self.teams.wait_for(
+            "send", count=before + 1, predicate=lambda call: call.conversation_id == conversation
+        )
+        self.show_sent(conversation, who)
+
     def _post(self, activity: dict, where: dict[str, str]) -> None:
         """Post the activity and print what the bot sent to each conversation in `where`."""
         before = {c: len(self.teams.sent_to(c)) for c in where}
@@ -100,6 +140,35 @@ class TeamsConversation:
                 predicate=lambda call, c=conversation: call.conversation_id == c,
             )
             self.show_sent(conversation, who)
+
+
+def _first_button(card: dict, title: str | None, ref: str) -> dict:
+    """The first Action.Submit of a card with this title (any title when None), on `ref`."""
+    found: list[dict] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            titled = node.get("type") == "Action.Submit" and title in (None, node.get("title"))
+            if titled and (not ref or f'"{ref}"' in json.dumps(node.get("data"))):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+
+    walk(card)
+    return found[0]
+
+
+def _texts(node: object) -> list[str]:
+    """The text blocks of a card, in order."""
+    if isinstance(node, list):
+        return [line for item in node for line in _texts(item)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["text"]] if node.get("type") == "TextBlock" else []
+    return own + [line for value in node.values() for line in _texts(value)]
 
 
 def run_teams_demo(keep: Path | None = None) -> int:
@@ -138,6 +207,7 @@ def _play(folder: Path) -> int:
             _play_the_quarter(chat, runtime, clock)
             print("\nOn the eve of the visit, the chair asks the bot:")
             chat.say(CHAIR, "summary")
+            chat.say(CHAIR, "summary visit")
         runtime.db.dispose()
     print("\nThe demo ran the real bot over HTTP against a local stand-in for Teams. Done.")
     return 0
@@ -179,9 +249,13 @@ def _play_the_quarter(chat: TeamsConversation, runtime: Runtime, clock: DemoCloc
             _show_first(chat, bundle, shown, in_channel[0])
         if day == JO_CLOSES_OVERDUE:
             chat.say(JO, "action done 3.1 Family-friendly WSoA launched at the forum")
+        if day == 1:
+            _priya_sends_a_highlight_update(chat)
         if day == AFTER_THE_BOARD:
             chat.say(PRIYA, "action update 1.2 green Survey closed with 212 parent carer replies")
             chat.say(CHRIS, "action done 4.1 Response circulated to Board members")
+        if day == ASKS_FOR_A_NEW_DATE:
+            _priya_asks_for_a_new_date(chat)
         in_channel[0] = len(chat.teams.sent_to(chat.team))
 
     names = {chat.team: CHANNEL_NAME}
@@ -191,6 +265,29 @@ def _play_the_quarter(chat: TeamsConversation, runtime: Runtime, clock: DemoCloc
         play_the_quarter(clock, reminder_sweep(runtime), sender, names, after_sending)
     finally:
         sender.close()
+
+
+def _priya_sends_a_highlight_update(chat: TeamsConversation) -> None:
+    """The board meets on 21 January: Priya answers the request for her group's update."""
+    update = HIGHLIGHT_UPDATE
+    card = chat.last_card(PRIYA)
+    written = f"{update['achievements']} (BRAG: {update['brag']})"
+    chat.fill_in(PRIYA, card, "Send highlight update", dict(update), written)
+
+
+def _priya_asks_for_a_new_date(chat: TeamsConversation) -> None:
+    """1.1 is overdue (on Teams nobody closed it): Priya asks for a new date from the reminder,
+    and the chair approves it."""
+    new_date, _, note = NEW_DATE_REQUEST
+    reason = "Public health signs the JSNA chapter off at the February board"
+    typed = {"date": new_date.isoformat(), "reason": reason}
+    written = f"{format_long(new_date)}, because {reason[0].lower()}{reason[1:]}"
+    to_chair = len(chat.teams.sent_to(chat.personal(CHAIR)))
+    chat.fill_in(PRIYA, chat.last_card(PRIYA), "Ask for a new date", typed, written, "1.1")
+    chat.wait_and_show(CHAIR, to_chair, f"in {chat.name(CHAIR)}'s personal chat")
+    to_priya = len(chat.teams.sent_to(chat.personal(PRIYA)))
+    chat.fill_in(CHAIR, chat.last_card(CHAIR), "Approve", {"note": note}, note)
+    chat.wait_and_show(PRIYA, to_priya, f"in {chat.name(PRIYA)}'s personal chat")
 
 
 def _show_first(
