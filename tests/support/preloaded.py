@@ -11,6 +11,8 @@ safe. Tests that prove `python -m sendbot` itself starts still run it with tests
 
 import multiprocessing
 import os
+import subprocess
+import tempfile
 from pathlib import Path
 
 from tests.support.cli import clean_env
@@ -23,6 +25,8 @@ PRELOAD = [
     "sendbot.delivery_routing",
     "handlers.slack.app",
     "handlers.slack.delivery",
+    "bot.plan_import",
+    "sendbot.import_directory",
     "psycopg",
     "sqlite3",
 ]
@@ -42,14 +46,45 @@ def start_sendbot(*args: str, cwd: Path, **settings: str) -> multiprocessing.Pro
     return process
 
 
-def _run_sendbot(args: list[str], cwd: str, env: dict[str, str]) -> None:
+def run_sendbot(
+    *args: str, cwd: Path, timeout: float = 60, **settings: str
+) -> subprocess.CompletedProcess:
+    """`sendbot ARGS` to the end, as tests.support.cli.sendbot runs it, with its output."""
+    with tempfile.TemporaryDirectory() as folder:
+        out, err = Path(folder, "stdout"), Path(folder, "stderr")
+        out.touch()  # read even when the process dies before writing a word
+        err.touch()
+        process = _context.Process(
+            target=_run_sendbot,
+            args=(list(args), str(cwd), clean_env(**settings), str(out), str(err)),
+        )
+        process.start()
+        process.join(timeout)
+        if process.exitcode is None:
+            process.kill()
+            process.join()
+            raise subprocess.TimeoutExpired(["sendbot", *args], timeout)
+        return subprocess.CompletedProcess(
+            ["sendbot", *args],
+            process.exitcode,
+            out.read_text(encoding="utf-8"),
+            err.read_text(encoding="utf-8"),
+        )
+
+
+def _run_sendbot(
+    args: list[str],
+    cwd: str,
+    env: dict[str, str],
+    stdout: str = os.devnull,
+    stderr: str = os.devnull,
+) -> None:
     """In the forked process: become `python -m sendbot ARGS` run in `cwd` with `env`."""
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
+    for fd, path in ((1, stdout), (2, stderr)):
+        os.dup2(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), fd)
     from sendbot.cli import main
 
-    raise SystemExit(main(args))
+    raise SystemExit(main(args))  # the exit status, as `python -m sendbot` has it
