@@ -6,7 +6,9 @@ process is forked from multiprocessing's fork server, which imports them once: e
 still a process of its own (its own pid, database connections, threads and signal handlers,
 killed with a real SIGKILL) running `sendbot`'s own entry point, `sendbot.cli.main`. The fork
 server has no threads, unlike pytest (the Slack stand-in serves from a thread), so forking it is
-safe. Tests that prove `python -m sendbot` itself starts still run it with tests.support.cli.
+safe. The processes are daemons: one that a failed test leaves running is stopped when pytest
+exits, instead of keeping pytest waiting. Tests that prove `python -m sendbot` itself starts
+still run it with tests.support.cli.
 """
 
 import multiprocessing
@@ -40,7 +42,7 @@ def start_sendbot(*args: str, cwd: Path, **settings: str) -> multiprocessing.Pro
     `subprocess.Popen(..., stdout=DEVNULL, stderr=DEVNULL)`). Returns the started process:
     `.pid`, `.kill()`, `.terminate()`, `.join(timeout)`, `.exitcode`."""
     process = _context.Process(
-        target=_run_sendbot, args=(list(args), str(cwd), clean_env(**settings)), daemon=False
+        target=_run_sendbot, args=(list(args), str(cwd), clean_env(**settings)), daemon=True
     )
     process.start()
     return process
@@ -57,6 +59,7 @@ def run_sendbot(
         process = _context.Process(
             target=_run_sendbot,
             args=(list(args), str(cwd), clean_env(**settings), str(out), str(err)),
+            daemon=True,
         )
         process.start()
         process.join(timeout)
