@@ -31,6 +31,26 @@ def pytest_addoption(parser, pluginmanager) -> None:
         parser.addoption("--numprocesses", help="ignored: xdist is off")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "slow(seconds): takes about this long on one backend; the longest tests run first",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked slow first, longest first; the rest in pytest's order (the sort is
+    stable). Under xdist a long test handed out last keeps one worker busy after the other has
+    finished everything: started first, it runs while the other worker takes the short ones.
+    Every worker sorts the same way, as xdist requires."""
+    items.sort(key=_expected_seconds, reverse=True)
+
+
+def _expected_seconds(item: pytest.Item) -> float:
+    mark = item.get_closest_marker("slow")
+    return mark.args[0] if mark else 0
+
+
 @pytest.fixture(scope="session")
 def standin() -> Iterator[SlackStandIn]:
     with SlackStandIn() as server:

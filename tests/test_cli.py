@@ -31,6 +31,7 @@ def env(database_url: str, standin, tmp_path: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow(14)
 def test_import_creates_actions_resolving_emails_then_export_writes_them(env, tmp_path, standin):
     standin.add_user("U0TOM0001", "tom", real_name="Tom Reid")
     plan = tmp_path / "plan.csv"
@@ -59,6 +60,7 @@ def test_import_creates_actions_resolving_emails_then_export_writes_them(env, tm
     ]
 
 
+@pytest.mark.slow(19)
 def test_a_file_with_errors_imports_nothing_and_names_every_bad_row(env, tmp_path):
     plan = tmp_path / "plan.csv"
     plan.write_text(
@@ -215,6 +217,7 @@ def _wait_for_health(url: str, process: subprocess.Popen) -> dict:
     raise AssertionError("sendbot serve did not start within 30 seconds")
 
 
+@pytest.mark.slow(14)
 def test_demo_plays_the_conversation_and_exits_0(tmp_path):
     done = sendbot("demo", cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -101,6 +101,7 @@ def test_serve_in_socket_mode_stops_quietly(env, tmp_path, standin):
     _interrupt(process, lambda: standin.socket_mode.wait_connected(opened + 1, timeout=30))
 
 
+@pytest.mark.slow(12)
 def test_clock_stopped_mid_sweep_finishes_the_sweep_and_stops_quietly(
     database_url, standin, tmp_path
 ):
@@ -119,6 +120,7 @@ def test_clock_stopped_mid_sweep_finishes_the_sweep_and_stops_quietly(
         db.dispose()
 
 
+@pytest.mark.slow(13)
 def test_a_second_ctrl_c_stops_the_clock_at_once_mid_sweep(database_url, standin, tmp_path):
     settings = import_plan(OWNERS, 1, "", database_url, standin, tmp_path)
     standin.slow("chat.postMessage", 1)  # the whole sweep would take 24 seconds

@@ -353,6 +353,7 @@ def test_a_csv_over_the_row_bound_is_refused_as_soon_as_the_bound_is_crossed(
     )
 
 
+@pytest.mark.slow(10)
 def test_a_workbook_over_the_row_bound_is_refused_as_soon_as_the_bound_is_crossed(
     tmp_path, env, database_url
 ):
@@ -370,6 +371,7 @@ def test_a_workbook_over_the_row_bound_is_refused_as_soon_as_the_bound_is_crosse
     )
 
 
+@pytest.mark.slow(7)
 def test_blank_rows_count_towards_a_bound_too(tmp_path, env, database_url):
     path = tmp_path / "plan.csv"
     path.write_bytes(csv_rows(1) + b"\n" * MAX_LINES)
@@ -381,6 +383,7 @@ def test_blank_rows_count_towards_a_bound_too(tmp_path, env, database_url):
     )
 
 
+@pytest.mark.slow(10)
 def test_rows_reaching_the_last_column_still_import(tmp_path, env):
     # A formatted cell in column XFD on each of 200,000 rows: openpyxl would build 16,384 cells
     # for each row (about 14 s here); read MAX_COLUMNS wide, the import takes about 3 s

@@ -26,7 +26,7 @@ from sendbot.identities import find_lead
 from storage.database import Database
 from storage.models import Action, ActionHistory, Area, Person, WorkingGroup, action_areas
 from tests.conftest import BOT_TOKEN
-from tests.support.cli import sendbot
+from tests.support.preloaded import run_sendbot
 
 HEADER = ["ref", "title", "working_group", "owner", "due", "area", "status", "description"]
 STATUSES = ["not started", "red", "amber", "green", "blue"]
@@ -84,11 +84,12 @@ def env(database_url: str, standin) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow(15)
 @pytest.mark.parametrize("name", ["plan.csv", "plan.xlsx"])
 def test_a_file_at_the_row_bound_imports_whole(tmp_path, env, database_url, name):
     path = write(tmp_path / name, plan_rows(MAX_ROWS))
 
-    done = sendbot("import", str(path), cwd=tmp_path, timeout=120, **env)
+    done = run_sendbot("import", str(path), cwd=tmp_path, timeout=120, **env)
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"Created {MAX_ROWS:,} actions: A0, A1, A2,")
@@ -140,11 +141,12 @@ def seed_plan(database_url: str, count: int, every: int = 1) -> None:
     db.dispose()
 
 
+@pytest.mark.slow(25)
 def test_a_file_at_the_row_bound_updates_every_action(tmp_path, env, database_url):
     seed_plan(database_url, MAX_ROWS)
     path = write(tmp_path / "plan.csv", plan_rows(MAX_ROWS))
 
-    done = sendbot("import", str(path), cwd=tmp_path, timeout=120, **env)
+    done = run_sendbot("import", str(path), cwd=tmp_path, timeout=120, **env)
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"Updated {MAX_ROWS:,} actions: A0, A1, A2,")
@@ -158,6 +160,7 @@ def test_a_file_at_the_row_bound_updates_every_action(tmp_path, env, database_ur
     assert changed == ["title"]
 
 
+@pytest.mark.slow(8)
 def test_existing_actions_are_found_in_batches_past_every_databases_parameter_limit(
     database_url,
 ):

@@ -1,11 +1,14 @@
 """`sendbot demo --teams` (issue 11, item 10): the same story as `sendbot demo`, played through the
 real Teams door with signed activities, each card printed as plain text."""
 
+import pytest
+
 from tests.support.cli import sendbot
 
 CHANNEL = "SEND Improvement Board › General"
 
 
+@pytest.mark.slow(30)
 def test_the_teams_demo_plays_the_story_and_prints_the_cards_readably(tmp_path):
     done = sendbot("demo", "--teams", cwd=tmp_path, timeout=120)
 

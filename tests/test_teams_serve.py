@@ -38,6 +38,7 @@ def teams_env(teams: TeamsStandIn) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow(20)
 def test_one_process_answers_teams_and_slack_and_stops_quietly(env, teams, standin, tmp_path):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -91,10 +92,12 @@ def serve_teams_alone(teams, tmp_path, database_url, extra: dict, **post) -> str
     return _interrupt(process, teams_answers)
 
 
+@pytest.mark.slow(12)
 def test_teams_alone_needs_no_slack_settings(teams, tmp_path, database_url):
     serve_teams_alone(teams, tmp_path, database_url, {})
 
 
+@pytest.mark.slow(16)
 def test_development_mode_answers_unsigned_activities_and_says_so_loudly(
     teams, tmp_path, database_url
 ):
