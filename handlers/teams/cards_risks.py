@@ -4,7 +4,7 @@ from datetime import date
 
 from bot.dates import format_compact_year, format_long, relative_day
 from bot.deadline_service import DeadlineList
-from bot.list_lines import ListLines, Markup
+from bot.list_lines import ListLines, Markup, group_words
 from bot.risk_service import RiskCard, RiskDetail, RiskList
 from handlers.teams.cards_actions import who
 from handlers.teams.cards_kit import (
@@ -41,7 +41,7 @@ KIND_ICON = {"visit": "📋", "board": "👥", "other": "🗓️"}
 def risk_block(risk: RiskCard) -> dict:
     extras = [f"owner {name(risk.owner)}"]
     if risk.group:
-        extras.append(f"WG{risk.group[0]}")
+        extras.append(group_words(risk.group[0]))
     if risk.review_date:
         extras.append(f"review {format_compact_year(risk.review_date)}")
     if risk.status == "closed":
