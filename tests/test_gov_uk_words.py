@@ -1,0 +1,44 @@
+"""Words in GOV.UK style on the Slack door (issue 12): no internal codes, scores with their
+band, every colour with its word, titles cut at a word, and refusals that name the admins."""
+
+import re
+
+import pytest
+
+from tests.conftest import ADMIN, OTHER, OWNER
+from tests.support import plan_state
+
+LONG_RISK = (
+    "Speech and language therapy waiting times keep rising because the service cannot recruit "
+    "enough therapists, so children wait longer for assessment and support, families lose "
+    "confidence in the local offer, schools carry needs they cannot meet alone, more requests "
+    "for assessment follow, and the area cannot show the monitoring visit improvement in time"
+)
+
+
+@pytest.fixture
+def ada(standin):
+    """The admin has a name on Slack before the plan is made, as a real chair would."""
+    standin.add_user(ADMIN, "ada", real_name="Ada Admin")
+
+
+def test_refusals_name_the_admins_and_change_nothing(ada, plan, chat):
+    before = plan_state.snapshot(plan)
+    said = chat.says(f'add 9.1 "Title" wg 1 owner {OWNER} due 01/03/2020', OWNER)
+    assert "Only an admin (Ada Admin) can add actions. Nothing was changed." in said
+    said = chat.says("update 1.1 green", OTHER)
+    assert "the lead of Working group 1" in said and "or an admin (Ada Admin) can update" in said
+    assert plan_state.snapshot(plan) == before
+
+
+def test_risks_are_shown_in_words_with_no_codes(plan, chat):
+    chat.says(f"log {LONG_RISK} L4 I3 wg 2", OWNER, "/risk")
+    listed = chat.says("list", OWNER, "/risk")
+    assert "score 12 (medium)" in listed
+    assert "likelihood 4 (likely) × impact 3 (moderate)" in listed
+    assert "Working group 2" in listed
+    assert not re.search(r"\bWG\d|\bL4\b|\bI3\b", listed)
+    # The description is cut at a word, never mid-word, and says it was cut.
+    (shown,) = [line for line in listed.splitlines() if line.startswith("*R1*")]
+    kept = shown.removeprefix("*R1* ").removesuffix("…")
+    assert shown.endswith("…") and LONG_RISK.startswith(kept + " ")
