@@ -9,7 +9,7 @@ from tests.conftest import ADMIN, OTHER, OWNER
 from tests.support import plan_state
 
 LONG_RISK = (
-    "Speech and language therapy waiting times keep rising because the service cannot recruit "
+    "Speech and language therapy waiting times are still rising because the service cannot recruit nearly "
     "enough therapists, so children wait longer for assessment and support, families lose "
     "confidence in the local offer, schools carry needs they cannot meet alone, more requests "
     "for assessment follow, and the area cannot show the monitoring visit improvement in time"
