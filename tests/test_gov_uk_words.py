@@ -30,6 +30,9 @@ def test_refusals_name_the_admins_and_change_nothing(ada, plan, chat):
     said = chat.says("update 1.1 green", OTHER)
     assert "the lead of Working group 1" in said and "or an admin (Ada Admin) can update" in said
     assert plan_state.snapshot(plan) == before
+    chat.says("log Funding ends in March L3 I3", OWNER, "/risk")
+    said = chat.says("close R1 no longer a risk", OTHER, "/risk")
+    assert "or an admin (Ada Admin) can close it. Nothing was changed." in said
 
 
 def test_risks_are_shown_in_words_with_no_codes(plan, chat):
