@@ -49,7 +49,8 @@ def test_mine_lists_the_askers_open_actions_soonest_first_with_buttons(chat, pla
     # The date once, then how far off it is; the group in words; each colour with its word.
     assert "due Fri 10 Jan (10 days overdue)" in said and "due Fri 31 Jan (in 11 days)" in said
     assert "(due in" not in said and "WG" not in said
-    assert ":white_circle: Not started · due Fri 31 Jan (in 11 days) · Working group 1" in said
+    group = "Working group 1 Understanding of Need"
+    assert f":white_circle: Not started · due Fri 31 Jan (in 11 days) · {group} · " in said
     for ref in ("1.1", "1.2", "3.1"):
         assert chat.button_value(answer, "action_update", ref)
         assert chat.button_value(answer, "action_complete", ref)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import ADMIN, OTHER, OWNER
+from tests.conftest import OTHER, OWNER
 from tests.support import plan_state
 
 LONG_RISK = (
@@ -17,13 +17,18 @@ LONG_RISK = (
 )
 
 
+ADA = "U0ADA0001"
+
+
 @pytest.fixture
-def ada(standin):
-    """The admin has a name on Slack before the plan is made, as a real chair would."""
-    standin.add_user(ADMIN, "ada", real_name="Ada Admin")
+def ada(plan, chat, standin, monkeypatch):
+    """The chair, known to the bot by name: the admin a refusal should send people to."""
+    standin.add_user(ADA, "ada", real_name="Ada Admin")  # an id no other test uses
+    monkeypatch.setattr(plan.people, "admins", frozenset({ADA}))
+    chat.says("mine", ADA)
 
 
-def test_refusals_name_the_admins_and_change_nothing(ada, plan, chat):
+def test_refusals_name_the_admins_and_change_nothing(plan, chat, ada):
     before = plan_state.snapshot(plan)
     said = chat.says(f'add 9.1 "Title" wg 1 owner {OWNER} due 01/03/2020', OWNER)
     assert "Only an admin (Ada Admin) can add actions. Nothing was changed." in said
@@ -40,7 +45,7 @@ def test_risks_are_shown_in_words_with_no_codes(plan, chat):
     listed = chat.says("list", OWNER, "/risk")
     assert "score 12 (medium)" in listed
     assert "likelihood 4 (likely) × impact 3 (moderate)" in listed
-    assert "Working group 2" in listed
+    assert "Working group 2 Commissioning" in listed
     assert not re.search(r"\bWG\d|\bL4\b|\bI3\b", listed)
     # The description is cut at a word, never mid-word, and says it was cut.
     (shown,) = [line for line in listed.splitlines() if line.startswith("*R1*")]

@@ -116,7 +116,7 @@ def action_line(card: ActionCard, today: date) -> str:
     return (
         f"*{escape(card.ref)}* {escape(card.title)}\n"
         f"{status_words(card.status)} · {due}{overdue} · "
-        f"{group_words(card.group_number)} · {person(card.owner)}"
+        f"{escape(group_words(card.group_number, card.group_name))} · {person(card.owner)}"
     )
 
 

@@ -34,7 +34,7 @@ def action_block(action: ActionCard, today: date, buttons_on: str | None = None)
         block(f"**{inert(action.ref)}** {inert(action.title)}"),
         block(
             f"{status_words(action.status)} · {due}{overdue} · "
-            f"{group_words(action.group_number)} · {name(action.owner)}",
+            f"{inert(group_words(action.group_number, action.group_name))} · {name(action.owner)}",
             isSubtle=True,
             spacing="None",
         ),
