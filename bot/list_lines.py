@@ -9,7 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from bot.dates import describe_due, format_compact, format_compact_year, relative_day
+from bot.dates import format_compact, format_compact_year, relative_day
+from bot.due_words import due_phrase, how_far
 from bot.people import PersonRef
 from bot.results import ActionCard
 from bot.risk_scale import IMPACT, LIKELIHOOD
@@ -30,7 +31,32 @@ class Markup:
 
 
 def shorten(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    """Cut at a word with "…", never mid-word (unless one word fills most of the room)."""
+    if len(value) <= limit:
+        return value
+    kept = value[: limit - 1]
+    space = kept.rfind(" ")
+    if space > limit // 2:
+        kept = kept[:space]
+    return kept.rstrip(" ,;:.-–—") + "…"
+
+
+def group_words(number: int, name: str | None = None) -> str:
+    """'Working group 1', or with its name where there is room."""
+    return f"Working group {number} {name}" if name else f"Working group {number}"
+
+
+def band_words(risk) -> str:
+    """'score 12 (medium)': a score is never shown without its band's name."""
+    return f"score {risk.score} ({risk.band.name})"
+
+
+def likelihood_words(value: int) -> str:
+    return f"likelihood {value} ({LIKELIHOOD[value - 1].lower()})"
+
+
+def impact_words(value: int) -> str:
+    return f"impact {value} ({IMPACT[value - 1].lower()})"
 
 
 class ListLines:
@@ -42,37 +68,39 @@ class ListLines:
         title = m.safe(shorten(a.title, TITLE_IN_LIST))
         return f"{m.strong(m.safe(a.ref))} {title} — {m.person(a.owner)}"
 
+    def status(self, status: Status) -> str:
+        """The colour and its word together: a screen reader and a colour-blind reader get
+        the word."""
+        return f"{self.m.status_icon[status]} {status.label}"
+
     def overdue(self, a: ActionCard, today: date) -> str:
-        icon = self.m.status_icon[a.status]
-        return f"{self.action(a)} · {icon} · {self.m.strong(describe_due(a.due, today))}"
+        late = self.m.strong(how_far(a.due, today))
+        return f"{self.action(a)} · {self.status(a.status)} · {late}"
 
     def due(self, a: ActionCard, today: date) -> str:
-        when = f"{format_compact(a.due)} ({describe_due(a.due, today)})"
-        return f"{self.action(a)} · {self.m.status_icon[a.status]} · {when}"
+        return f"{self.action(a)} · {self.status(a.status)} · {due_phrase(a.due, today)}"
 
     def stale(self, a: ActionCard, today: date) -> str:
         return f"{self.action(a)} · last update {format_compact_year(a.last_update_on)}"
 
     def open(self, a: ActionCard, today: date) -> str:
-        status = f"{self.m.status_icon[a.status]} {a.status.label}"
-        return f"{self.action(a)} · {status} · {describe_due(a.due, today)}"
+        return f"{self.action(a)} · {self.status(a.status)} · {due_phrase(a.due, today)}"
 
     def risk(self, risk, today: date | None = None) -> str:
         m = self.m
         arrow = f" {TREND_ARROW[risk.trend]}" if risk.trend else ""
         return (
-            f"{m.band_icon[risk.band.colour]} {m.strong(m.safe(risk.ref))} {risk.score}{arrow} — "
-            f"{m.safe(shorten(risk.description, DESCRIPTION_IN_LINE))} — {m.person(risk.owner)}"
+            f"{m.strong(m.safe(risk.ref))} {m.band_icon[risk.band.colour]} {band_words(risk)}"
+            f"{arrow} — {m.safe(shorten(risk.description, DESCRIPTION_IN_LINE))} — "
+            f"{m.person(risk.owner)}"
         )
 
     def risk_score(self, risk) -> str:
         """The score in words: band, trend, likelihood × impact."""
         arrow = f" {TREND_ARROW[risk.trend]}" if risk.trend else ""
         return (
-            f"{self.m.band_icon[risk.band.colour]} {self.m.strong(str(risk.score))} "
-            f"{risk.band.name}{arrow} · "
-            f"likelihood {risk.likelihood} {LIKELIHOOD[risk.likelihood - 1]} × "
-            f"impact {risk.impact} {IMPACT[risk.impact - 1]}"
+            f"{self.m.band_icon[risk.band.colour]} {self.m.strong(band_words(risk))}{arrow} · "
+            f"{likelihood_words(risk.likelihood)} × {impact_words(risk.impact)}"
         )
 
     def deadline(self, deadline, today: date) -> str:

@@ -6,7 +6,7 @@ never reads an account id: it only stores it and hands it back to the door that 
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -60,6 +60,8 @@ class Actor:
 
     person: PersonRef
     is_admin: bool = False
+    # Who the admins are, asked only when a refusal must name them.
+    admins: Callable[[], list[PersonRef]] = field(default=list, compare=False, repr=False)
 
     @property
     def person_id(self) -> int:
@@ -87,7 +89,7 @@ class People:
         self.admins = frozenset(a.casefold() if "@" in a else a for a in admins)
 
     def actor(self, person: PersonRef) -> Actor:
-        return Actor(person, self.is_admin(person))
+        return Actor(person, self.is_admin(person), self.admin_refs)
 
     def is_admin(self, person: PersonRef) -> bool:
         if person.email and person.email.casefold() in self.admins:

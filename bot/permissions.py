@@ -8,6 +8,17 @@ from storage.models import Action
 ADMIN_WORDS = "an admin (the board chair or project manager)"
 
 
+def admin_words(actor: Actor) -> str:
+    """The admins by name, so a refusal says whom to ask: "admins (Ada Admin, Ben Board)".
+    Before the bot has met any of them by name, what an admin is."""
+    names = [p.name or p.email for p in actor.admins() if p.name or p.email]
+    if not names:
+        return ADMIN_WORDS
+    if len(names) == 1:
+        return f"an admin ({names[0]})"
+    return f"admins ({', '.join(names)})"
+
+
 def may_update(actor: Actor, action: Action) -> bool:
     return (
         actor.is_admin
@@ -22,10 +33,10 @@ def require_update(actor: Actor, action: Action) -> None:
     group = action.working_group
     lead: tuple = ()
     if group.lead_id is None:
-        lead = (f", the lead of Working Group {group.number}",)
+        lead = (f", the lead of Working group {group.number}",)
     elif group.lead_id != action.owner_id:
         lead = (
-            f", the lead of Working Group {group.number} (",
+            f", the lead of Working group {group.number} (",
             Mention(person_ref(group.lead)),
             ")",
         )
@@ -35,14 +46,14 @@ def require_update(actor: Actor, action: Action) -> None:
             Mention(person_ref(action.owner)),
             ")",
             *lead,
-            f" or {ADMIN_WORDS} can update it. Nothing was changed.",
+            f" or {admin_words(actor)} can update it. Nothing was changed.",
         )
     )
 
 
 def require_admin(actor: Actor, what: str) -> None:
     if not actor.is_admin:
-        raise NotAllowed(f"Only {ADMIN_WORDS} can {what}. Nothing was changed.")
+        raise NotAllowed(f"Only {admin_words(actor)} can {what}. Nothing was changed.")
 
 
 EXPORT_WORDS = (

@@ -38,6 +38,11 @@ class ActionCard:
             return 0
         return (today - self.due).days
 
+    def may_snooze(self, today: date) -> bool:
+        """Snooze is offered on an open action not yet due: an overdue one needs an update,
+        and a snooze never runs past the due date."""
+        return not (self.status.is_complete or self.withdrawn) and self.due > today
+
 
 @dataclass(frozen=True)
 class HistoryLine:

@@ -15,7 +15,7 @@ from bot.dates import format_long
 from bot.errors import NotAllowed, UserError
 from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, load_person, person_ref
-from bot.permissions import ADMIN_WORDS
+from bot.permissions import admin_words
 from bot.results import Help, Notice, Outcome
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, trend
 from bot.typed_text import COMMAND, hand_back
@@ -339,7 +339,7 @@ class RiskService:
             text(
                 f"Only the owner of {risk.ref} (",
                 Mention(person_ref(risk.owner)),
-                f") or {ADMIN_WORDS} can {verb} it. Nothing was changed.",
+                f") or {admin_words(actor)} can {verb} it. Nothing was changed.",
             )
         )
 

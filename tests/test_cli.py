@@ -233,7 +233,7 @@ def test_demo_plays_the_conversation_and_exits_0(tmp_path):
     assert "3.3 overdue, to the group lead — 15 days overdue" in out
     assert "Sat 18 Jan 2020" not in out  # nothing goes out at weekends
     assert "R1 now scores 8 (medium), down from 16." in out
-    assert "8 medium ↓ falling" in out
+    assert "score 8 (medium) ↓ falling" in out
     assert "sent to Alex Carter: R1 risk review" in out
     assert "Cllr Jane Morgan types:  /summary visit" in out
     assert "SEND Improvement Board — where the plan stands" in out

@@ -42,7 +42,7 @@ def test_removing_a_deadline(chat):
 @pytest.mark.parametrize("text", ["add visit 6/2/2020", "add 1/3/2020 Thing", "remove 1"])
 def test_only_admins_manage_deadlines(chat, text):
     said = chat.says(text, OWNER, "/deadline")
-    assert "Only an admin (the board chair or project manager) can" in said
+    assert "Only an admin (U0ADMIN01) can" in said
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ def test_anyone_logs_a_risk_inline_and_owns_it_by_default(chat, plan):
     assert "Logged R1: score 16 (high), owned by" in said and f"<@{OTHER}>" in said
     shown = chat.says("show R1", OWNER, "/risk")
     assert CAPACITY in shown
-    assert "*16* high · likelihood 4 Likely × impact 4 Major" in shown
+    assert "*score 16 (high)* · likelihood 4 (likely) × impact 4 (major)" in shown
     assert "*Working group:* 1 Understanding of Need" in shown
     assert "*Review:* 6 February 2020" in shown
 
@@ -166,7 +166,7 @@ def test_rescoring_works_out_the_trend_and_lists_show_its_arrow(chat, rescore, a
 def test_a_note_without_scores_keeps_the_score(chat):
     log(chat, f"{CAPACITY} L4 I4")
     assert "Your note on R1 is saved" in chat.says("update R1 Interviews next week", OWNER, "/risk")
-    assert "*16* high" in chat.says("show R1", OWNER, "/risk")
+    assert "*score 16 (high)*" in chat.says("show R1", OWNER, "/risk")
 
 
 def test_update_with_nothing_opens_the_review_form(chat, standin):
@@ -184,7 +184,7 @@ def test_update_with_nothing_opens_the_review_form(chat, standin):
         OWNER,
     )
     assert (answer.status, answer.body) == (200, "")
-    assert "*8* medium ↓ falling" in chat.says("show R1", OWNER, "/risk")
+    assert "*score 8 (medium)* ↓ falling" in chat.says("show R1", OWNER, "/risk")
 
 
 def test_only_the_owner_or_an_admin_updates_or_closes(chat, plan):

@@ -48,8 +48,8 @@ def test_the_overview_lists_overdue_due_soon_risks_and_deadlines(chat, plan):
     said = chat.says("", OWNER, "/summary")
     assert "*Overdue (1), oldest first*" in said
     assert "*3.1* Launch the family-friendly WSoA" in said and "*10 days overdue*" in said
-    assert "*Due in the next 14 days (1)*" in said and "Fri 31 Jan (due in 11 days)" in said
-    assert "*Top risks (1 open)*" in said and "*R1* 20" in said
+    assert "*Due in the next 14 days (1)*" in said and "due Fri 31 Jan (in 11 days)" in said
+    assert "*Top risks (1 open)*" in said and "*R1* :red_circle: score 20 (high)" in said
     assert "DfE/NHSE monitoring visit* — Thu 6 Feb 2020, in 17 days" in said
     assert "evidence due Thu 23 Jan, in 3 days" in said
 

@@ -188,8 +188,8 @@ def test_a_risk_list_and_one_risk_say_what_slack_says(plan, voice, today):
     voice.risk(OWNER, "log Capacity in the SEND team L4 I5 review 1/3/2020")
     voice.risk(OTHER, "log Funding gap L2 I2")
     said = assert_same_figures(answer(voice.risk(OWNER, "list")), today)
-    assert "R1 Capacity in the SEND team" in said and "🔴 20 high" in said
-    assert "likelihood 4 Likely × impact 5 Catastrophic" in said
+    assert "R1 Capacity in the SEND team" in said and "🔴 score 20 (high)" in said
+    assert "likelihood 4 (likely) × impact 5 (catastrophic)" in said
     said = assert_same_figures(answer(voice.risk(OWNER, "show R1")), today)
     assert "R1 (high risk)" in said and "Latest history" in said
 

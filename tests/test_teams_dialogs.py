@@ -259,11 +259,11 @@ def test_someone_who_may_not_change_the_action_gets_the_cores_refusal(
     answer = framework.send(teams.activities.task_submit(lee, data))
     assert "Only the owner of 5.1 (Sam Smith)" in said(dialog_card(answer))
     typed = ask(teams, framework, sam, "action add")
-    assert "Only an admin (the board chair or project manager) can add actions" in said(typed.card)
+    assert "Only an admin (U0ADMIN01) can add actions" in said(typed.card)
     # An "Add an action" button from someone else's card, pressed by Sam:
     add = {"do": "add", "on": "form"}
     add = {"type": "Action.Submit", "data": {"sendbot": add, "msteams": TASK_FETCH}}
-    assert "Only an admin (the board chair" in said(open_dialog(teams, framework, sam, add))
+    assert "Only an admin (U0ADMIN01)" in said(open_dialog(teams, framework, sam, add))
     assert plan_state.snapshot(runtime) == before
 
 
@@ -318,6 +318,34 @@ def test_snooze_on_a_reminder_acts_at_once_and_the_card_says_until_when(
     assert str(plan_state.action(runtime, "5.1").snoozed_until) == "2020-01-22"
     again = framework.send(teams.activities.card_action(sam, pressed["verb"], pressed["data"]))
     assert "already snoozed until Wednesday 22 January 2020" in said(valid_card(again["value"]))
+
+
+def test_action_mine_offers_snooze_until_an_action_is_due_and_says_it_in_words(
+    teams, framework, sam, chair, runtime
+):
+    SlackVoice(runtime).action(
+        ADMIN, f'add 5.2 "Audit the annual reviews" wg 1 owner <@{SAM_SLACK}> due 10/01/2020'
+    )
+    mine = ask(teams, framework, sam, "action mine")
+    words = said(mine.card)
+    assert "WG" not in words and "(due in" not in words
+    group = "Working group 1 Understanding of Need"
+    assert f"⚪ Not started · due Mon 3 Feb (in 14 days) · {group} · Sam Smith" in words
+    assert "due Fri 10 Jan (10 days overdue)" in words
+    button(mine.card, "Snooze 2 working days", "5.1")
+    with pytest.raises(AssertionError, match="no 'Snooze 2 working days' button"):
+        button(mine.card, "Snooze 2 working days", "5.2")  # overdue: update it instead
+    pressed = button(mine.card, "Snooze 2 working days", "5.1")
+    answer = framework.send(teams.activities.card_action(sam, pressed["verb"], pressed["data"]))
+    card = said(valid_card(answer["value"]))
+    assert "Reminders for 5.1 are snoozed until Wednesday 22 January 2020." in card
+    assert "Your open actions: 2" in card  # the list, shown again under what was done
+    assert str(plan_state.action(runtime, "5.1").snoozed_until) == "2020-01-22"
+    # A refusal names the admins the bot knows by name.
+    ask(teams, framework, chair, "help")
+    assert "admins (U0ADMIN01, Chris Chair) can add actions" in said(
+        ask(teams, framework, sam, "action add").card
+    )
 
 
 # --- Add an action, Log a risk, Review a risk -----------------------------------------------

@@ -5,9 +5,11 @@ import re
 from datetime import date
 
 from bot.clean_text import clean
-from bot.dates import describe_due, format_compact, format_compact_year, format_long, relative_day
+from bot.dates import format_compact_year, format_long, relative_day
 from bot.deadline_service import DeadlineList
+from bot.due_words import due_in_full, due_phrase
 from bot.errors import UserError
+from bot.list_lines import group_words, shorten
 from bot.message_text import Text, as_text
 from bot.people import PersonRef
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
@@ -79,8 +81,7 @@ def person(who: PersonRef) -> str:
 
 
 def cut(value: str, limit: int) -> str:
-    value = slack_words(value)
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return shorten(slack_words(value), limit)
 
 
 def section(markdown: str) -> dict:
@@ -105,28 +106,21 @@ def message(fallback: str, blocks: list[dict]) -> dict:
 # Actions
 
 
-def due_words(card: ActionCard, today: date) -> str:
-    same_year = card.due.year == today.year
-    shown = format_compact(card.due) if same_year else format_compact_year(card.due)
-    if card.status.is_complete:
-        return f"due {shown}"
-    return f"due {shown} ({describe_due(card.due, today)})"
-
-
 def status_words(status: Status) -> str:
     return f"{STATUS_ICON[status]} {status.label}"
 
 
 def action_line(card: ActionCard, today: date) -> str:
     overdue = " :warning:" if card.days_overdue(today) else ""
+    due = due_phrase(card.due, today, card.status.is_complete)
     return (
         f"*{escape(card.ref)}* {escape(card.title)}\n"
-        f"{status_words(card.status)} · {due_words(card, today)}{overdue} · "
-        f"WG{card.group_number} · {person(card.owner)}"
+        f"{status_words(card.status)} · {due}{overdue} · "
+        f"{escape(group_words(card.group_number, card.group_name))} · {person(card.owner)}"
     )
 
 
-def action_buttons(card: ActionCard) -> dict:
+def action_buttons(card: ActionCard, snooze: bool = False) -> dict:
     value = json.dumps({"ref": card.ref, "v": card.version})
     elements = [
         {
@@ -146,13 +140,24 @@ def action_buttons(card: ActionCard) -> dict:
                 "value": value,
             }
         )
+    if snooze:
+        elements.append(
+            {
+                "type": "button",
+                "action_id": "action_snooze",
+                "text": {"type": "plain_text", "text": "Snooze 2 working days"},
+                "value": value,
+            }
+        )
     return {"type": "actions", "block_id": f"buttons:{card.ref}", "elements": elements}
 
 
 def action_cards(card: ActionCard, today: date, with_buttons: bool) -> list[dict]:
+    """An action in a list; the asker's own (`with_buttons`) with Update, Mark complete and,
+    until it is due, Snooze (SPEC §4)."""
     blocks = [section(action_line(card, today))]
     if with_buttons and not card.withdrawn:
-        blocks.append(action_buttons(card))
+        blocks.append(action_buttons(card, snooze=card.may_snooze(today)))
     return blocks
 
 
@@ -193,9 +198,7 @@ def _detail_text(card: ActionCard, today: date) -> str:
         f"*Status:* {status_words(card.status)}" + ("  _(withdrawn)_" if card.withdrawn else ""),
         f"*Working group:* {card.group_number} {escape(card.group_name)}",
         f"*Owner:* {person(card.owner)}",
-        f"*Due:* {format_long(card.due)} ({describe_due(card.due, today)})"
-        if not (card.status.is_complete or card.withdrawn)
-        else f"*Due:* {format_long(card.due)}",
+        f"*Due:* {due_in_full(card.due, today, card.status.is_complete or card.withdrawn)}",
     ]
     if card.due != card.original_due:
         reason = f": {escape(card.due_revised_reason)}" if card.due_revised_reason else ""

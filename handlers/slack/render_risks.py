@@ -1,7 +1,7 @@
 """Block Kit for the risk register: lists, one risk in full, and the risk forms."""
 
 from bot.dates import format_compact_year, format_long
-from bot.list_lines import ListLines, Markup
+from bot.list_lines import ListLines, Markup, group_words
 from bot.risk_service import RiskCard, RiskDetail, RiskList
 from handlers.slack.render import (
     MAX_BLOCKS,
@@ -39,7 +39,7 @@ score_words = LINES.risk_score
 def risk_line(card: RiskCard) -> str:
     extras = [f"owner {person(card.owner)}"]
     if card.group:
-        extras.append(f"WG{card.group[0]}")
+        extras.append(escape(group_words(*card.group)))
     if card.review_date:
         extras.append(f"review {format_compact_year(card.review_date)}")
     if card.status == "closed":
@@ -70,7 +70,7 @@ def render_risk_detail(result: RiskDetail) -> dict:
         lines.append(f"*Working group:* {card.group[0]} {escape(card.group[1])}")
     if card.review_date:
         lines.append(f"*Review:* {format_long(card.review_date)}")
-    lines.append(f"*Status:* {card.status}")
+    lines.append(f"*Status:* {card.status.capitalize()}")
     blocks = [
         header(f"{card.ref} ({card.band.name} risk)"),
         section(escape_lines(card.description)),

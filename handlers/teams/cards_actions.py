@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from bot.dates import describe_due, format_compact_year, format_long
+from bot.dates import format_compact_year, format_long
+from bot.due_words import due_in_full, due_phrase
+from bot.list_lines import group_words
 from bot.people import PersonRef
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
 from handlers.teams.buttons import ON_DETAIL, ON_MINE, ON_NOTICE, action_buttons
@@ -10,7 +12,6 @@ from handlers.teams.cards_kit import (
     WARNING,
     block,
     card,
-    due_words,
     fact,
     fitting,
     heading,
@@ -28,18 +29,20 @@ def action_block(action: ActionCard, today: date, buttons_on: str | None = None)
     """One action in a list; with its buttons when they are for the person reading
     (`buttons_on` names the card, to show it again after a change)."""
     overdue = f" {WARNING}" if action.days_overdue(today) else ""
-    due = due_words(action.due, action.status.is_complete, today)
+    due = due_phrase(action.due, today, action.status.is_complete)
     items = [
         block(f"**{inert(action.ref)}** {inert(action.title)}"),
         block(
-            f"{status_words(action.status)} · {due}{overdue} · WG{action.group_number} · "
-            f"{name(action.owner)}",
+            f"{status_words(action.status)} · {due}{overdue} · "
+            f"{inert(group_words(action.group_number, action.group_name))} · {name(action.owner)}",
             isSubtle=True,
             spacing="None",
         ),
     ]
     if buttons_on is not None and not action.withdrawn:
-        items.append(action_buttons(action, buttons_on))
+        # Snooze on the person's own list (SPEC §4), as on a reminder, until it is due.
+        snooze = buttons_on == ON_MINE and action.may_snooze(today)
+        items.append(action_buttons(action, buttons_on, snooze=snooze))
     return {"type": "Container", "separator": True, "items": items, **complete_style(action)}
 
 
@@ -89,9 +92,7 @@ def detail_card(result: ActionDetail, today: date) -> dict:
 
 def _detail_facts(action: ActionCard, today: date) -> list[dict]:
     status = status_words(action.status) + (" (withdrawn)" if action.withdrawn else "")
-    due = format_long(action.due)
-    if not (action.status.is_complete or action.withdrawn):
-        due += f" ({describe_due(action.due, today)})"
+    due = due_in_full(action.due, today, action.status.is_complete or action.withdrawn)
     facts = [
         fact("Status", status),
         fact("Working group", f"{action.group_number} {inert(action.group_name)}"),

@@ -8,10 +8,9 @@ same rule as Slack's, issue 10).
 import json
 import re
 from collections.abc import Iterable
-from datetime import date
 
 from bot.clean_text import clean
-from bot.dates import describe_due, format_compact, format_compact_year
+from bot.list_lines import shorten
 from bot.message_text import Mention, Text, as_text
 from bot.people import PersonRef
 from bot.status import Status
@@ -87,8 +86,8 @@ def name(who: PersonRef) -> str:
 
 
 def cut(value: str, limit: int) -> str:
-    """Shortened for a list, as the Slack renderers shorten it (before escaping)."""
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    """Shortened for a list at a word, as the Slack renderers shorten it (before escaping)."""
+    return shorten(value, limit)
 
 
 def plural(count: int, word: str) -> str:
@@ -101,11 +100,6 @@ def percent(part: int, whole: int) -> str:
 
 def status_words(status: Status) -> str:
     return f"{STATUS_ICON[status]} {status.label}"
-
-
-def due_words(due: date, complete: bool, today: date) -> str:
-    shown_due = format_compact(due) if due.year == today.year else format_compact_year(due)
-    return f"due {shown_due}" if complete else f"due {shown_due} ({describe_due(due, today)})"
 
 
 def block(text: str, **style: object) -> dict:

@@ -4,7 +4,7 @@ from datetime import date
 
 from bot.dates import format_compact_year, format_long, relative_day
 from bot.deadline_service import DeadlineList
-from bot.list_lines import ListLines, Markup
+from bot.list_lines import ListLines, Markup, group_words
 from bot.risk_service import RiskCard, RiskDetail, RiskList
 from handlers.teams.cards_actions import who
 from handlers.teams.cards_kit import (
@@ -41,7 +41,7 @@ KIND_ICON = {"visit": "📋", "board": "👥", "stocktake": "🔎", "other": "�
 def risk_block(risk: RiskCard) -> dict:
     extras = [f"owner {name(risk.owner)}"]
     if risk.group:
-        extras.append(f"WG{risk.group[0]}")
+        extras.append(inert(group_words(*risk.group)))
     if risk.review_date:
         extras.append(f"review {format_compact_year(risk.review_date)}")
     if risk.status == "closed":
@@ -72,7 +72,7 @@ def risk_detail_card(result: RiskDetail) -> dict:
         facts.append(fact("Working group", f"{risk.group[0]} {inert(risk.group[1])}"))
     if risk.review_date:
         facts.append(fact("Review", format_long(risk.review_date)))
-    facts.append(fact("Status", inert(risk.status)))
+    facts.append(fact("Status", inert(risk.status.capitalize())))
     body = [
         heading(f"{inert(risk.ref)} ({inert(risk.band.name)} risk)"),
         block(inert_lines(risk.description)),

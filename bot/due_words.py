@@ -1,0 +1,28 @@
+"""How an action's due date is said in lists and cards: the date once, then how far off it is.
+
+"due Fri 24 Jan (in 11 days)", never "due Fri 24 Jan (due in 11 days)". Kept in one place so
+that a shared phrasing in bot/dates.py can replace it without touching any door.
+"""
+
+from datetime import date
+
+from bot.dates import days_word, format_compact, format_compact_year, format_long, relative_day
+
+
+def how_far(due: date, today: date) -> str:
+    """'in 11 days', 'tomorrow', 'today' or '3 days overdue' — never a second 'due'."""
+    if due < today:
+        return f"{days_word((today - due).days)} overdue"
+    return relative_day(due, today)
+
+
+def due_phrase(due: date, today: date, complete: bool = False) -> str:
+    """For a list: 'due Fri 24 Jan (in 11 days)'; the year only when it is not this year's;
+    a complete action only its date."""
+    shown = format_compact(due) if due.year == today.year else format_compact_year(due)
+    return f"due {shown}" if complete else f"due {shown} ({how_far(due, today)})"
+
+
+def due_in_full(due: date, today: date, complete: bool = False) -> str:
+    """For an action shown in full, under a "Due" label: '24 January 2020 (in 11 days)'."""
+    return format_long(due) if complete else f"{format_long(due)} ({how_far(due, today)})"
