@@ -474,10 +474,10 @@ def _owner(flt: q.ActionFilter) -> list[int]:
 
 
 def describe_filter(flt: q.ActionFilter, people: dict[int, PersonRef]) -> Text:
-    """The filters in words, e.g. "Working Group 3 · owned by @Sam · overdue"."""
+    """The filters in words, e.g. "Working group 3 · owned by @Sam · overdue"."""
     segments: list[tuple] = []
     if flt.group is not None:
-        segments.append((f"Working Group {flt.group}",))
+        segments.append((f"Working group {flt.group}",))
     if flt.area is not None:
         segments.append((f"area {flt.area}",))
     if flt.owner is not None and flt.owner in people:

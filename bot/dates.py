@@ -152,17 +152,21 @@ def relative_day(day: date, today: date) -> str:
     return f"in {days_word(days)}" if days > 0 else f"{days_word(-days)} ago"
 
 
+def how_far(due: date, today: date) -> str:
+    """How far off a due date is: 'in 11 days', 'tomorrow', 'today' or '3 days overdue'."""
+    if due < today:
+        return f"{days_word((today - due).days)} overdue"
+    return relative_day(due, today)
+
+
 def due_phrase(due: date, today: date) -> str:
-    """The one way a due date is shown against today: 'due today', 'due tomorrow',
-    'due Friday 24 January (in 11 days)', 'was due Monday 3 February (12 days ago)'.
-    The year is named only when it is not this year."""
-    days = (due - today).days
-    if days in (0, 1):
-        return f"due {relative_day(due, today)}"
+    """The one way a due date is said against today: the date once, then how far off it is —
+    'due Friday 24 January (in 11 days)', 'due Monday 3 February (12 days overdue)'. The year
+    is named only when it is not this year."""
     when = f"{WEEKDAYS[due.weekday()]} {due.day} {MONTHS[due.month - 1]}"
     if due.year != today.year:
         when += f" {due.year}"
-    return f"{'due' if days > 0 else 'was due'} {when} ({relative_day(due, today)})"
+    return f"due {when} ({how_far(due, today)})"
 
 
 def describe_due(due: date, today: date) -> str:
@@ -174,12 +178,8 @@ def describe_due(due: date, today: date) -> str:
 
 
 def due_with_date(due: date, today: date) -> str:
-    """The same with the day named: 'due in 10 days, on Friday 31 January 2020'."""
-    when = format_weekday_long(due)
-    if due < today:
-        return f"{describe_due(due, today)} (due {when})"
-    on = "on " if (due - today).days > 1 else ""
-    return f"{describe_due(due, today)}, {on}{when}"
+    """The same with the year, for a reminder: 'due Friday 31 January 2020 (in 10 days)'."""
+    return f"due {format_weekday_long(due)} ({how_far(due, today)})"
 
 
 def _london_today() -> date:

@@ -63,12 +63,14 @@ class DeadlineCard:
     date: date
     title: str
     evidence_due: date | None
+    evidence_sent: bool = False
 
 
 def deadline_card(deadline: Deadline, lead_working_days: int) -> DeadlineCard:
     """A deadline as results carry it; a visit with its evidence deadline."""
     evidence = evidence_due(deadline.date, lead_working_days) if deadline.kind == "visit" else None
-    return DeadlineCard(deadline.id, deadline.kind, deadline.date, deadline.title, evidence)
+    sent = deadline.evidence_sent_at is not None
+    return DeadlineCard(deadline.id, deadline.kind, deadline.date, deadline.title, evidence, sent)
 
 
 @dataclass(frozen=True)
@@ -178,14 +180,14 @@ class DeadlineService:
         if there is not None:
             raise UserError(
                 f"There is already a {KINDS[kind]} on {format_long(when)}: "
-                f"#{there.id} {there.title}. To change it, remove it first "
+                f"{there.title} (deadline {there.id}). To change it, remove it first "
                 f"({COMMAND}deadline remove {there.id}), then add it again.",
                 usage,
                 echo=f"{COMMAND}deadline add {kind} {typed}",
             )
 
     def _added_text(self, card: DeadlineCard) -> str:
-        text = f"Added #{card.id}: {card.title} on {format_long(card.date)}."
+        text = f"Added deadline {card.id}: {card.title} on {format_long(card.date)}."
         if card.evidence_due:
             text += f" Evidence is due by {format_long(card.evidence_due)}."
         if card.date < self.today():
@@ -200,7 +202,9 @@ class DeadlineService:
             deadline = _live(session, number, usage)
             deadline.removed_at, deadline.removed_by = self.now(), actor.person_id
             return Outcome(
-                Notice(f"Removed #{number}: {deadline.title} on {format_long(deadline.date)}.")
+                Notice(
+                    f"Removed deadline {number}: {deadline.title} on {format_long(deadline.date)}."
+                )
             )
 
     def _evidence_sent(self, actor: Actor, words: list[str]) -> Outcome:
@@ -212,8 +216,8 @@ class DeadlineService:
             visit = _live(session, number, usage)
             if visit.kind != "visit":
                 raise UserError(
-                    f"#{number} {visit.title} is not a monitoring visit: evidence is recorded "
-                    "only for visits.",
+                    f"Deadline {number}, {visit.title}, is not a monitoring visit: evidence is "
+                    "recorded only for visits.",
                     usage,
                 )
             if visit.evidence_sent_at is not None:
@@ -221,9 +225,9 @@ class DeadlineService:
             visit.evidence_sent_at, visit.evidence_sent_by = self.now(), actor.person_id
             return Outcome(
                 Notice(
-                    f"Recorded: the evidence for #{number} {visit.title} on "
-                    f"{format_long(visit.date)} has been sent. Owners will not be reminded "
-                    "about it again."
+                    f"Recorded: the evidence for the {visit.title} on "
+                    f"{format_long(visit.date)} (deadline {number}) has been sent. Owners will "
+                    "not be reminded about it again."
                 )
             )
 
@@ -233,7 +237,7 @@ class DeadlineService:
         if visit.evidence_sent_by is not None:
             by = f" by {refs(session, [visit.evidence_sent_by])[visit.evidence_sent_by].shown}"
         return (
-            f"The evidence for #{visit.id} {visit.title} was already recorded as sent on "
+            f"The evidence for {visit.title} (deadline {visit.id}) was already recorded as sent on "
             f"{sent_on}{by}."
         )
 
@@ -250,5 +254,5 @@ def _live(session: Session, number: int, usage: str) -> Deadline:
     """The deadline with that number, unless it does not exist or was removed."""
     deadline = session.get(Deadline, number)
     if deadline is None or deadline.removed_at is not None:
-        raise UserError(f"There is no deadline #{number}.", usage)
+        raise UserError(f"There is no deadline {number}.", usage)
     return deadline

@@ -1,19 +1,12 @@
 """How an action's due date is said in lists and cards: the date once, then how far off it is.
 
-"due Fri 24 Jan (in 11 days)", never "due Fri 24 Jan (due in 11 days)". Kept in one place so
-that a shared phrasing in bot/dates.py can replace it without touching any door.
+"due Fri 24 Jan (in 11 days)", never "due Fri 24 Jan (due in 11 days)": bot/dates.due_phrase's
+phrasing, with the short date a list has room for.
 """
 
 from datetime import date
 
-from bot.dates import days_word, format_compact, format_compact_year, format_long, relative_day
-
-
-def how_far(due: date, today: date) -> str:
-    """'in 11 days', 'tomorrow', 'today' or '3 days overdue' — never a second 'due'."""
-    if due < today:
-        return f"{days_word((today - due).days)} overdue"
-    return relative_day(due, today)
+from bot.dates import format_compact, format_compact_year, format_long, how_far
 
 
 def due_phrase(due: date, today: date, complete: bool = False) -> str:

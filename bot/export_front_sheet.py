@@ -92,11 +92,11 @@ def _scope(options: "ExportOptions") -> str:
 
 
 def group_numbers(groups: tuple[int, ...]) -> str:
-    """Working Group 1, or Working Groups 1, 3 and 4."""
+    """Working group 1, or Working groups 1, 3 and 4."""
     if len(groups) == 1:
-        return f"Working Group {groups[0]}"
+        return f"Working group {groups[0]}"
     *first, last = map(str, groups)
-    return f"Working Groups {', '.join(first)} and {last}"
+    return f"Working groups {', '.join(first)} and {last}"
 
 
 def _areas(session: Session, live: list[Action]) -> tuple[CountRow, ...]:

@@ -75,7 +75,7 @@ class HighlightForm:
 
 
 def group_words(number: int, name: str) -> str:
-    return f"Working Group {number} {name}"
+    return f"Working group {number} {name}"
 
 
 def request_text(

@@ -9,8 +9,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from bot.dates import format_compact, format_compact_year, relative_day
-from bot.due_words import due_phrase, how_far
+from bot import dates
+from bot.dates import (
+    format_compact_year,
+    format_weekday_long,
+    how_far,
+    relative_day,
+)
+from bot.due_words import due_phrase
 from bot.people import PersonRef
 from bot.results import ActionCard
 from bot.risk_scale import IMPACT, LIKELIHOOD
@@ -104,12 +110,14 @@ class ListLines:
         )
 
     def deadline(self, deadline, today: date) -> str:
-        when = relative_day(deadline.date, today)
-        text = (
-            f"{self.m.strong(self.m.safe(deadline.title))} — "
-            f"{format_compact_year(deadline.date)}, {when}"
-        )
-        if deadline.evidence_due:
-            evidence = deadline.evidence_due
-            text += f" (evidence due {format_compact(evidence)}, {relative_day(evidence, today)})"
-        return text
+        """'Monitoring visit — Thursday 6 February 2020 (tomorrow) · evidence due Thursday
+        23 January (13 days overdue), not recorded as sent'."""
+        when = f"{format_weekday_long(deadline.date)} ({relative_day(deadline.date, today)})"
+        text = f"{self.m.strong(self.m.safe(deadline.title))} — {when}"
+        evidence = deadline.evidence_due
+        if evidence is None:
+            return text
+        if deadline.evidence_sent:
+            return f"{text} · evidence sent"
+        late = ", not recorded as sent" if evidence < today else ""
+        return f"{text} · evidence {dates.due_phrase(evidence, today)}{late}"

@@ -11,9 +11,14 @@ ADMIN_WORDS = "an admin (the board chair or project manager)"
 def admin_words(actor: Actor) -> str:
     """The admins by name, so a refusal says whom to ask: "admins (Ada Admin, Ben Board)".
     Before the bot has met any of them by name, what an admin is."""
-    names = [p.name or p.email for p in actor.admins() if p.name or p.email]
+    admins = actor.admins()
+    names = [p.name or p.email for p in admins if p.name or p.email]
     if not names:
         return ADMIN_WORDS
+    # An admin the bot has not yet heard named is still an admin: never imply there is only one.
+    unnamed = len(admins) - len(names)
+    if unnamed:
+        names.append(f"{unnamed} other{'s' if unnamed > 1 else ''}")
     if len(names) == 1:
         return f"an admin ({names[0]})"
     return f"admins ({', '.join(names)})"

@@ -4,6 +4,7 @@ from bot.dates import format_weekday_long
 from bot.delivery import recipient_words
 from bot.reminder_policy import Due
 from bot.reminder_sweep import SweepReport
+from bot.summary_lines import plural
 
 KIND_WORDS = {
     "before_due": "due soon",
@@ -69,8 +70,8 @@ def describe(item: Due) -> str:
     if item.action is not None:
         return f"{item.action.ref} {kind} — {item.words}"
     if item.event is not None and item.group is not None:
-        return f"{kind}, Working Group {item.group.number}, {item.event.title}"
+        return f"{kind}, Working group {item.group.number}, {item.event.title}"
     if item.event is not None:
-        count = f", {len(item.actions)} action(s)" if item.actions else ""
+        count = f", {plural(len(item.actions), 'action')}" if item.actions else ""
         return f"{kind}, {item.event.title}{count}"
     return kind

@@ -167,7 +167,7 @@ def _other_line(item: Due, today: date) -> str:
             return f"Update {refs}{more} by {due}, before {item.event.title}"
         case "board_meeting":
             return (
-                f"Send Working Group {item.group.number}'s highlight update before "
+                f"Send Working group {item.group.number}'s highlight update before "
                 f"{item.event.title} on {format_day(item.event.date, today)}"
             )
     return "Reminder"

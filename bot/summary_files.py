@@ -43,7 +43,7 @@ def chart_words(overview) -> str:
     about = f"A bar chart of actions by working group and status, as at {as_at}"
     if not sum(overview.totals.values()):
         return f"{about}: no actions yet."
-    lines = [f"Working Group {g.number} {g.name}: {_by_status(g.counts)}." for g in overview.groups]
+    lines = [f"Working group {g.number} {g.name}: {_by_status(g.counts)}." for g in overview.groups]
     return " ".join([f"{about}.", *lines, f"All working groups: {_by_status(overview.totals)}."])
 
 

@@ -58,8 +58,16 @@ class SummaryLines:
         return f"{self.lines.action(a)} · {flag} ({marked})"
 
     def area(self, line) -> str:
-        """'Area 2 Joint commissioning — 4 actions · 🔴 1 🟠 0 … · 25% complete'."""
-        name = self.m.strong(self.m.safe(area_name(line.number, line.name)))
+        """'Area 2 Joint commissioning — 4 actions · 🔴 Red 1 🟠 Amber 0 … · 25% complete'."""
+        return self._counted(area_name(line.number, line.name), line)
+
+    def group(self, line) -> str:
+        """'1 Understanding of Need — 3 actions · 🔴 Red 0 … · 33% complete': every colour with
+        its word, as the areas have."""
+        return self._counted(f"{line.number} {line.name}", line)
+
+    def _counted(self, title: str, line) -> str:
+        name = self.m.strong(self.m.safe(title))
         if not line.total:
             return f"{name} — no actions yet"
         order = (Status.RED, Status.AMBER, Status.GREEN, Status.NOT_STARTED, Status.BLUE)
@@ -81,14 +89,14 @@ class SummaryLines:
         return f"{self.m.safe(area_name(number, title))} — {_updated(done, total)}"
 
     def not_sent(self, missing: tuple[tuple[int, str], ...]) -> str:
-        """'Not sent yet: Working Group 2 Commissioning, Working Group 3 …'."""
-        groups = ", ".join(f"Working Group {n} {self.m.safe(name)}" for n, name in missing)
+        """'Not sent yet: Working group 2 Commissioning, Working group 3 …'."""
+        groups = ", ".join(f"Working group {n} {self.m.safe(name)}" for n, name in missing)
         return f"Not sent yet: {groups}"
 
     def highlight(self, h) -> list[str]:
         icon = self.m.status_icon[h.brag]
         lines = [
-            f"{self.m.strong(f'Working Group {h.group_number} {self.m.safe(h.group_name)}')} "
+            f"{self.m.strong(f'Working group {h.group_number} {self.m.safe(h.group_name)}')} "
             f"{icon} {status_name(h.brag)} — from {self.m.person(h.author)}, {format_long(h.on)}",
             f"Achievements: {self.m.safe(h.achievements)}",
         ]

@@ -359,7 +359,7 @@ class SummaryService:
             found = find_group(session, group)
             if found is None:
                 raise UserError(f"There is no working group {group}.", USAGE["wg"][0])
-            return f"Working Group {found.number} {found.name}"
+            return f"Working group {found.number} {found.name}"
         if area is not None:
             place = sq.find_area(session, area)
             if place is None:

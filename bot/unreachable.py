@@ -96,7 +96,7 @@ def pending_notices(
     keys = [item.key_for(admin) for item in unreached for admin in admins]
     told = store.settled_keys(session, keys, wall_now, is_gone)
     names = {
-        g.channel_id: f"the Working Group {g.number} channel"
+        g.channel_id: f"the Working group {g.number} channel"
         for g in groups(session)
         if g.channel_id
     }

@@ -37,10 +37,23 @@ GROUPS = (
     (5, "Emotional Health and Wellbeing", "U0TOM00001"),
     (6, "SEN Support", MARIA),
 )
+# The inspection's nine areas of weakness, as the written statement names them.
+AREAS = (
+    "Leaders' understanding of the needs of children and young people with SEND",
+    "Use of information to plan and check services",
+    "Joint commissioning of services",
+    "Waiting times for therapies",
+    "Communication with parents and carers",
+    "Co-production with families and young people",
+    "Preparation for adulthood",
+    "Emotional health and wellbeing",
+    "Quality of SEN support in schools",
+)
 # The clock sweeps at 09:05 each day; the demo steps through to the eve of the first visit.
 QUARTER_DAYS = 23
 # The days the story's people answer their reminders (days after DEMO_NOW).
 JO_CLOSES_OVERDUE = 7  # Monday 20 January: Jo hears that 3.1 is overdue and closes it
+EVIDENCE_SENT = 10  # Thursday 23 January: the evidence goes to DfE and NHS England
 AFTER_THE_BOARD = 15  # Tuesday 28 January: after the board, two owners catch up
 ASKS_FOR_A_NEW_DATE = 21  # Monday 3 February: an owner asks for a new date; the chair approves
 NEW_DATE_REQUEST = (
@@ -64,7 +77,11 @@ def board_toml(handle: Callable[[str], str]) -> str:
         f'\n[[working_groups]]\nnumber = {number}\nname = "{name}"\nlead = "{handle(lead)}"\n'
         for number, name, lead in GROUPS
     )
-    return f"\n[board]\nadmins = [{admins}]\n{groups}"
+    areas = "".join(
+        f'\n[[areas]]\nnumber = {number}\ntitle = "{title}"\n'
+        for number, title in enumerate(AREAS, 1)
+    )
+    return f"\n[board]\nadmins = [{admins}]\n{groups}{areas}"
 
 
 class DemoClock:

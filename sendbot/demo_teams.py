@@ -18,6 +18,7 @@ from sendbot.demo_story import (
     CHAIR,
     CHRIS,
     DEMO_NOW,
+    EVIDENCE_SENT,
     HIGHLIGHT_UPDATE,
     JO,
     JO_CLOSES_OVERDUE,
@@ -251,6 +252,8 @@ def _play_the_quarter(chat: TeamsConversation, runtime: Runtime, clock: DemoCloc
             chat.say(JO, "action done 3.1 Family-friendly WSoA launched at the forum")
         if day == 1:
             _priya_sends_a_highlight_update(chat)
+        if day == EVIDENCE_SENT:
+            chat.say(ADMIN, "deadline evidence-sent 1")
         if day == AFTER_THE_BOARD:
             chat.say(PRIYA, "action update 1.2 green Survey closed with 212 parent carer replies")
             chat.say(CHRIS, "action done 4.1 Response circulated to Board members")

@@ -436,7 +436,7 @@ def test_a_withdrawn_action_shows_no_countdown(chat):
 def test_filters_are_described_in_words_and_mentions_never_leak_into_fallback_text(chat):
     answer = chat.ask(f"list owner <@{OTHER}|other person> wg 2", ADMIN)
     assert "<@" not in answer["text"] and "<@" not in answer["blocks"][0]["text"]["text"]
-    assert f"Working Group 2 · owned by <@{OTHER}>" in flatten(answer)
+    assert f"Working group 2 · owned by <@{OTHER}>" in flatten(answer)
 
 
 def test_dates_are_shown_in_london_time_not_utc(chat, plan):

@@ -31,7 +31,7 @@ def named(standin) -> None:
 
 @pytest.fixture
 def board_file(tmp_path: Path) -> Path:
-    """The tests' board, with Working Groups 1 and 3 led by one person and 2 by another."""
+    """The tests' board, with Working groups 1 and 3 led by one person and 2 by another."""
     text = BOARD_TOML.replace(
         'name = "Understanding of Need"\nlead = "U0LEAD001"',
         f'name = "Understanding of Need"\nlead = "{LEAD_OF_1_AND_3}"',
@@ -49,7 +49,7 @@ def board_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def risks(plan) -> None:
-    """One risk for each of Working Groups 1, 2 and 3, and one for no group."""
+    """One risk for each of Working groups 1, 2 and 3, and one for no group."""
     voice = SlackVoice(plan)
     for text in ("Data late wg 1", "Provider exits wg 2", "Forum capacity wg 3", "Budget"):
         voice.risk(ADMIN, f"log {text} L3 I3")
@@ -166,14 +166,14 @@ def test_a_lead_gets_only_the_actions_of_the_groups_they_lead(chat, standin, ris
     chat.ask("note 1.1 Data sharing agreed", OWNER)
     said = _reply(chat, "export", LEAD_OF_1_AND_3)
     assert said == (
-        "The export of Working Groups 1 and 3 (Understanding of Need; Engagement and "
+        "The export of Working groups 1 and 3 (Understanding of Need; Engagement and "
         "Co-production) is on its way to you in a direct message. It holds only the groups you "
         "lead (actions, history and risks); admins can export the whole plan."
     )
     (upload,) = standin.uploaded_files()
     assert upload.channel_id == f"D{LEAD_OF_1_AND_3}"
     assert upload.filename == "send-plan-wg1-wg3-2020-01-20.xlsx"
-    assert upload.initial_comment.startswith("Working Groups 1 and 3 only, not the whole plan")
+    assert upload.initial_comment.startswith("Working groups 1 and 3 only, not the whole plan")
     workbook = _workbook(upload)
     scope = "(groups 1 and 3)"
     assert workbook.sheetnames == [
@@ -184,7 +184,7 @@ def test_a_lead_gets_only_the_actions_of_the_groups_they_lead(chat, standin, ris
         f"History {scope}",
     ]
     front = workbook[f"Summary {scope}"]
-    assert front["A1"].value == "The SEND improvement plan: Working Groups 1 and 3 only"
+    assert front["A1"].value == "The SEND improvement plan: Working groups 1 and 3 only"
     totals = {row[0].value: row[1].value for row in front.iter_rows() if row[0].value}
     assert totals["Total"] == 3
     assert [label for label in totals if label[0].isdigit()] == [
@@ -205,11 +205,11 @@ def test_a_lead_gets_only_the_actions_of_the_groups_they_lead(chat, standin, ris
 
 def test_a_lead_of_one_group_gets_that_group_as_csv(chat, standin, risks):
     said = _reply(chat, "export csv", LEAD_OF_2)
-    assert "The export of Working Group 2 (Commissioning)" in said
+    assert "The export of Working group 2 (Commissioning)" in said
     assert "It holds only the group you lead" in said
     (upload,) = standin.uploaded_files()
     assert upload.filename == "send-plan-wg2-2020-01-20.zip"
-    assert upload.initial_comment.startswith("Working Group 2 only, not the whole plan: 1 action,")
+    assert upload.initial_comment.startswith("Working group 2 only, not the whole plan: 1 action,")
     with zipfile.ZipFile(io.BytesIO(upload.content)) as archive:
         assert sorted(archive.namelist()) == [
             "actions-group-2.csv",

@@ -39,7 +39,7 @@ from tests.test_teams_door import door  # noqa: F401 (a fixture)
 
 # The board meets on Wednesday 29 January 2020: the request goes 5 working days before.
 ASKED = datetime(2020, 1, 22, 9, 30, tzinfo=UTC)
-GROUP_CHANNEL = "C0WG1CHAN"  # Working Group 1's channel (tests/conftest.py), led by LEAD
+GROUP_CHANNEL = "C0WG1CHAN"  # Working group 1's channel (tests/conftest.py), led by LEAD
 
 
 def add_meeting(runtime) -> int:
@@ -89,7 +89,7 @@ def test_slack_the_lead_sends_a_highlight_update_from_the_board_meeting_request(
         sweep(runtime, SlackDelivery(web_client(BOT_TOKEN, standin.url), runtime.clock.today))
         request = channel_request(standin)
         said = flatten(request)
-        assert "Working Group 1 Understanding of Need" in said
+        assert "Working group 1 Understanding of Need" in said
         assert "The board meets on Wednesday 29 January 2020. Please send the group's" in said
         assert "highlight update by Monday 27 January 2020" in said
         assert "what the group has achieved, any issues or risks, its next steps" in said
@@ -99,7 +99,7 @@ def test_slack_the_lead_sends_a_highlight_update_from_the_board_meeting_request(
 
         # Someone else in the channel: a plain refusal naming who may, nothing written.
         refusal = _refused(chat, standin, value, OTHER)
-        assert "Only the lead of Working Group 1 Understanding of Need" in refusal
+        assert "Only the lead of Working group 1 Understanding of Need" in refusal
         assert "or an admin (the board chair or project manager) can send" in refusal
 
         view = _open(chat, standin, value)
@@ -125,7 +125,7 @@ def test_slack_the_lead_sends_a_highlight_update_from_the_board_meeting_request(
         }
         said = _submit(chat, standin, view, typed)
         assert (
-            "Your highlight update for Working Group 1 Understanding of Need is saved for the "
+            "Your highlight update for Working group 1 Understanding of Need is saved for the "
             "board on Wednesday 29 January 2020. The chair will see it in /summary." in said
         )
         # Sending again keeps both; the form opens with the latest filled in.
@@ -199,7 +199,7 @@ def test_teams_an_admin_sends_one_from_a_dialog(teams, framework, chair, lee, ru
         request = valid_card(render(for_group, for_group.today))
         said = teams_reading(request)
         assert "Highlight update wanted for the board" in said
-        assert "Working Group 1 Understanding of Need" in said
+        assert "Working group 1 Understanding of Need" in said
         assert "highlight update by Monday 27 January 2020" in said
         assert "shown in summary" in said
         pressed = button(request, "Send highlight update")
@@ -207,7 +207,7 @@ def test_teams_an_admin_sends_one_from_a_dialog(teams, framework, chair, lee, ru
 
         # Someone who neither leads the group nor is an admin: refused, nothing written.
         refusal = open_dialog(teams, framework, lee, pressed)
-        assert "Only the lead of Working Group 1 Understanding of Need" in teams_reading(refusal)
+        assert "Only the lead of Working group 1 Understanding of Need" in teams_reading(refusal)
         assert "Input.Text" not in str(refusal)
 
         dialog = open_dialog(teams, framework, chair, pressed)
@@ -230,7 +230,7 @@ def test_teams_an_admin_sends_one_from_a_dialog(teams, framework, chair, lee, ru
             submit(teams, framework, chair, again, brag="red", issues="Therapy waits")
         )
         assert (
-            "Your highlight update for Working Group 1 Understanding of Need is saved for the "
+            "Your highlight update for Working group 1 Understanding of Need is saved for the "
             "board on Wednesday 29 January 2020. The chair will see it in summary."
             in teams_reading(done)
         )

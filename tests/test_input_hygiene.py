@@ -71,7 +71,7 @@ def test_a_command_keeps_the_words_without_control_or_invisible_characters(chat,
         ("/action", f"show 1{ZWSP}.1{NUL}", "Joint strategic needs assessment for SEND"),
         ("/risk", f"he{WJ}lp", "/risk — the risk register"),
         ("/deadline", f"li{BOM}st{BELL}", "No upcoming deadlines"),
-        ("/summary", f"w{ZWNJ}g 1{RLO}", "Working Group 1 Understanding of Need"),
+        ("/summary", f"w{ZWNJ}g 1{RLO}", "Working group 1 Understanding of Need"),
     ],
 )
 def test_every_command_reads_what_was_typed_without_hidden_characters(chat, command, typed, answer):

@@ -343,7 +343,7 @@ def test_a_groups_export_holds_only_their_actions_and_imports_back_unchanged(db,
         "History (group 2)",
     ]
     assert workbook["Summary (group 2)"]["A1"].value == (
-        "The SEND improvement plan: Working Group 2 only"
+        "The SEND improvement plan: Working group 2 only"
     )
     refs = [row[0] for row in workbook["Actions (group 2)"].iter_rows(min_row=2, values_only=True)]
     assert refs == ["2.1"]

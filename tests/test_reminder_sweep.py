@@ -198,7 +198,7 @@ def test_escalation_reaches_the_group_lead_from_14_days_overdue(plan, sweep, sen
     lead_dm = dms_to(standin, LEAD)
     assert len(lead_dm) == 1
     said = flatten(lead_dm[0].params)
-    assert "Overdue in Working Group 1, owned by" in said and "*1.9*" in said
+    assert "Overdue in Working group 1, owned by" in said and "*1.9*" in said
 
 
 def test_board_readiness_and_digest_go_to_the_board_channel(plan, sweep, sender, standin):

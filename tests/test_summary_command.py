@@ -97,12 +97,12 @@ def test_the_overview_names_what_is_off_track_by_area_and_the_groups_highlights(
         "Highlight updates for SEND Improvement Board meeting, 27 January 2020 (in 7 days)" in said
     )
     assert (
-        f"*Working Group 1 Understanding of Need* :large_orange_circle: Amber — from <@{LEAD}>, "
+        f"*Working group 1 Understanding of Need* :large_orange_circle: Amber — from <@{LEAD}>, "
         "20 January 2020"
     ) in said
     assert "Achievements: Needs assessment drafted" in said and "First draft" not in said
     assert "Issues: Data sharing agreement unsigned" in said
-    assert "Not sent yet: Working Group 2 Commissioning, Working Group 3" in said
+    assert "Not sent yet: Working group 2 Commissioning, Working group 3" in said
     area = chat.says("area 2", ADMIN, "/summary")
     assert "Area of weakness: Area 2" in area and "*2.1*" in area and "*1.1*" not in area
     assert "*Off track: red and amber actions (1)*" in area and "Highlight updates" not in area
@@ -131,7 +131,7 @@ def test_what_changed_since_the_last_board_meeting(chat, plan):
 
 def test_summary_for_one_working_group_lists_its_actions(chat):
     said = chat.says("wg 1", OWNER, "/summary")
-    assert "Working Group 1 Understanding of Need" in said
+    assert "Working group 1 Understanding of Need" in said
     assert "*Open actions (2)*" in said and "*1.1*" in said and "*1.2*" in said
     assert "*2.1*" not in said
     assert "There is no working group 9" in chat.says("wg 9", OWNER, "/summary")
@@ -146,7 +146,8 @@ def test_risk_summary_counts_bands_and_draws_the_heat_map(chat, plan):
         ":large_green_circle: low 1 · :large_orange_circle: medium 1 · :red_circle: high 2" in said
     )
     heat = said.split("*Heat map*")[1]
-    assert "`L5` " in heat and ":large_red_square:` 1`" in heat
+    assert "`5` " in heat and "likelihood 5 (almost certain)" in heat
+    assert ":large_red_square:` 1`" in heat
     assert heat.count("` 1`") == 4
 
 

@@ -221,14 +221,17 @@ def test_the_risk_summary_draws_the_heat_map_in_band_colours(plan, voice, today)
     assert "4 open risks" in said
     (table,) = [e for e in render(result, today)["body"] if e["type"] == "Table"]
     grid = {
-        (row["cells"][0]["items"][0]["text"][:2], i): (cell.get("style"), cell["items"][0]["text"])
+        (row["cells"][0]["items"][0]["text"].split(" (")[0], i): (
+            cell.get("style"),
+            cell["items"][0]["text"],
+        )
         for row in table["rows"][:5]
         for i, cell in enumerate(row["cells"][1:], 1)
     }
-    assert grid[("L5", 5)] == ("attention", "2")
-    assert grid[("L1", 1)] == ("good", "1")
-    assert grid[("L3", 2)] == ("warning", "1")
-    assert grid[("L4", 4)] == ("attention", "0")
+    assert grid[("Likelihood 5", 5)] == ("attention", "2")
+    assert grid[("Likelihood 1", 1)] == ("good", "1")
+    assert grid[("Likelihood 3", 2)] == ("warning", "1")
+    assert grid[("Likelihood 4", 4)] == ("attention", "0")
 
 
 def test_visit_readiness_says_what_slack_says(plan, voice, today):

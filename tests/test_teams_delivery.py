@@ -176,7 +176,7 @@ def test_a_channel_is_posted_to_through_its_own_teams_service_url(
     delivery,
     board_team,
 ):
-    group_channel = teams.add_channel(board_team, "Working Group 1")
+    group_channel = teams.add_channel(board_team, "Working group 1")
     chair = teams.add_member("Chris Chair", "chair@council.example", teams=(board_team,))
     install(teams, sender, board_team, chair, service="emea")
     # Someone writes later through another service URL: the channel's is still its team's.

@@ -262,7 +262,7 @@ def test_the_chart_is_shown_inline_within_teams_limits_and_told_in_words(chat, c
     SlackVoice(runtime).action(OWNER, "update 1.1 red")
     picture, words, size = chart_in(chat.ask(chair, "summary chart"))
     assert picture.format == "PNG" and max(picture.size) <= 1024 and size < 1024 * 1024
-    group_1 = "Working Group 1 Understanding of Need: 2 actions: 1 red (off track), 1 not started."
+    group_1 = "Working group 1 Understanding of Need: 2 actions: 1 red (off track), 1 not started."
     assert group_1 in words
     assert "All working groups: 5 actions: 1 red (off track), 4 not started." in words
 

@@ -5,7 +5,7 @@ import json
 from datetime import date
 
 from bot.date_requests import RequestCard, request_line
-from bot.dates import describe_due, format_long, format_weekday_long
+from bot.dates import due_with_date, format_long, format_weekday_long
 from bot.results import ActionCard
 from handlers.slack.modal_kit import date_input, input_block, modal, text_input
 from handlers.slack.render import cut, escape, message, person, section
@@ -19,7 +19,7 @@ MAX_REASON = 1000
 
 
 def ask_view(action: ActionCard, today: date, origin: dict) -> dict:
-    due = f"{describe_due(action.due, today)} (due {format_long(action.due)})"
+    due = due_with_date(action.due, today)
     summary = f"*{escape(action.ref)}* {escape(action.title)}\nNow {due}."
     blocks = [
         section(cut(summary, 3000)),

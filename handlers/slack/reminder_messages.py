@@ -54,12 +54,12 @@ def _action_blocks(reminder: ActionReminder, today: date) -> list[dict]:
     opening = ""
     if "escalation" in kinds:
         opening = (
-            f"Overdue in Working Group {action.group_number}, owned by {person(action.owner)}:\n"
+            f"Overdue in Working group {action.group_number}, owned by {person(action.owner)}:\n"
         )
     last = reminder.last_update_words(today)
     text = (
         f"{opening}*{escape(action.ref)}* {escape(action.title)}\n"
-        f"Working Group {action.group_number} {escape(action.group_name)}\n"
+        f"Working group {action.group_number} {escape(action.group_name)}\n"
         f"*{reminder.reason}* · {status_words(action.status)}{last}\n"
         f"{reminder.next_step}"
     )

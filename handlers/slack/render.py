@@ -302,7 +302,7 @@ def render_deadlines(result: DeadlineList) -> dict:
     lines = []
     for card in result.deadlines:
         line = (
-            f"{KIND_ICON[card.kind]} *{escape(card.title)}* (#{card.id}) — "
+            f"{KIND_ICON[card.kind]} *{escape(card.title)}* (deadline {card.id}) — "
             f"{format_compact_year(card.date)}, {relative_day(card.date, result.today)}"
         )
         if card.evidence_due:

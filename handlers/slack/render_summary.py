@@ -63,13 +63,7 @@ def _totals(result: Overview) -> str:
 
 def _group_lines(result: Overview) -> list[str]:
     lines = ["*By working group*"] if len(result.groups) > 1 else []
-    for group in result.groups:
-        counts = " ".join(f"{STATUS_ICON[s]}{group.counts.get(s.value, 0)}" for s in STATUS_ORDER)
-        lines.append(
-            f"*{group.number} {escape(group.name)}* — {counts} · "
-            f"{_percent(group.complete, group.total)} complete"
-        )
-    return lines
+    return lines + [SUMMARY_LINES.group(group) for group in result.groups]
 
 
 def _percent(part: int, whole: int) -> str:
@@ -143,9 +137,13 @@ def _heat_map(result: RiskSummary, bands) -> str:
         for impact in range(1, 6):
             colour = band_of(likelihood * impact, bands).colour
             cells.append(f"{SQUARE[colour]}`{result.grid.get((likelihood, impact), 0):>2}`")
-        lines.append(f"`L{likelihood}` " + "  ".join(cells) + f"  {LIKELIHOOD[likelihood - 1]}")
-    lines.append("`  ` " + "  ".join(f"`I{i}`  " for i in range(1, 6)))
-    lines.append("Impact: " + ", ".join(f"I{i} {name}" for i, name in enumerate(IMPACT, 1)))
+        words = LIKELIHOOD[likelihood - 1].lower()
+        lines.append(f"`{likelihood}` " + "  ".join(cells) + f"  likelihood {likelihood} ({words})")
+    lines.append("`  ` " + "  ".join(f"` {i}`  " for i in range(1, 6)) + "  impact")
+    lines.append(
+        "Rows are likelihood; columns are impact: "
+        + ", ".join(f"{i} {name.lower()}" for i, name in enumerate(IMPACT, 1))
+    )
     return "\n".join(lines)
 
 

@@ -59,13 +59,13 @@ def _action_block(reminder: ActionReminder, today: date, more: bool) -> dict:
     shown = []
     if "escalation" in reminder.kinds:
         shown.append(
-            block(f"Overdue in Working Group {action.group_number}, owned by {name(action.owner)}:")
+            block(f"Overdue in Working group {action.group_number}, owned by {name(action.owner)}:")
         )
     last = reminder.last_update_words(today)
     reason = reminder.reason
     shown += [
         block(f"**{inert(action.ref)}** {inert(action.title)}", spacing="None"),
-        block(f"Working Group {action.group_number} {inert(action.group_name)}", spacing="None"),
+        block(f"Working group {action.group_number} {inert(action.group_name)}", spacing="None"),
         block(f"**{inert(reason)}** · {status_words(action.status)}{last}", spacing="None"),
         block(reminder.next_step, spacing="None"),
         _buttons(reminder, more),

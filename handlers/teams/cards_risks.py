@@ -95,7 +95,7 @@ def deadline_lines(result: DeadlineList) -> list[dict]:
 def _deadline(deadline, today: date) -> dict:
     items = [
         block(
-            f"{KIND_ICON[deadline.kind]} **{inert(deadline.title)}** (#{deadline.id}) — "
+            f"{KIND_ICON[deadline.kind]} **{inert(deadline.title)}** (deadline {deadline.id}) — "
             f"{format_compact_year(deadline.date)}, {relative_day(deadline.date, today)}"
         )
     ]

@@ -36,7 +36,7 @@ def overview_card(result: Overview) -> dict:
     body = [block(inert(result.title), weight="Bolder", size="Large"), block(_totals(result))]
     if len(result.groups) > 1:
         body.append(label("By working group"))
-    body += [line(_group_line(group)) for group in result.groups]
+    body += [line(SUMMARY_LINES.group(group)) for group in result.groups]
     if result.areas:
         body.append(label("By area of weakness"))
         body += [line(SUMMARY_LINES.area(area)) for area in result.areas]
@@ -63,14 +63,6 @@ def _totals(result: Overview) -> str:
         f"{STATUS_ICON[s]} {s.label.split(' (')[0]} {totals.get(s.value, 0)}" for s in STATUS_ORDER
     )
     return f"{counts}\n\n**{percent(done, everything)} complete** ({done} of {everything} actions)"
-
-
-def _group_line(group) -> str:
-    counts = " ".join(f"{STATUS_ICON[s]}{group.counts.get(s.value, 0)}" for s in STATUS_ORDER)
-    return (
-        f"**{group.number} {inert(group.name)}** — {counts} · "
-        f"{percent(group.complete, group.total)} complete"
-    )
 
 
 def _lines(part: Part, shown: Callable, today: date) -> list[dict]:
@@ -126,7 +118,8 @@ def risk_summary_card(result: RiskSummary) -> dict:
         block("Open risks by likelihood and impact", isSubtle=True, spacing="None"),
         heat_map(result),
         block(
-            "Impact: " + ", ".join(f"I{i} {word}" for i, word in enumerate(IMPACT, 1)),
+            "Rows are likelihood; columns are impact: "
+            + ", ".join(f"{i} {word.lower()}" for i, word in enumerate(IMPACT, 1)),
             isSubtle=True,
         ),
     ]
@@ -141,13 +134,14 @@ def heat_map(result: RiskSummary) -> dict:
     coloured by its band and holding its count of open risks."""
     rows = []
     for likelihood in range(5, 0, -1):
-        cells = [_cell(f"L{likelihood} {LIKELIHOOD[likelihood - 1]}")]
+        cells = [_cell(f"Likelihood {likelihood} ({LIKELIHOOD[likelihood - 1].lower()})")]
         for impact in range(1, 6):
             colour = band_of(likelihood * impact, result.bands).colour
             count = result.grid.get((likelihood, impact), 0)
             cells.append(_cell(str(count), style=CELL_STYLE[colour], weight="Bolder"))
         rows.append({"type": "TableRow", "cells": cells})
-    rows.append({"type": "TableRow", "cells": [_cell("")] + [_cell(f"I{i}") for i in range(1, 6)]})
+    impacts = [_cell(str(i)) for i in range(1, 6)]
+    rows.append({"type": "TableRow", "cells": [_cell("Impact"), *impacts]})
     return {
         "type": "Table",
         "columns": [{"width": 3}] + [{"width": 1}] * 5,

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from bot.date_requests import RequestCard, request_line
-from bot.dates import describe_due, format_long, format_weekday_long
+from bot.dates import due_with_date, format_long, format_weekday_long
 from bot.reminder_policy import ActionFacts
 from bot.results import ActionCard
 from handlers.teams.cards_kit import block, card, cut, inert, name
@@ -29,7 +29,7 @@ def ask_button(action: ActionFacts) -> dict:
 
 
 def ask_dialog(action: ActionCard, today: date, typed: Mapping, problem: Problem | None) -> dict:
-    due = f"{describe_due(action.due, today)} (due {format_long(action.due)})"
+    due = due_with_date(action.due, today)
     fields = [
         _input(
             {"type": "Input.Date", "id": "date", "label": "New due date"},
