@@ -1,7 +1,7 @@
-"""The export's front sheet: where the plan stands, as the board sees it in `/summary`.
+"""The export's front sheet: where the plan stands, as the board sees it in the summary command.
 
 Counted from the same actions the Actions sheet lists (withdrawn ones are not counted, as in
-`/summary`), so every figure here matches the sheets behind it and the chat's summary."""
+the summary command), so every figure here matches the sheets behind it and the chat's summary."""
 
 import io
 from collections import Counter
@@ -51,7 +51,7 @@ class CountRow:
 
     @property
     def share_complete(self) -> float:
-        """As `/summary` rounds it: a whole percentage."""
+        """As the summary command rounds it: a whole percentage."""
         return round(100 * self.complete / self.total) / 100 if self.total else 0.0
 
 

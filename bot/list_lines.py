@@ -112,12 +112,23 @@ class ListLines:
     def deadline(self, deadline, today: date) -> str:
         """'Monitoring visit — Thursday 6 February 2020 (tomorrow) · evidence due Thursday
         23 January (13 days overdue), not recorded as sent'."""
-        when = f"{format_weekday_long(deadline.date)} ({relative_day(deadline.date, today)})"
-        text = f"{self.m.strong(self.m.safe(deadline.title))} — {when}"
-        evidence = deadline.evidence_due
-        if evidence is None:
-            return text
-        if deadline.evidence_sent:
-            return f"{text} · evidence sent"
-        late = ", not recorded as sent" if evidence < today else ""
-        return f"{text} · evidence {dates.due_phrase(evidence, today)}{late}"
+        text = f"{self.m.strong(self.m.safe(deadline.title))} — {deadline_when(deadline, today)}"
+        evidence = evidence_words(deadline, today)
+        return f"{text} · {evidence}" if evidence else text
+
+
+def deadline_when(deadline, today: date) -> str:
+    """'Thursday 6 February 2020 (in 17 days)': a deadline's day, said as due dates are."""
+    return f"{format_weekday_long(deadline.date)} ({relative_day(deadline.date, today)})"
+
+
+def evidence_words(deadline, today: date) -> str | None:
+    """A visit's evidence: 'evidence due Thursday 23 January (in 3 days)', '… (2 days
+    overdue), not recorded as sent' or 'evidence sent'; None for other deadlines."""
+    evidence = deadline.evidence_due
+    if evidence is None:
+        return None
+    if deadline.evidence_sent:
+        return "evidence sent"
+    late = ", not recorded as sent" if evidence < today else ""
+    return f"evidence {dates.due_phrase(evidence, today)}{late}"

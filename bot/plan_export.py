@@ -1,10 +1,10 @@
 """Write the plan to a spreadsheet to take to the board (`sendbot export`, `summary export`).
 
-The workbook opens on a Summary sheet (bot/export_front_sheet.py) whose counts are `/summary`'s;
-then the actions still in the plan, the withdrawn ones, the risk register and the history. Each
-of those is built as a plain Table first, then written as XLSX or CSV, so a new sheet is one
-function in XLSX_TABLES. The CSV holds only the Actions table, with the same columns, written so
-that `import_plan` reads it back with nothing changed.
+The workbook opens on a Summary sheet (bot/export_front_sheet.py) whose counts are the summary
+command's; then the actions still in the plan, the withdrawn ones, the risk register and the
+history. Each of those is built as a plain Table first, then written as XLSX or CSV, so a new
+sheet is one function in XLSX_TABLES. The CSV holds only the Actions table, with the same
+columns, written so that `import_plan` reads it back with nothing changed.
 
 An export is the whole plan, or only some working groups' part of it (a lead's export): then
 every sheet holds only those groups' actions, their history and the groups' risks, and says so
@@ -174,9 +174,9 @@ def export_plan(
 ) -> int:
     """Write the plan to `path` (.xlsx or .csv); return how many actions it holds.
 
-    Withdrawn actions are on their own sheet and not counted, as in `/summary`. `groups` keeps
-    only those working groups' actions, history and risks; None writes it all. Dates are days
-    in `tz`; `today` is the export's date (now, unless told).
+    Withdrawn actions are on their own sheet and not counted, as in the summary command.
+    `groups` keeps only those working groups' actions, history and risks; None writes it all.
+    Dates are days in `tz`; `today` is the export's date (now, unless told).
     """
     writer = _WRITERS.get(path.suffix.lower())
     if writer is None:

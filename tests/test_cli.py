@@ -229,8 +229,8 @@ def test_demo_plays_the_conversation_and_exits_0(tmp_path):
     assert "Added 3.4, owned by @Jo Evans." in out
     assert "4.2 is now due on 30 September 2020 (originally 30 June 2020)." in out
     assert "Tue 14 Jan 2020:" in out and "sent to #send-board: weekly digest" in out
-    assert "sent to Jo Evans: 3.1 overdue — 3 days overdue" in out
-    assert "3.3 overdue, to the group lead — 15 days overdue" in out
+    assert "sent to Jo Evans: 3.1 overdue — due Friday 17 January 2020 (3 days overdue)" in out
+    assert "3.3 overdue, to the group lead — due Tuesday 21 January 2020 (15 days overdue)" in out
     assert "Sat 18 Jan 2020" not in out  # nothing goes out at weekends
     assert "R1 now scores 8 (medium), down from 16." in out
     assert "score 8 (medium) ↓ falling" in out
@@ -238,6 +238,14 @@ def test_demo_plays_the_conversation_and_exits_0(tmp_path):
     assert "Cllr Jane Morgan types:  /summary visit" in out
     assert "SEND Improvement Board — where the plan stands" in out
     assert "Monitoring visit readiness" in out
+    # Issue 12: the red action named, readiness true on the eve of the visit, a new date asked
+    # for and approved by the chair, a lead's highlight update in the chair's summary.
+    assert "🔴 Red · 2.2 Review the commissioning of speech and language therapy" in out
+    assert "1 of 10 open actions (10%) have been updated since the plan started" in out
+    assert "Approved: 3.4 is now due on 28 February 2020." in out
+    assert "Your request was approved: 3.4 is now due on 28 February 2020" in out
+    assert "Achievements: JSNA chapter on SEND published" in out
+    assert "evidence sent" in out
     output = tmp_path / "sendbot-demo-output"
     assert (output / "send-plan-2020-02-05.xlsx").stat().st_size > 1000
     assert (output / "brag-2020-02-05.png").read_bytes().startswith(b"\x89PNG")

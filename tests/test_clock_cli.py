@@ -50,7 +50,7 @@ def test_remind_dry_run_prints_what_would_be_sent_and_sends_nothing(env, tmp_pat
     done = sendbot("remind", "--at", "2020-01-21T09:30", "--dry-run", cwd=tmp_path, **env)
     assert done.returncode == 0, done.stderr
     assert (
-        "would send to U0OWNER000: 0.1 due soon — due in 10 days, on Friday 31 January 2020"
+        "would send to U0OWNER000: 0.1 due soon — due Friday 31 January 2020 (in 10 days)"
         in done.stdout
     )
     assert "24 reminders in 24 messages would send." in done.stdout

@@ -227,10 +227,10 @@ def test_relative_days_are_phrased_one_way(day, expected):
 @pytest.mark.parametrize(
     ("due", "expected"),
     [
-        (date(2020, 2, 6), "due today, Thursday 6 February 2020"),
-        (date(2020, 2, 7), "due tomorrow, Friday 7 February 2020"),
-        (date(2020, 2, 16), "due in 10 days, on Sunday 16 February 2020"),
-        (date(2020, 2, 5), "1 day overdue (due Wednesday 5 February 2020)"),
+        (date(2020, 2, 6), "due Thursday 6 February 2020 (today)"),
+        (date(2020, 2, 7), "due Friday 7 February 2020 (tomorrow)"),
+        (date(2020, 2, 16), "due Sunday 16 February 2020 (in 10 days)"),
+        (date(2020, 2, 5), "due Wednesday 5 February 2020 (1 day overdue)"),
     ],
 )
 def test_due_with_date_names_the_day(due, expected):
@@ -372,11 +372,11 @@ def test_words_are_counted_for_a_date_inside_a_command():
 @pytest.mark.parametrize(
     ("due", "expected"),
     [
-        (FEB_6, "due today"),
-        (date(2020, 2, 7), "due tomorrow"),
+        (FEB_6, "due Thursday 6 February (today)"),
+        (date(2020, 2, 7), "due Friday 7 February (tomorrow)"),
         (date(2020, 2, 17), "due Monday 17 February (in 11 days)"),
-        (date(2020, 2, 5), "was due Wednesday 5 February (yesterday)"),
-        (date(2020, 1, 25), "was due Saturday 25 January (12 days ago)"),
+        (date(2020, 2, 5), "due Wednesday 5 February (1 day overdue)"),
+        (date(2020, 1, 25), "due Saturday 25 January (12 days overdue)"),
         (date(2021, 1, 4), "due Monday 4 January 2021 (in 333 days)"),
     ],
 )

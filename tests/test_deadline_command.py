@@ -12,11 +12,11 @@ pytestmark = pytest.mark.usefixtures("plan")
 
 def test_a_visit_shows_its_evidence_deadline_ten_working_days_before(chat):
     said = chat.says("add visit 6 Feb 2020", ADMIN, "/deadline")
-    assert "Added #1: DfE/NHSE monitoring visit on 6 February 2020." in said
+    assert "Added deadline 1: DfE/NHSE monitoring visit on 6 February 2020." in said
     assert "Evidence is due by 23 January 2020." in said
     listed = chat.says("list", OWNER, "/deadline")
-    assert "DfE/NHSE monitoring visit* (#1) — Thu 6 Feb 2020, in 17 days" in listed
-    assert "evidence due Thu 23 Jan 2020, in 3 days" in listed
+    assert "visit* (deadline 1) — Thursday 6 February 2020 (in 17 days)" in listed
+    assert "evidence due Thursday 23 January (in 3 days)" in listed
 
 
 def test_deadlines_are_listed_soonest_first_with_a_countdown(chat):
@@ -24,7 +24,7 @@ def test_deadlines_are_listed_soonest_first_with_a_countdown(chat):
     chat.ask("add board 21/01/2020", ADMIN, "/deadline")
     said = chat.says("", OWNER, "/deadline")
     assert said.index("SEND Improvement Board meeting") < said.index("Self-evaluation refresh")
-    assert "Tue 21 Jan 2020, tomorrow" in said
+    assert "Tuesday 21 January 2020 (tomorrow)" in said
 
 
 def test_past_deadlines_leave_the_list(chat):
@@ -34,9 +34,9 @@ def test_past_deadlines_leave_the_list(chat):
 
 def test_removing_a_deadline(chat):
     chat.ask("add board 21/01/2020", ADMIN, "/deadline")
-    assert "Removed #1" in chat.says("remove 1", ADMIN, "/deadline")
+    assert "Removed deadline 1" in chat.says("remove 1", ADMIN, "/deadline")
     assert "No upcoming deadlines" in chat.says("list", OWNER, "/deadline")
-    assert "There is no deadline #1" in chat.says("remove 1", ADMIN, "/deadline")
+    assert "There is no deadline 1" in chat.says("remove 1", ADMIN, "/deadline")
 
 
 @pytest.mark.parametrize("text", ["add visit 6/2/2020", "add 1/3/2020 Thing", "remove 1"])
@@ -77,17 +77,20 @@ def test_deadline_titles_are_escaped(chat):
 def test_a_second_visit_or_board_meeting_on_the_same_date_is_refused(chat, kind):
     chat.ask(f"add {kind} 6/2/2020", ADMIN, "/deadline")
     said = chat.says(f"add {kind} 06/02/2020 Second one", ADMIN, "/deadline")
-    assert "There is already a" in said and "on 6 February 2020: #1" in said
+    assert "There is already a" in said and "on 6 February 2020: " in said
+    assert "(deadline 1). To change it, remove it first" in said
     assert "/deadline remove 1" in said and f"add {kind} DATE" in said
     assert f"add {kind} 06/02/2020 Second one" in said  # what was typed, handed back
     listed = chat.says("list", OWNER, "/deadline")
-    assert "(#1)" in listed and "(#2)" not in listed
+    assert "(deadline 1)" in listed and "(deadline 2)" not in listed
     # Another kind of deadline, or the same kind on another day, is still welcome.
-    assert "Added #2" in chat.says("add 6/2/2020 Evidence pack to the DfE", ADMIN, "/deadline")
-    assert "Added #3" in chat.says(f"add {kind} 7/2/2020", ADMIN, "/deadline")
+    assert "Added deadline 2" in chat.says(
+        "add 6/2/2020 Evidence pack to the DfE", ADMIN, "/deadline"
+    )
+    assert "Added deadline 3" in chat.says(f"add {kind} 7/2/2020", ADMIN, "/deadline")
     # Once removed, the date is free again.
     chat.ask("remove 1", ADMIN, "/deadline")
-    assert "Added #4" in chat.says(f"add {kind} 6/2/2020", ADMIN, "/deadline")
+    assert "Added deadline 4" in chat.says(f"add {kind} 6/2/2020", ADMIN, "/deadline")
 
 
 def test_evidence_sent_is_recorded_once_by_an_admin_and_the_visit_summary_says_so(chat):
@@ -95,12 +98,12 @@ def test_evidence_sent_is_recorded_once_by_an_admin_and_the_visit_summary_says_s
     chat.ask("add board 27/1/2020", ADMIN, "/deadline")
     assert "Only an admin" in chat.says("evidence-sent 1", OWNER, "/deadline")
     refused = chat.says("evidence-sent 2", ADMIN, "/deadline")
-    assert "#2 SEND Improvement Board meeting is not a monitoring visit" in refused
+    assert "Deadline 2, SEND Improvement Board meeting, is not a monitoring visit" in refused
     assert "/deadline evidence-sent ID" in refused
-    assert "There is no deadline #7" in chat.says("evidence-sent 7", ADMIN, "/deadline")
+    assert "There is no deadline 7" in chat.says("evidence-sent 7", ADMIN, "/deadline")
     assert "Which visit?" in chat.says("evidence-sent", ADMIN, "/deadline")
     said = chat.says("evidence-sent 1", ADMIN, "/deadline")
-    assert "Recorded: the evidence for #1 DfE/NHSE monitoring visit on 6 February 2020" in said
+    assert "Recorded: the evidence for the DfE/NHSE monitoring visit on 6 February 2020" in said
     again = chat.says("evidence-sent #1", ADMIN, "/deadline")
     assert "already recorded as sent on 20 January 2020 by" in again
     visit = chat.says("visit", OWNER, "/summary")
@@ -120,7 +123,7 @@ def test_evidence_past_its_deadline_and_not_recorded_says_how_to_record_it(chat)
 
 def test_a_stocktake_is_a_deadline_of_its_own_kind(chat):
     said = chat.says("add stocktake 4/5/2020", ADMIN, "/deadline")
-    assert "Added #1: Plan stocktake on 4 May 2020." in said
+    assert "Added deadline 1: Plan stocktake on 4 May 2020." in said
     assert "There is already a Plan stocktake" in chat.says(
         "add stocktake 4/5/2020", ADMIN, "/deadline"
     )

@@ -57,8 +57,8 @@ def test_one_message_per_person_bundling_everything_due(sweep, sender, standin):
     said = flatten(owner_dms[0].params)
     assert "2 of your actions need attention" in said
     assert "*1.1*" in said and "*3.1*" in said
-    assert "Due in 10 days, on Friday 31 January 2020" in said
-    assert "11 days overdue (due Friday 10 January 2020)" in said
+    assert "Due Friday 31 January 2020 (in 10 days)" in said
+    assert "Due Friday 10 January 2020 (11 days overdue)" in said
     assert OWNER in {slack_id(b.recipient) for b in report.sent}
     # The notification names the first action, its date and what to do; each item ends with
     # its next step.

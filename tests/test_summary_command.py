@@ -35,11 +35,12 @@ def test_the_overview_counts_brag_overall_and_per_group(chat):
     ) in said
     assert "*20% complete* (1 of 5 actions)" in said
     group_1 = (
-        "*1 Understanding of Need* — :red_circle:0 :large_orange_circle:0 "
-        ":large_green_circle:1 :white_circle:0 :large_blue_circle:1 · 50% complete"
+        "*1 Understanding of Need* — 2 actions · :red_circle: Red 0 :large_orange_circle: Amber 0 "
+        ":large_green_circle: Green 1 :white_circle: Not started 0 :large_blue_circle: Blue 1 · "
+        "50% complete"
     )
     assert group_1 in said
-    assert "*2 Commissioning* — :red_circle:1" in said
+    assert "*2 Commissioning* — 1 action · :red_circle: Red 1" in said
 
 
 def test_the_overview_lists_overdue_due_soon_risks_and_deadlines(chat, plan):
@@ -50,8 +51,8 @@ def test_the_overview_lists_overdue_due_soon_risks_and_deadlines(chat, plan):
     assert "*3.1* Launch the family-friendly WSoA" in said and "*10 days overdue*" in said
     assert "*Due in the next 14 days (1)*" in said and "due Fri 31 Jan (in 11 days)" in said
     assert "*Top risks (1 open)*" in said and "*R1* :red_circle: score 20 (high)" in said
-    assert "DfE/NHSE monitoring visit* — Thu 6 Feb 2020, in 17 days" in said
-    assert "evidence due Thu 23 Jan, in 3 days" in said
+    assert "DfE/NHSE monitoring visit* — Thursday 6 February 2020 (in 17 days)" in said
+    assert "evidence due Thursday 23 January (in 3 days)" in said
 
 
 def test_the_overview_names_what_is_off_track_by_area_and_the_groups_highlights(chat, plan):
@@ -146,7 +147,7 @@ def test_risk_summary_counts_bands_and_draws_the_heat_map(chat, plan):
         ":large_green_circle: low 1 · :large_orange_circle: medium 1 · :red_circle: high 2" in said
     )
     heat = said.split("*Heat map*")[1]
-    assert "`5` " in heat and "likelihood 5 (almost certain)" in heat
+    assert "likelihood 5 (almost certain)" in heat and "`L5`" not in heat
     assert ":large_red_square:` 1`" in heat
     assert heat.count("` 1`") == 4
 

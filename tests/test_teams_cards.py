@@ -176,7 +176,7 @@ def test_a_deadline_list_says_what_slack_says(plan, voice, today):
     voice.deadline(ADMIN, "add board 3/2/2020 February board")
     said = assert_same_figures(answer(voice.deadline(OWNER, "list")), today)
     assert "Upcoming deadlines" in said and "February board" in said
-    assert "evidence due Thu 23 Jan 2020, in 3 days" in said and "📋" in said
+    assert "evidence due Thursday 23 January (in 3 days)" in said and "📋" in said
 
 
 def test_no_deadlines_says_how_to_add_one_on_teams(plan, voice, today):
@@ -282,7 +282,7 @@ def test_reminder_bundles_say_what_slacks_reminders_say(plan, voice):
         said.append(teams)
     everything = "\n".join(said)
     assert "2 of your actions need attention" in everything
-    assert "Due in 10 days, on Friday 31 January 2020" in everything
+    assert "Due Friday 31 January 2020 (in 10 days)" in everything
     assert "Risk R1 (score 16) is due for review (Tuesday 21 January 2020)" in everything
     assert "risk update R1" in everything and "/risk" not in everything
     assert "Monitoring visit readiness" in everything

@@ -32,12 +32,19 @@ def test_the_teams_demo_plays_the_story_and_prints_the_cards_readably(tmp_path):
     ) in out
     assert "│ Logged R1: score 16 (high)" in out
     # The clock's sweep: reminders in personal chats, readiness in the board's channel.
-    assert "sent to Jo Evans: 3.1 overdue — 3 days overdue (due Friday 17 January 2020)" in out
+    assert "sent to Jo Evans: 3.1 overdue — due Friday 17 January 2020 (3 days overdue)" in out
     assert "sendbot (a reminder in Priya Shah's personal chat):\n  │ 1 of your actions" in out
     assert f"sent to {CHANNEL}: visit readiness, DfE/NHSE monitoring visit" in out
     assert f"sendbot (a post in {CHANNEL}):\n  │ Monitoring visit readiness" in out
     assert "Sat 18 Jan 2020" not in out  # nothing goes out at weekends
     assert "│ SEND Improvement Board — where the plan stands" in out
+    # Issue 12 on Teams: a lead's highlight update and a new date approved, both in dialogs;
+    # the red action named and readiness counted from owners' own updates.
+    assert "Priya Shah presses [Send highlight update]" in out
+    assert "│ Approved: 1.1 is now due on 28 February 2020." in out
+    assert "Your request was approved: 1.1 is now due on 28 February 2020" in out
+    assert "Red · 2.2 Review the commissioning of speech and language therapy" in out
+    assert "open actions (" in out and "have been updated since the plan started" in out
     # Plain text: the cards' Markdown is undone, and nothing went wrong on the way.
     assert "**" not in out and "\\(" not in out
     assert "Traceback" not in out + done.stderr

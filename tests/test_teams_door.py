@@ -280,4 +280,4 @@ def test_deadline_list_through_the_door_lists_what_is_coming(teams, sender, sam,
 
     SlackVoice(runtime).deadline(ADMIN, "add visit 6/2/2020")
     said = _asks(teams, sender, sam, "/deadline list")
-    assert "Upcoming deadlines" in said and "Thu 6 Feb 2020, in 17 days" in said
+    assert "Upcoming deadlines" in said and "Thursday 6 February 2020 (in 17 days)" in said

@@ -5,11 +5,11 @@ import re
 from datetime import date
 
 from bot.clean_text import clean
-from bot.dates import format_compact_year, format_long, relative_day
+from bot.dates import format_compact_year, format_long
 from bot.deadline_service import DeadlineList
 from bot.due_words import due_in_full, due_phrase
 from bot.errors import UserError
-from bot.list_lines import group_words, shorten
+from bot.list_lines import deadline_when, evidence_words, group_words, shorten
 from bot.message_text import Text, as_text
 from bot.people import PersonRef
 from bot.results import ActionCard, ActionDetail, ActionList, Help, HistoryLine, Notice
@@ -303,13 +303,10 @@ def render_deadlines(result: DeadlineList) -> dict:
     for card in result.deadlines:
         line = (
             f"{KIND_ICON[card.kind]} *{escape(card.title)}* (deadline {card.id}) — "
-            f"{format_compact_year(card.date)}, {relative_day(card.date, result.today)}"
+            f"{deadline_when(card, result.today)}"
         )
-        if card.evidence_due:
-            line += (
-                f"\n      evidence due {format_compact_year(card.evidence_due)}, "
-                f"{relative_day(card.evidence_due, result.today)}"
-            )
+        if evidence := evidence_words(card, result.today):
+            line += f"\n      {evidence}"
         lines.append(line)
     return message("Upcoming deadlines", [header("Upcoming deadlines"), *pack_sections(lines)])
 

@@ -138,8 +138,7 @@ def _heat_map(result: RiskSummary, bands) -> str:
             colour = band_of(likelihood * impact, bands).colour
             cells.append(f"{SQUARE[colour]}`{result.grid.get((likelihood, impact), 0):>2}`")
         words = LIKELIHOOD[likelihood - 1].lower()
-        lines.append(f"`{likelihood}` " + "  ".join(cells) + f"  likelihood {likelihood} ({words})")
-    lines.append("`  ` " + "  ".join(f"` {i}`  " for i in range(1, 6)) + "  impact")
+        lines.append("  ".join(cells) + f"  likelihood {likelihood} ({words})")
     lines.append(
         "Rows are likelihood; columns are impact: "
         + ", ".join(f"{i} {name.lower()}" for i, name in enumerate(IMPACT, 1))

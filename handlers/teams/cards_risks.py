@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from bot.dates import format_compact_year, format_long, relative_day
+from bot.dates import format_compact_year, format_long
 from bot.deadline_service import DeadlineList
-from bot.list_lines import ListLines, Markup, group_words
+from bot.list_lines import ListLines, Markup, deadline_when, evidence_words, group_words
 from bot.risk_service import RiskCard, RiskDetail, RiskList
 from handlers.teams.cards_actions import who
 from handlers.teams.cards_kit import (
@@ -96,18 +96,11 @@ def _deadline(deadline, today: date) -> dict:
     items = [
         block(
             f"{KIND_ICON[deadline.kind]} **{inert(deadline.title)}** (deadline {deadline.id}) — "
-            f"{format_compact_year(deadline.date)}, {relative_day(deadline.date, today)}"
+            f"{deadline_when(deadline, today)}"
         )
     ]
-    if deadline.evidence_due:
-        items.append(
-            block(
-                f"evidence due {format_compact_year(deadline.evidence_due)}, "
-                f"{relative_day(deadline.evidence_due, today)}",
-                isSubtle=True,
-                spacing="None",
-            )
-        )
+    if evidence := evidence_words(deadline, today):
+        items.append(block(evidence, isSubtle=True, spacing="None"))
     return {"type": "Container", "separator": True, "items": items}
 
 

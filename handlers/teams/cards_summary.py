@@ -140,7 +140,7 @@ def heat_map(result: RiskSummary) -> dict:
             count = result.grid.get((likelihood, impact), 0)
             cells.append(_cell(str(count), style=CELL_STYLE[colour], weight="Bolder"))
         rows.append({"type": "TableRow", "cells": cells})
-    impacts = [_cell(str(i)) for i in range(1, 6)]
+    impacts = [_cell(word) for word in IMPACT]
     rows.append({"type": "TableRow", "cells": [_cell("Impact"), *impacts]})
     return {
         "type": "Table",
