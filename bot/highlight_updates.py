@@ -17,7 +17,7 @@ from bot.deadline_service import KINDS
 from bot.errors import NotAllowed, UserError
 from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, optional_ref
-from bot.permissions import ADMIN_WORDS
+from bot.permissions import admin_words
 from bot.results import Notice
 from bot.status import Status, parse_status
 from bot.typed_text import COMMAND, form_text
@@ -181,7 +181,7 @@ class HighlightService:
                 "be sent for it. Nothing was saved."
             )
         if not actor.is_admin and actor.person_id != group.lead_id:
-            raise NotAllowed(_who_may_send(group, optional_ref(group.lead)))
+            raise NotAllowed(_who_may_send(group, optional_ref(group.lead), admin_words(actor)))
         return meeting, group
 
 
@@ -198,7 +198,7 @@ def latest_update(session: Session, meeting_id: int, group_id: int) -> Highlight
     )
 
 
-def _who_may_send(group: WorkingGroup, lead: PersonRef | None):
+def _who_may_send(group: WorkingGroup, lead: PersonRef | None, admins: str):
     named = group_words(group.number, group.name)
     lead_words: tuple = (f"the lead of {named}",)
     if lead is not None:
@@ -206,5 +206,5 @@ def _who_may_send(group: WorkingGroup, lead: PersonRef | None):
     return text(
         "Only ",
         *lead_words,
-        f" or {ADMIN_WORDS} can send its highlight update. Nothing was saved.",
+        f" or {admins} can send its highlight update. Nothing was saved.",
     )

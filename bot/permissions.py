@@ -61,10 +61,11 @@ def require_admin(actor: Actor, what: str) -> None:
         raise NotAllowed(f"Only {admin_words(actor)} can {what}. Nothing was changed.")
 
 
-EXPORT_WORDS = (
-    f"Only {ADMIN_WORDS} or a working group lead can export the plan: admins get the whole "
-    "plan, leads their own group's actions."
-)
+def export_words(actor: Actor) -> str:
+    return (
+        f"Only {admin_words(actor)} or a working group lead can export the plan: admins get the "
+        "whole plan, leads their own group's actions."
+    )
 
 
 def export_groups(actor: Actor, led: tuple[int, ...]) -> tuple[int, ...] | None:
@@ -73,5 +74,5 @@ def export_groups(actor: Actor, led: tuple[int, ...]) -> tuple[int, ...] | None:
     if actor.is_admin:
         return None
     if not led:
-        raise NotAllowed(f"{EXPORT_WORDS} Nothing was sent.")
+        raise NotAllowed(f"{export_words(actor)} Nothing was sent.")
     return led

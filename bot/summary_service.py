@@ -15,7 +15,7 @@ from bot.deadline_service import DeadlineCard, deadline_card
 from bot.delivery import OutgoingFile
 from bot.errors import UserError
 from bot.people import Actor, PersonRef, person_ref, refs
-from bot.permissions import ADMIN_WORDS, export_groups
+from bot.permissions import ADMIN_WORDS, admin_words, export_groups
 from bot.readiness import ReadinessWindow, evidence_words, readiness_window
 from bot.results import ActionCard, Help, Outcome
 from bot.risk_scale import band_of
@@ -184,7 +184,7 @@ class SummaryRequest:
     file_format: str = "xlsx"
 
 
-def parse(text: str, is_admin: bool) -> SummaryRequest:
+def parse(text: str, is_admin: bool, admins: str = ADMIN_WORDS) -> SummaryRequest:
     try:
         words = [w.lower() for w in split_args(text)]
     except TokenError as error:
@@ -193,8 +193,7 @@ def parse(text: str, is_admin: bool) -> SummaryRequest:
     words = [w for w in words if w != "here"]
     if here and not is_admin:
         raise UserError(
-            f"Only {ADMIN_WORDS} can post a summary to the channel. Leave out “here” to see it "
-            "yourself."
+            f"Only {admins} can post a summary to the channel. Leave out “here” to see it yourself."
         )
     if not words:
         return SummaryRequest("overview", here)
@@ -257,7 +256,7 @@ class SummaryService:
 
     def handle(self, actor: Actor, text: str) -> Outcome:
         """Carry out `summary …`: one answer, a file, or an answer for the channel."""
-        request = parse(clean(text, multiline=True), actor.is_admin)
+        request = parse(clean(text, multiline=True), actor.is_admin, admin_words(actor))
         if request.kind == "export":
             return Outcome(self.export(actor, request))
         result = self._answer(request)

@@ -16,9 +16,10 @@ pytestmark = pytest.mark.usefixtures("named", "plan")
 
 LEAD_OF_1_AND_3 = "U0LEADTWO"
 LEAD_OF_2 = "U0LEADONE"
-REFUSAL = (
-    "Only an admin (the board chair or project manager) or a working group lead can export the "
-    "plan: admins get the whole plan, leads their own group's actions. Nothing was sent."
+# The admins are named (the stand-in names a user it was not told of by their id).
+REFUSAL = re.compile(
+    r"Only an admin \([^)]+\) or a working group lead can export the plan: admins get the "
+    r"whole plan, leads their own group's actions\. Nothing was sent\."
 )
 
 
@@ -224,7 +225,7 @@ def test_a_lead_of_one_group_gets_that_group_as_csv(chat, standin, risks):
 
 @pytest.mark.parametrize("text", ["export", "export csv", "export xlsx"])
 def test_a_member_is_refused_told_who_may_and_sent_nothing(chat, standin, text):
-    assert _reply(chat, text, OWNER) == REFUSAL
+    assert REFUSAL.fullmatch(_reply(chat, text, OWNER))
     assert standin.uploaded_files() == []
     assert [c.method for c in standin.calls if c.method.startswith("files.")] == []
     assert standin.calls_to("conversations.open") == []
@@ -232,7 +233,7 @@ def test_a_member_is_refused_told_who_may_and_sent_nothing(chat, standin, text):
 
 def test_a_lead_may_not_post_the_export_to_the_channel(chat, standin):
     said = chat.says("export here", LEAD_OF_2, "/summary")
-    assert "Only an admin (the board chair or project manager) can post a summary" in said
+    assert "Only an admin (" in said and ") can post a summary to the channel" in said
     assert standin.uploaded_files() == []
 
 

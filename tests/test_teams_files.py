@@ -15,7 +15,6 @@ import pytest
 from PIL import Image
 
 from bot.delivery import DeliveryError, Place
-from bot.permissions import EXPORT_WORDS
 from bot.places import Places
 from bot.plan_export import export_plan
 from bot.reminder_sweep import ReminderSweep
@@ -237,7 +236,7 @@ def test_an_unexpected_error_on_accept_gets_an_apology_with_an_id_that_is_in_the
 
 def refusal_in(said: str) -> bool:
     """Whether the core's refusal of an export is what was said."""
-    return EXPORT_WORDS.split(".")[0] in said.replace("\\", "")
+    return "or a working group lead can export the plan" in said.replace("\\", "")
 
 
 # --- the chart -------------------------------------------------------------------------------
