@@ -21,7 +21,7 @@ from handlers.slack.delivery import SlackDelivery
 from slack_standin.signed_requests import select as select_option
 from slack_standin.signed_requests import text_input
 from storage.database import Database
-from storage.models import Action, ActionHistory, Person, Risk
+from storage.models import Action, ActionHistory, ChatAccount, Person, Risk
 from tests.conftest import ADMIN, BOT_TOKEN, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import assert_valid_message, flatten
@@ -204,8 +204,14 @@ def test_a_name_from_a_chat_profile_is_kept_without_invisible_characters(chat, s
     standin.add_user("U0NEW0001", f"Sam{RLO} Smith{ZWSP}{NUL}")
     said = chat.says("assign 1.1 <@U0NEW0001>", ADMIN)
     _no_apology(said)
+    # The new person only: another test may have named the plan's owner Sam Smith too, in the
+    # Slack stand-in every test shares.
     with plan.db.session() as session:
-        names = session.scalars(select(Person.name).where(Person.name.like("Sam%"))).all()
+        names = session.scalars(
+            select(Person.name)
+            .join(ChatAccount, ChatAccount.person_id == Person.id)
+            .where(ChatAccount.account_id == "U0NEW0001")
+        ).all()
     assert names == ["Sam Smith"]
 
 

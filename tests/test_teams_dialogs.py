@@ -3,7 +3,7 @@ Update, Mark complete and Snooze on an action; Add an action, Log a risk and Rev
 Every card and dialog the bot answers with must be a valid Adaptive Card (1.5)."""
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -324,8 +324,9 @@ def test_action_mine_offers_snooze_until_an_action_is_due_and_says_it_in_words(
     teams, framework, sam, chair, runtime
 ):
     SlackVoice(runtime).action(
-        ADMIN, f'add 5.2 "Audit the annual reviews" wg 1 owner <@{SAM_SLACK}> due 10/01/2020'
+        ADMIN, f'add 5.2 "Audit the annual reviews" wg 1 owner <@{SAM_SLACK}> due 10/01/2030'
     )
+    plan_state.backdate_due(runtime, "5.2", date(2020, 1, 10))  # a past date cannot be typed
     mine = ask(teams, framework, sam, "action mine")
     words = said(mine.card)
     assert "WG" not in words and "(due in" not in words
