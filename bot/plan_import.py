@@ -97,6 +97,15 @@ class RejectedRow:
     reason: str
 
 
+@dataclass(frozen=True)
+class ImportNote:
+    """Something the import did with a row that the person should know — a value read as
+    written ("status “G” read as green"), a row skipped — to be summarised by kind."""
+
+    line: int  # the row's line in the file; 0 for the file as a whole
+    kind: str  # the same words for every row it happened to
+
+
 @dataclass
 class ImportReport:
     created: list[str] = field(default_factory=list)
@@ -106,6 +115,7 @@ class ImportReport:
     written: bool = False
     warnings: list[str] = field(default_factory=list)
     past_due: list[str] = field(default_factory=list)  # open rows imported with a past date
+    notes: list[ImportNote] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The report in plain English, one line each, for the command line."""
