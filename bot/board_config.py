@@ -10,6 +10,8 @@ from typing import Any
 
 from bot.errors import ConfigError
 from bot.risk_scale import COLOURS, DEFAULT_BANDS, Band, check_bands
+from bot.status import Status
+from bot.tracker_values import CellValueError, status_words_from
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -93,6 +95,9 @@ class BoardConfig:
     risk_bands: tuple[Band, ...] = DEFAULT_BANDS
     # When the plan began: readiness for the first visit counts updates from here.
     plan_start: date | None = None
+    # The board's own words for statuses in its tracker ([import] status_words), beside the
+    # defaults in bot/tracker_values.py.
+    status_words: tuple[tuple[str, Status], ...] = ()
 
 
 def default_board() -> BoardConfig:
@@ -115,7 +120,7 @@ def load_board(path: Path | None, ids: IdRules = ANY_ID) -> BoardConfig:
 def parse_board(
     data: dict[str, Any], where: str = "board.toml", ids: IdRules = ANY_ID
 ) -> BoardConfig:
-    known = {"working_groups", "areas", "board", "reminders", "risk_bands"}
+    known = {"working_groups", "areas", "board", "reminders", "risk_bands", "import"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}: unknown section {key!r} (expected {sorted(known)}).")
@@ -145,7 +150,23 @@ def parse_board(
         reminders=_reminders(_table(data, "reminders", where), f"{where}: reminders"),
         risk_bands=_bands(data["risk_bands"], where) if "risk_bands" in data else DEFAULT_BANDS,
         plan_start=_optional_day(board.get("plan_start"), f"{where}: board.plan_start"),
+        status_words=_status_words(_table(data, "import", where), f"{where}: import"),
     )
+
+
+def _status_words(table: dict[str, Any], key: str) -> tuple[tuple[str, Status], ...]:
+    """`[import] status_words = { "Embedded" = "blue", ... }`: each word and its status."""
+    _only_keys(table, {"status_words"}, key)
+    words = table.get("status_words", {})
+    if not isinstance(words, dict):
+        raise ConfigError(
+            f"{key}.status_words must be a table of words and statuses, "
+            """like { "Embedded" = "blue" }."""
+        )
+    try:
+        return status_words_from(words)
+    except CellValueError as error:
+        raise ConfigError(f"{key}.status_words: {error}.") from None
 
 
 def _optional_day(value: Any, key: str) -> date | None:

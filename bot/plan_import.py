@@ -25,7 +25,16 @@ from bot.dates import DateError, format_long, parse_written_date
 from bot.people import PersonKey, ensure_person
 from bot.plan_file import ImportFileError, file_name, plan_rows, quote
 from bot.plan_file import protect_formula as protect_formula  # the export's, kept importable here
-from bot.status import STATUS_WORDS, Status, parse_status
+from bot.status import Status
+from bot.tracker_values import (
+    CellValueError,
+    NoDateAgreed,
+    StatusWords,
+    group_key,
+    read_areas,
+    read_group,
+    read_tracker_date,
+)
 from bot.working_calendar import LONDON
 from storage import action_queries as q
 from storage.database import Database
@@ -56,10 +65,9 @@ SHOWN_PAST = 20  # rows named as due in the past; an old plan may have thousands
 
 _WHAT = {"ref": "reference", "working_group": "working group", "due": "due date"}
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
-_NUMBER = re.compile(r"\d{1,6}", re.ASCII)
-_GROUP_NUMBER = re.compile(r"(?:wg\s*)?(\d{1,6})", re.ASCII | re.IGNORECASE)
-_GROUP_NUMBER_AND_NAME = re.compile(r"(\d{1,6})\s*[-–:.]?\s+(.+)", re.ASCII)
-_LABELS = {status.label.casefold(): status for status in Status}
+# A reference with a remark after it, as trackers write them: "3.7 (added Oct 24)".
+_REF_REMARK = re.compile(r"(\S+)\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]")
+_DATE_WHAT = {"due": "due date", "start": "start date"}
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,8 @@ class _Row:
     values: dict[str, Any] = field(default_factory=dict)  # column → value; None = empty cell
     failed: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how cells were read (ImportNote kinds)
+    remark: str | None = None  # written beside the ref; kept in the new action's history
 
 
 class _People:
@@ -263,16 +273,18 @@ def _lower(email: str | None) -> str | None:
 
 
 class _RowParser:
-    def __init__(self, people: _People, today: date) -> None:
+    def __init__(self, people: _People, today: date, status_words: StatusWords) -> None:
         self.people = people
         self.today = today  # for the examples in a refusal, never to read a date against
+        self.status_words = status_words
+        self._row = _Row(0)
 
     def parse(self, line: int, cells: dict[str, str]) -> _Row:
-        row = _Row(line)
+        row = self._row = _Row(line)
         for column, text in cells.items():
             try:
                 row.values[column] = self._cell(column, text)
-            except (_CellError, DateError) as error:
+            except (_CellError, CellValueError, DateError) as error:
                 row.failed.add(column)
                 row.problems.append(f"{column}: {error}")
         row.ref = row.values.pop("ref", None) or ""
@@ -301,18 +313,49 @@ class _RowParser:
                 return self._working_group
             case "owner" | "sro":
                 return self.people.key
-            case "due" | "start":
-                return self._date
+            case "due":
+                return self._due
+            case "start":
+                return self._start
             case "status":
                 return self._status
             case "area":
                 return self._area
         raise KeyError(column)
 
-    def _date(self, text: str) -> date:
-        return parse_written_date(text, self.today)
+    def _due(self, text: str) -> date:
+        try:
+            return self._date(text, "due")
+        except NoDateAgreed as no_date:
+            # Action.due_date is NOT NULL: "no date agreed" needs a schema change first.
+            raise _CellError(
+                f"{no_date} is not a due date. The bot cannot keep an action with no date "
+                "agreed yet: give the date the board expects, or leave the row out."
+            ) from None
+
+    def _start(self, text: str) -> date | None:
+        try:
+            return self._date(text, "start")
+        except NoDateAgreed as no_date:
+            self._row.notes.append(f"start date {no_date} left empty (no date agreed)")
+            return None
+
+    def _date(self, text: str, column: str) -> date:
+        read = read_tracker_date(text, _DATE_WHAT[column])
+        if read is None:
+            return parse_written_date(text, self.today)
+        self._note(read.note)
+        return read.value
+
+    def _note(self, note: str | None) -> None:
+        if note:
+            self._row.notes.append(note)
 
     def _ref(self, text: str) -> str:
+        if (m := _REF_REMARK.fullmatch(text)) and REF_PATTERN.fullmatch(m[1]):
+            self._row.remark = m[2]
+            self._note(f"reference “{quote(text)}” read as {m[1]}, the remark kept in its history")
+            return m[1]
         if not REF_PATTERN.fullmatch(text):
             raise _CellError(
                 f"“{quote(text)}” is not an action reference — use up to 20 letters, numbers "
@@ -333,23 +376,12 @@ class _RowParser:
         return text  # matched against the database's groups in the second pass
 
     def _status(self, text: str) -> Status:
-        found = parse_status(text) or _LABELS.get(" ".join(text.split()).casefold())
-        if found is None:
-            raise _CellError(f"“{quote(text)}” is not a status — use {STATUS_WORDS}.")
-        return found
+        read = self.status_words.read(text)
+        self._note(read.note)
+        return read.value
 
     def _area(self, text: str) -> list[int]:
-        numbers = []
-        for part in re.split(r"[;,]", text):
-            part = part.strip()
-            if part and not _NUMBER.fullmatch(part):
-                raise _CellError(
-                    f"“{quote(text)}” is not a list of area numbers — "
-                    "write numbers separated by ;, like 1;3."
-                )
-            if part:
-                numbers.append(int(part))
-        return sorted(set(numbers))
+        return read_areas(text)
 
 
 def _limited(text: str, limit: int, what: str) -> str:
@@ -358,8 +390,13 @@ def _limited(text: str, limit: int, what: str) -> str:
     return text
 
 
-def _parse_rows(rows: list[tuple[int, dict[str, str]]], people: _People, today: date) -> list[_Row]:
-    parser = _RowParser(people, today)
+def _parse_rows(
+    rows: list[tuple[int, dict[str, str]]],
+    people: _People,
+    today: date,
+    status_words: StatusWords | None = None,
+) -> list[_Row]:
+    parser = _RowParser(people, today, status_words or StatusWords())
     first_line: dict[str, int] = {}
     parsed = []
     for line, cells in rows:
@@ -393,6 +430,8 @@ class _Plan:
     problems: list[str]
     action: Action | None = None
     changes: list[_Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    remark: str | None = None
 
 
 @dataclass(frozen=True)
@@ -416,6 +455,7 @@ def import_plan(
     *,
     skip_invalid: bool = False,
     now: datetime | None = None,
+    status_words: StatusWords | None = None,
 ) -> ImportReport:
     """Create or update the actions in a plan file (SPEC §7).
 
@@ -433,7 +473,7 @@ def import_plan(
     plan_file = read_rows(path)
     # Emails are looked up here, before any database transaction is open.
     today = now.astimezone(LONDON).date()
-    rows = _parse_rows(plan_file.rows, _People(directory), today)
+    rows = _parse_rows(plan_file.rows, _People(directory), today, status_words)
     writer = _Writer(now, f"Imported from {path.name}")
     for attempt in range(WRITE_ATTEMPTS):
         try:
@@ -492,7 +532,8 @@ def existing_actions(session: Session, keys: Iterable[str]) -> dict[str, Action]
 
 def _plan(row: _Row, lookup: _Lookup) -> _Plan:
     """Check a row against the database and work out what writing it would change."""
-    plan = _Plan(row.line, row.ref, dict(row.values), list(row.problems))
+    plan = _Plan(row.line, row.ref, dict(row.values), list(row.problems), notes=list(row.notes))
+    plan.remark = row.remark
     plan.action = lookup.actions.get(q.ref_key(row.ref)) if row.ref else None
     _resolve_group(plan, lookup.groups)
     _resolve_areas(plan, lookup.areas)
@@ -519,18 +560,23 @@ def _resolve_group(plan: _Plan, groups: list[WorkingGroup]) -> None:
         )
     else:
         plan.values["working_group"] = group
+        if read_group(text).workstream:
+            plan.notes.append(f"working group “{quote(text)}” read as {_group_text(group)}")
 
 
 def _find_group(text: str, groups: list[WorkingGroup]) -> WorkingGroup | None:
-    """A group by number (“3”, “WG3”), by name, or as our export writes it (“3 SEN Support”)."""
+    """A group by number (“3”, “WG3”, “WS3”), by name (“&” is “and”), or both, as our export
+    writes it (“3 SEN Support”) and trackers do (“1. Understanding of Need”): then both must
+    name the same group."""
+    read = read_group(text)
     by_number = {group.number: group for group in groups}
-    wanted = " ".join(text.split()).casefold()
-    if m := _GROUP_NUMBER.fullmatch(wanted):
-        return by_number.get(int(m[1]))
-    if m := _GROUP_NUMBER_AND_NAME.fullmatch(wanted):
-        group = by_number.get(int(m[1]))
-        return group if group and group.name.casefold() == m[2] else None
-    return next((g for g in groups if " ".join(g.name.split()).casefold() == wanted), None)
+    by_name = {group_key(group.name): group for group in groups}
+    if read.number is None:
+        return by_name.get(read.name or "")
+    group = by_number.get(read.number)
+    if read.name is not None and by_name.get(read.name) is not group:
+        return None
+    return group
 
 
 def _resolve_areas(plan: _Plan, areas: dict[int, Area]) -> None:
@@ -649,7 +695,8 @@ _COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
 def _report(plans: list[_Plan], warnings: list[str], today: date) -> ImportReport:
     rejected = [RejectedRow(p.line, _reason(p.problems)) for p in plans if p.problems]
     past = [w for p in plans if not p.problems and (w := _past_due_warning(p, today))]
-    return ImportReport(rejected=rejected, warnings=list(warnings), past_due=past)
+    notes = [ImportNote(p.line, kind) for p in plans for kind in p.notes]
+    return ImportReport(rejected=rejected, warnings=list(warnings), past_due=past, notes=notes)
 
 
 def _past_due_warning(plan: _Plan, today: date) -> str | None:
@@ -704,7 +751,10 @@ def _create(plan: _Plan, writer: _Writer) -> Action:
         last_update_at=writer.now,
     )
     action.areas = values.get("area") or []
-    record(action, writer.actor_id, writer.now, "created", note=writer.note)
+    note = writer.note
+    if plan.remark:
+        note += f". The plan's remark on {plan.ref}: {plan.remark}"
+    record(action, writer.actor_id, writer.now, "created", note=note)
     return action
 
 

@@ -175,6 +175,7 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.plan_import import ImportFileError, import_plan
+    from bot.tracker_values import StatusWords
     from sendbot.import_directory import import_directory
     from sendbot.runtime import start
 
@@ -182,7 +183,11 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     owners = import_directory(settings, runtime.people)
     try:
         report = import_plan(
-            runtime.db, args.file, owners.directory, skip_invalid=args.skip_invalid
+            runtime.db,
+            args.file,
+            owners.directory,
+            skip_invalid=args.skip_invalid,
+            status_words=StatusWords(runtime.board.status_words),
         )
     except ImportFileError as error:
         print(f"sendbot import: {error}", file=sys.stderr)

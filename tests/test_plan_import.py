@@ -415,7 +415,7 @@ GROUPS = (
 AREAS = "(areas: 1, 2, 3, 4, 5, 6, 7, 8, 9)."
 NOT_A_REF = "is not an action reference — use up to 20 letters, numbers and dots, like 1.1"
 NOT_A_USER = "is not a Slack user ID or an email address — use an ID like U012AB3CD or"
-NOT_A_STATUS = "is not a status — use not-started, red (off-track), amber (at-risk), green"
+NOT_A_STATUS = "is not a status — use G, Green, On track (green); A, Amber, At risk (amber); R,"
 NOT_A_DATE = "is not a date I understand — try 30/04/2020, 2020-04-30 or 30 Apr 2020."
 DAY_FIRST = "There is no month 13 — write dates day first, like 30/04/2020."
 
@@ -447,9 +447,15 @@ DAY_FIRST = "There is no month 13 — write dates day first, like 30/04/2020."
         ({"area": "2;10;11"}, f"area: there is no area 10 or 11 {AREAS}"),
         (
             {"area": "two"},
-            "area: “two” is not a list of area numbers — write numbers separated by ;, like 1;3.",
+            "area: “two” is not a list of area numbers — write the numbers, like 3, or 3; 5, "
+            "or Areas 3 and 5.",
         ),
-        ({"status": "purple"}, f"status: “purple” {NOT_A_STATUS} (on-track), blue (complete)."),
+        (
+            {"status": "purple"},
+            f"status: “purple” {NOT_A_STATUS} Red, Off track, Delayed (red); B, Blue, Complete, "
+            "Completed, Done, Embedded (blue); Not started, Not yet started (not started), or add "
+            "the word to board.toml under [import] status_words.",
+        ),
         (
             {"start": "01/04/2020"},
             "start: the start date 1 April 2020 is after the due date 31 March 2020.",
