@@ -71,7 +71,12 @@ class StatusWords:
         self._by_key = {status_key(word): status for word, status in self.shown.items()}
 
     def read(self, text: str) -> Read[Status]:
-        own = parse_status(text) or _LABELS.get(" ".join(text.split()).casefold())
+        # Our own words (SPEC §2, "on track" as well as "on-track") and labels need no note.
+        own = (
+            parse_status(text)
+            or parse_status(status_key(text).replace(" ", "-"))
+            or _LABELS.get(" ".join(text.split()).casefold())
+        )
         if own is not None:
             return Read(own)
         found = self._find(text)
