@@ -189,7 +189,7 @@ _SHORT_WORDED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]+([a-z]{3,9})\.?[\s-]
 _MONTH_YEAR = re.compile(r"([a-z]{3,9})\.?[\s/-]*'?(\d{4}|\d{2})", re.ASCII)
 _QUARTER = re.compile(r"q([1-4])\s*(?:fy\s*)?(\d{4}|\d{2})\s*[/-]\s*(\d{4}|\d{2})", re.ASCII)
 _QUARTER_AFTER = re.compile(r"(?:fy\s*)?(\d{4}|\d{2})\s*[/-]\s*(\d{4}|\d{2})\s*q([1-4])", re.ASCII)
-_CALENDAR_QUARTER = re.compile(r"q[1-4]\s*(\d{4}|\d{2})", re.ASCII)
+_CALENDAR_QUARTER = re.compile(r"q([1-4])\s*(\d{4}|\d{2})", re.ASCII)
 _LEADING_WORDS = re.compile(r"(?:by\s+)?(?:the\s+)?(?:end\s+of\s+)?(?:the\s+)?", re.ASCII)
 # The last month of each quarter of a UK financial year (April to March).
 _QUARTER_END_MONTH = {1: 6, 2: 9, 3: 12, 4: 3}
@@ -227,10 +227,11 @@ def read_tracker_date(text: str, what: str = "date") -> Read[date] | None:
         return _quarter_end(int(m[1]), m[2], m[3], text, what)
     if m := _QUARTER_AFTER.fullmatch(rest):
         return _quarter_end(int(m[3]), m[1], m[2], text, what)
-    if _CALENDAR_QUARTER.fullmatch(rest):
+    if m := _CALENDAR_QUARTER.fullmatch(rest):
+        year = _year(m[2], text)
         raise CellValueError(
             f"“{_quote(text)}” could be a calendar or a financial quarter — write the financial "
-            "year, like Q2 2024/25, or the date itself."
+            f"year, like Q{m[1]} {year}/{(year + 1) % 100:02d}, or the date itself."
         )
     if (m := _MONTH_YEAR.fullmatch(rest)) and (month := _month(m[1])) is not None:
         year = _year(m[2], text)

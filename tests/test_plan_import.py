@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from bot.board_config import default_board
 from bot.board_sync import sync_board
@@ -637,3 +638,89 @@ def test_a_past_due_date_is_imported_with_a_warning_and_a_relative_one_refused(
             "like 30/04/2020.",
         )
     ]
+
+
+# Values as trackers write them (issue 13, item 3)
+
+TRACKER = [
+    ["Ref", "Title", "Working group", "Owner", "Due", "Area", "Status", "Start"],
+    [
+        "3.7 (added Oct 24)",
+        "Co-production charter",
+        "Engagement & Co-production",
+        "U012AB3CD",
+        "Feb 2020",
+        "AoW3",
+        "G",
+        "TBC",
+    ],
+    ["1.1", "Joint needs assessment", "WS1", "U012AB3CD", "Q2 2020/21", "3 & 5", "On track", None],
+    ["1.2", "Data dashboard", "1. Understanding of Need", "U012AB3CD", "31/03/20", "Areas 3 and 5"],
+    ["2.1", "Speech therapy", "Workstream 2", "U012AB3CD", 43951, "Area 2", "Embedded", 43836],
+    ["4.1", "Transitions", "4", "U012AB3CD", "Ongoing"],
+    ["4.2", "Short breaks", "2 SEN Support", "U012AB3CD", "Q2 2020", "", "Amber/Red"],
+]
+
+
+def test_a_tracker_s_values_are_read_as_written_and_each_guess_is_noted(db, directory, tmp_path):
+    path = write_xlsx(tmp_path / "tracker.xlsx", TRACKER)
+    report = run(db, path, directory, skip_invalid=True)
+
+    assert report.created == ["3.7", "1.1", "1.2", "2.1"]
+    assert report.rejected == [
+        RejectedRow(
+            6,
+            "due: “Ongoing” is not a due date. The bot cannot keep an action with no date agreed "
+            "yet: give the date the board expects, or leave the row out.",
+        ),
+        RejectedRow(
+            7,
+            "working_group: there is no working group “2 SEN Support” "
+            + GROUPS[:-1]
+            + "; due: “Q2 2020” could be a calendar or a financial quarter — write the financial "
+            "year, like Q2 2020/21, or the date itself; status: “Amber/Red” reads as both amber "
+            "and red — give one status.",
+        ),
+    ]
+    assert [(n.line, n.kind) for n in report.notes] == [
+        (2, "reference “3.7 (added Oct 24)” read as 3.7, the remark kept in its history"),
+        (
+            2,
+            "due date “Feb 2020” read as Friday 28 February 2020 (the last working day of "
+            "February 2020)",
+        ),
+        (2, "status “G” read as green"),
+        (2, "start date “TBC” left empty (no date agreed)"),
+        (
+            3,
+            "due date “Q2 2020/21” read as Wednesday 30 September 2020 (the end of Q2 of the "
+            "financial year 2020/21)",
+        ),
+        (3, "working group “WS1” read as 1 Understanding of Need"),
+        (4, "due date “31/03/20” read as Tuesday 31 March 2020 (a two-digit year, read as 2020)"),
+        (5, "due date “43951” read as Thursday 30 April 2020 (an Excel date number)"),
+        (5, "status “Embedded” read as blue"),
+        (5, "start date “43836” read as Monday 6 January 2020 (an Excel date number)"),
+        (5, "working group “Workstream 2” read as 2 Commissioning"),
+    ]
+    with db.session() as session:
+        read = {
+            a.ref: (a.working_group.number, [x.number for x in a.areas], a.due_date, a.status)
+            for a in session.scalars(select(Action).options(selectinload(Action.areas)))
+        }
+    assert read == {
+        "3.7": (3, [3], date(2020, 2, 28), "green"),
+        "1.1": (1, [3, 5], date(2020, 9, 30), "green"),
+        "1.2": (1, [3, 5], date(2020, 3, 31), "not started"),
+        "2.1": (2, [2], date(2020, 4, 30), "blue"),
+    }
+    charter = load(db, "3.7")
+    assert charter.start_date is None
+    assert charter.history[0].note == (
+        "Imported from tracker.xlsx. The plan's remark on 3.7: added Oct 24"
+    )
+
+    history = count(db, ActionHistory)
+    again = run(db, path, directory, skip_invalid=True, now=LATER)
+    assert again.unchanged == ["3.7", "1.1", "1.2", "2.1"] and again.updated == []
+    assert count(db, ActionHistory) == history
