@@ -31,6 +31,8 @@ from sendbot.identities import find_lead
 from storage import action_queries as q
 from storage.database import Database
 from storage.models import Action, ActionHistory, Person
+from tests.conftest import BOT_TOKEN
+from tests.support.preloaded import run_sendbot
 
 NOW = datetime(2020, 1, 20, 10, 0, tzinfo=UTC)
 LATER = datetime(2020, 2, 3, 9, 30, tzinfo=UTC)
@@ -724,3 +726,47 @@ def test_a_tracker_s_values_are_read_as_written_and_each_guess_is_noted(db, dire
     again = run(db, path, directory, skip_invalid=True, now=LATER)
     assert again.unchanged == ["3.7", "1.1", "1.2", "2.1"] and again.updated == []
     assert count(db, ActionHistory) == history
+
+
+def test_sendbot_import_reads_a_tracker_with_the_board_s_own_status_words(
+    database_url, standin, tmp_path
+):
+    board = tmp_path / "board.toml"
+    board.write_text('[import]\nstatus_words = { "Slipping" = "amber" }\n', encoding="utf-8")
+    plan = write_csv(
+        tmp_path / "tracker.csv",
+        [
+            ["ref", "title", "working_group", "owner", "due", "area", "status"],
+            ["1.1", "Joint needs assessment", "WS1", "U012AB3CD", "Sept 27", "AoW 3", "Slipping"],
+            ["2.1", "Therapy review", "2 - Commissioning", "U012AB3CD", "31-Mar-28", "3, 5", "B"],
+            ["3.1", "Charter", "Engagement & co-production", "U0X1", "Q3 2027/28", "3", "Delayed"],
+            ["4.1", "Transitions", "4", "U012AB3CD", "TBC"],
+        ],
+    )
+    settings = {
+        "DATABASE_URL": database_url,
+        "SLACK_API_URL": standin.url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "BOARD_CONFIG": str(board),
+    }
+
+    done = run_sendbot("import", str(plan), "--skip-invalid", cwd=tmp_path, **settings)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:2] == [
+        "Line 5: due: “TBC” is not a due date. The bot cannot keep an action with no date agreed "
+        "yet: give the date the board expects, or leave the row out.",
+        "Created 3 actions: 1.1, 2.1, 3.1",
+    ]
+    db = Database(database_url)
+    with db.session() as session:
+        read = {
+            a.ref: (a.working_group.number, [x.number for x in a.areas], a.due_date, a.status)
+            for a in session.scalars(select(Action).options(selectinload(Action.areas)))
+        }
+    db.dispose()
+    assert read == {
+        "1.1": (1, [3], date(2027, 9, 30), "amber"),
+        "2.1": (2, [3, 5], date(2028, 3, 31), "blue"),
+        "3.1": (3, [3], date(2027, 12, 31), "red"),
+    }
