@@ -49,14 +49,17 @@ def _problem_kind(reason: str) -> str:
 
 
 def _line_by_line(report: "ImportReport") -> list[str]:
-    out = [f"Line {row.line}: {row.reason}" for row in report.rejected]
+    """Refusals and notes in the file's order (a row's notes on one line), then past dates."""
     by_line: dict[int, list[str]] = {}
-    for note in sorted(report.notes, key=lambda n: n.line):
+    for note in report.notes:
         by_line.setdefault(note.line, []).append(note.kind)
-    shown = list(by_line.items())[:SHOWN_NOTES]
-    out += [_note_line(line, kinds) for line, kinds in shown]
-    if len(by_line) > SHOWN_NOTES:
-        out.append(f"And {_rows(len(by_line) - SHOWN_NOTES)} more with notes (see the summary).")
+    noted = sorted(by_line.items())
+    hidden = len(noted) - SHOWN_NOTES
+    entries = [(row.line, f"Line {row.line}: {row.reason}") for row in report.rejected]
+    entries += [(line, _note_line(line, kinds)) for line, kinds in noted[:SHOWN_NOTES]]
+    out = [text for _, text in sorted(entries, key=lambda entry: entry[0])]
+    if hidden > 0:
+        out.append(f"And {_rows(hidden)} more with notes (counted in the summary).")
     out += report.past_due[:SHOWN_PAST]
     if len(report.past_due) > SHOWN_PAST:
         more = plural(len(report.past_due) - SHOWN_PAST, "more row is", "more rows are")

@@ -116,7 +116,10 @@ class CheckDirectory:
 
     def look_ups(self) -> dict[str, list[str]]:
         name = self.directory.platform_name
-        asked = {f"by email on {name}": self.emails, f"by {name} user ID, for their names": self.accounts}
+        asked = {
+            f"by email on {name}": self.emails,
+            f"by {name} user ID, for their names": self.accounts,
+        }
         return {what: people for what, people in asked.items() if people}
 
 

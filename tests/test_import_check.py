@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from sqlalchemy import create_engine, inspect, text
 
+from bot.plan_import import ImportNote, ImportReport, RejectedRow
 from storage.database import normalize_url
 from tests.conftest import BOARD_TOML, BOT_TOKEN
 from tests.support.cli import SETTINGS
@@ -155,3 +156,34 @@ def test_skip_invalid_that_leaves_every_row_out_fails_and_the_help_names_exit_co
     help_text = capsys.readouterr().out
     assert "--check" in help_text and "needs no token" in help_text
     assert "exit status:" in help_text and "  1  some rows have problems" in help_text
+
+
+def test_the_report_counts_each_kind_of_note_first_then_names_each_line():
+    green = "status “G” read as green"
+    report = ImportReport(
+        created=["1.1", "1.2", "1.3"],
+        rejected=[RejectedRow(4, "owner: no Slack user has the email x@y.example.")],
+        notes=[
+            ImportNote(5, green),
+            ImportNote(2, green),
+            ImportNote(3, "section heading skipped"),
+            ImportNote(2, "area “AoW3” read as 3"),
+            ImportNote(6, green),
+        ],
+        written=True,
+        skip_invalid=True,
+    )
+    assert report.lines() == [
+        "Summary:",
+        "  3 rows: status “G” read as green",
+        "  1 row: section heading skipped",
+        "  1 row: area “AoW3” read as 3",
+        "  1 row with a problem in “owner”",
+        "Line 2: status “G” read as green; area “AoW3” read as 3.",
+        "Line 3: section heading skipped.",
+        "Line 4: owner: no Slack user has the email x@y.example.",
+        "Line 5: status “G” read as green.",
+        "Line 6: status “G” read as green.",
+        "Created 3 actions: 1.1, 1.2, 1.3",
+        "Left out 1 row with problems.",
+    ]
