@@ -19,15 +19,16 @@ PAST_DUE_KIND = "due date in the past — imported as written; it will show as o
 
 
 def report_lines(report: "ImportReport") -> list[str]:
-    """The whole report, one line each, for the command line."""
-    out = list(report.warnings)
+    """The whole report, one line each, for the command line: what was (or would be) done, then
+    the file's warnings, the summary, the same line by line, and last the verdict."""
+    out = _done(report) + list(report.warnings)
     summary = _summary(report)
     if summary:
         out.append("Summary:")
         out += [f"  {line}" for line in summary]
         out += _line_by_line(report)
     out += _look_ups(report)
-    out += _outcome(report)
+    out += _verdict(report)
     return out
 
 
@@ -83,40 +84,47 @@ def _look_ups(report: "ImportReport") -> list[str]:
     return out
 
 
-def _outcome(report: "ImportReport") -> list[str]:
+def _done(report: "ImportReport") -> list[str]:
     if report.checked:
-        return _check_outcome(report)
+        out = _named("Would create", report.created) + _named("Would update", report.updated)
+        if report.unchanged:
+            out.append(f"Would leave {plural(len(report.unchanged), 'action')} unchanged.")
+        return out
+    out = _named("Created", report.created) + _named("Updated", report.updated)
+    if report.unchanged:
+        out.append(f"Unchanged: {plural(len(report.unchanged), 'action')}")
+    return out
+
+
+def _verdict(report: "ImportReport") -> list[str]:
+    if report.checked:
+        return _check_verdict(report) + ["This was a check: nothing was written."]
     if not report.written:
         count = plural(len(report.rejected), "row has", "rows have")
         return [
             f"Nothing was imported because {count} problems. Fix them and import again, "
             "or import with --skip-invalid to leave those rows out."
         ]
-    out = _named("Created", report.created) + _named("Updated", report.updated)
-    if report.unchanged:
-        out.append(f"Unchanged: {plural(len(report.unchanged), 'action')}")
-    if report.rejected:
-        out.append(f"Left out {plural(len(report.rejected), 'row')} with problems.")
-        if not report.imported:
-            out.append("Nothing was imported: every row has problems.")
+    if not report.rejected:
+        return []
+    out = [f"Left out {plural(len(report.rejected), 'row')} with problems."]
+    if not report.imported:
+        out.append("Nothing was imported: every row has problems.")
     return out
 
 
-def _check_outcome(report: "ImportReport") -> list[str]:
-    out = _named("Would create", report.created) + _named("Would update", report.updated)
-    if report.unchanged:
-        out.append(f"Would leave {plural(len(report.unchanged), 'action')} unchanged.")
-    if report.rejected and report.skip_invalid:
-        out.append(f"Would leave out {plural(len(report.rejected), 'row')} with problems.")
-        if not report.imported:
-            out.append("Would import nothing: every row has problems.")
-    elif report.rejected:
+def _check_verdict(report: "ImportReport") -> list[str]:
+    if not report.rejected:
+        return []
+    if not report.skip_invalid:
         count = plural(len(report.rejected), "row has", "rows have")
-        out.append(
+        return [
             f"Would import nothing as it stands, because {count} problems. Fix them, or import "
             "with --skip-invalid to leave those rows out."
-        )
-    out.append("This was a check: nothing was written.")
+        ]
+    out = [f"Would leave out {plural(len(report.rejected), 'row')} with problems."]
+    if not report.imported:
+        out.append("Would import nothing: every row has problems.")
     return out
 
 
