@@ -144,6 +144,18 @@ def test_skip_invalid_that_leaves_every_row_out_fails_and_the_help_names_exit_co
         "This was a check: nothing was written.",
     ]
 
+    # A board on Teams alone: the check names Teams, and still asks nobody.
+    monkeypatch.setenv("TEAMS_APP_ID", "00000000-0000-0000-0000-000000000001")
+    monkeypatch.setenv("TEAMS_APP_PASSWORD", "not-a-real-password")
+    monkeypatch.setenv("TEAMS_TENANT_ID", "00000000-0000-0000-0000-000000000002")
+    on_teams = write(tmp_path, "teams.csv", HEADER + "7.1,Title,1,kim@council.example,31/03/2020")
+    assert sendbot("import", "--check", str(on_teams)) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Would create 1 action: 7.1"
+    assert "Would look up 1 person by email on Teams: kim@council.example" in out
+    for name in ("TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"):
+        monkeypatch.delenv(name)
+
     with_token(monkeypatch, standin)
     assert sendbot("import", "--skip-invalid", str(all_bad)) == 1
     out = capsys.readouterr().out.splitlines()
