@@ -15,7 +15,7 @@ SHOWN_REFS = 50  # refs named in the line of created or updated actions
 SHOWN_PAST = 20  # rows named as due in the past; an old plan may have thousands
 SHOWN_NOTES = 100  # lines named for notes; a tracker of 1,000 “G” cells says so in the summary
 SHOWN_LOOK_UPS = 20  # people named as those a real import would look up
-PAST_DUE_KIND = "due date in the past — imported as written; it will show as overdue"
+PAST_DUE_KIND = "due date in the past — kept as written; it will show as overdue"
 
 
 def report_lines(report: "ImportReport") -> list[str]:

@@ -108,7 +108,7 @@ def test_a_check_says_what_an_import_would_do_writes_nothing_and_needs_no_token(
         "Would leave 1 action unchanged.",
         "These columns are not imported and were ignored: “RAG”.",
         "Summary:",
-        "  1 row: due date in the past — imported as written; it will show as overdue",
+        "  1 row: due date in the past — kept as written; it will show as overdue",
         "  1 row with a problem in “due”",
         "Line 6: due: There is no 31 February 2020.",
         "Line 5: 4.1 is due 10 January 2020, which is in the past — imported as it is; "

@@ -623,7 +623,7 @@ def test_a_past_due_date_is_imported_with_a_warning_and_a_relative_one_refused(
     many = ImportReport(written=True, past_due=[f"Line {n}: …" for n in range(2, 27)])
     assert (
         many.lines()[1]
-        == "  25 rows: due date in the past — imported as written; it will show as overdue"
+        == "  25 rows: due date in the past — kept as written; it will show as overdue"
     )
     assert many.lines()[-2:] == ["Line 21: …", "5 more rows are due in the past."]
     assert load(db, "1.1").due_date == date(2020, 1, 10)
