@@ -27,16 +27,21 @@ def sync_board(db: Database, board: BoardConfig, leads: LeadFinder) -> None:
     for attempt in range(ATTEMPTS):
         try:
             with db.session() as session:
-                _sync_groups(session, board.groups, leads)
-                _sync_areas(session, board.areas)
-                # Admins are people the bot must be able to name and tell (a request for a new
-                # date, someone it cannot reach) before they have typed anything.
-                for admin in sorted(board.admins):
-                    leads(session, admin)
+                sync_board_in(session, board, leads)
             return
         except IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise
+
+
+def sync_board_in(session: Session, board: BoardConfig, leads: LeadFinder) -> None:
+    """The same in a unit of work the caller holds (an import's check, which rolls it back)."""
+    _sync_groups(session, board.groups, leads)
+    _sync_areas(session, board.areas)
+    # Admins are people the bot must be able to name and tell (a request for a new
+    # date, someone it cannot reach) before they have typed anything.
+    for admin in sorted(board.admins):
+        leads(session, admin)
 
 
 def _sync_groups(session: Session, configs: tuple[GroupConfig, ...], leads: LeadFinder) -> None:

@@ -60,8 +60,6 @@ WRITE_ATTEMPTS = 3
 LOOKUP_BATCH = 1_000  # refs asked about in one query (see existing_actions)
 WRITE_BATCH = 500  # rows written per flush; one flush of 10,000 new actions held 130 MB more
 SHOWN_IGNORED = 10  # unknown headings named in the warning; a sheet may have hundreds
-SHOWN_REFS = 50  # refs named in the report's line of created or updated actions
-SHOWN_PAST = 20  # rows named as due in the past; an old plan may have thousands
 
 _WHAT = {"ref": "reference", "working_group": "working group", "due": "due date"}
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
@@ -125,32 +123,23 @@ class ImportReport:
     past_due: list[str] = field(default_factory=list)  # open rows imported with a past date
     notes: list[ImportNote] = field(default_factory=list)
 
+    # A check (import_plan(check=True)): created/updated/unchanged say what it would do.
+    checked: bool = False
+    skip_invalid: bool = False
+    # Whom a check would ask the chat platform about ("by email on Slack" → emails); the caller
+    # that knows its directory fills this in.
+    look_ups: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def imported(self) -> bool:
+        """Whether any row was (or, in a check, would be) taken in."""
+        return bool(self.created or self.updated or self.unchanged)
+
     def lines(self) -> list[str]:
         """The report in plain English, one line each, for the command line."""
-        out = list(self.warnings)
-        out += [f"Line {row.line}: {row.reason}" for row in self.rejected]
-        if not self.written:
-            count = _plural(len(self.rejected), "row has", "rows have")
-            out.append(
-                f"Nothing was imported because {count} problems. Fix them and import again, "
-                "or import with --skip-invalid to leave those rows out."
-            )
-            return out
-        for verb, refs in (("Created", self.created), ("Updated", self.updated)):
-            if refs:
-                named = ", ".join(refs[:SHOWN_REFS])
-                if len(refs) > SHOWN_REFS:
-                    named += f" and {len(refs) - SHOWN_REFS:,} more"
-                out.append(f"{verb} {_plural(len(refs), 'action')}: {named}")
-        if self.unchanged:
-            out.append(f"Unchanged: {_plural(len(self.unchanged), 'action')}")
-        out += self.past_due[:SHOWN_PAST]
-        if len(self.past_due) > SHOWN_PAST:
-            more = _plural(len(self.past_due) - SHOWN_PAST, "more row is", "more rows are")
-            out.append(f"{more} due in the past.")
-        if self.rejected:
-            out.append(f"Left out {_plural(len(self.rejected), 'row')} with problems.")
-        return out
+        from bot.import_report import report_lines
+
+        return report_lines(self)
 
 
 @dataclass(frozen=True)
@@ -456,12 +445,18 @@ def import_plan(
     skip_invalid: bool = False,
     now: datetime | None = None,
     status_words: StatusWords | None = None,
+    check: bool = False,
+    prepare: Callable[[Session], None] | None = None,
 ) -> ImportReport:
     """Create or update the actions in a plan file (SPEC §7).
 
     A ref already in the database is updated field by field, each change with a history row.
     A column missing from the file leaves that field alone; an empty cell clears it, except
     status, where an empty cell keeps the status an action already has.
+
+    `check`: do everything but write — the report says what would be created, updated and left
+    unchanged, and the unit of work is rolled back. `prepare` runs first in that same unit of
+    work (a check brings the board's groups and areas in, and they go back out with the rest).
 
     Raises ImportFileError when the file as a whole can't be used. Errors from the directory
     (the chat platform unreachable) propagate: they are not the row's fault, and nothing is
@@ -478,8 +473,15 @@ def import_plan(
     for attempt in range(WRITE_ATTEMPTS):
         try:
             with db.session() as session:
+                if prepare is not None:
+                    prepare(session)
                 plans = _plans(session, rows, now)
                 report = _report(plans, plan_file.warnings, today)
+                report.skip_invalid = skip_invalid
+                if check:
+                    _tally(plans, report)
+                    report.checked = True
+                    raise _Refused(report)  # leaving by an exception rolls everything back
                 if report.rejected and not skip_invalid:
                     # The people the checks added go too: a refused file writes nothing at all.
                     raise _Refused(report)
@@ -712,6 +714,19 @@ def _past_due_warning(plan: _Plan, today: date) -> str | None:
     )
 
 
+def _tally(plans: list[_Plan], report: ImportReport) -> None:
+    """What writing would do, for a check: as _write counts, without writing."""
+    for plan in plans:
+        if plan.problems:
+            continue
+        if plan.action is None:
+            report.created.append(plan.ref)
+        elif plan.changes:
+            report.updated.append(plan.action.ref)
+        else:
+            report.unchanged.append(plan.action.ref)
+
+
 def _write(session: Session, plans: list[_Plan], writer: _Writer, report: ImportReport) -> None:
     for index, plan in enumerate(plans, start=1):
         if index % WRITE_BATCH == 0:
@@ -819,7 +834,3 @@ def _one_line(text: str) -> str:
 
 def _or_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count:,} {one if count == 1 else (many or one + 's')}"

@@ -18,6 +18,11 @@ from sendbot.settings import Settings, load_settings
 
 log = logging.getLogger("sendbot")
 INTERRUPTED = 130  # what a shell reports for a command stopped by Ctrl-C (128 + SIGINT)
+IMPORT_EXIT_CODES = """exit status:
+  0  imported (with --check: the file would import as it is; warnings may be listed)
+  1  some rows have problems and nothing was imported, --skip-invalid left every row out,
+     or the file can't be read (with --check: the file has problems; nothing was written)
+  2  a setting is wrong"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,10 +33,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="run the bot (HTTP on PORT, or Socket Mode)")
     db = commands.add_parser("db", help="database tasks")
     db.add_argument("task", choices=["upgrade"], help="upgrade: apply migrations")
-    importer = commands.add_parser("import", help="import actions from a CSV or XLSX file")
+    importer = commands.add_parser(
+        "import",
+        help="import actions from a CSV or XLSX file",
+        epilog=IMPORT_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     importer.add_argument("file", type=Path)
     importer.add_argument(
         "--skip-invalid", action="store_true", help="import the good rows even if some are bad"
+    )
+    importer.add_argument(
+        "--check",
+        action="store_true",
+        help="read the file and say what importing it would do; writes nothing, needs no token",
     )
     exporter = commands.add_parser("export", help="write the plan to an .xlsx or .csv file")
     exporter.add_argument("file", type=Path)
@@ -179,6 +194,8 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     from sendbot.import_directory import import_directory
     from sendbot.runtime import start
 
+    if args.check:
+        return _check_import(settings, args)
     runtime = start(settings)
     owners = import_directory(settings, runtime.people)
     try:
@@ -195,7 +212,43 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     if report.written:
         owners.after_import()
     print("\n".join(report.lines()))
-    return 0 if report.written else 1
+    # --skip-invalid that left every row out imported nothing: a script must not take it as done.
+    return 0 if report.written and (report.imported or not report.rejected) else 1
+
+
+def _check_import(settings: Settings, args: argparse.Namespace) -> int:
+    """`sendbot import --check`: the whole import in a unit of work that is rolled back. The
+    board's groups and areas are brought in inside it, so nothing at all is written, and the
+    chat platform is never asked, so no token is needed."""
+    from bot.board_config import load_board
+    from bot.board_sync import sync_board_in
+    from bot.plan_import import ImportFileError, import_plan
+    from bot.tracker_values import StatusWords
+    from sendbot.identities import RULES, find_lead
+    from sendbot.import_directory import check_directory
+    from sendbot.runtime import open_database
+
+    board = load_board(settings.board_config, RULES)
+    db = open_database(settings.database_url)
+    owners = check_directory(settings)
+    try:
+        report = import_plan(
+            db,
+            args.file,
+            owners.directory,
+            skip_invalid=args.skip_invalid,
+            check=True,
+            prepare=lambda session: sync_board_in(session, board, find_lead),
+            status_words=StatusWords(board.status_words),
+        )
+    except ImportFileError as error:
+        print(f"sendbot import: {error}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+    report.look_ups = owners.look_ups()
+    print("\n".join(report.lines()))
+    return 1 if report.rejected else 0
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:

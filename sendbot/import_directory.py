@@ -103,3 +103,48 @@ def _either(first: ChatDirectory, then: ChatDirectory) -> ChatDirectory:
         lookup_account,
         f"{first.id_example} or {then.id_example}",
     )
+
+
+@dataclass
+class CheckDirectory:
+    """For `sendbot import --check`: asks no platform (it needs no token), takes every email
+    and account id as found, and keeps whom a real import would look up, to say so."""
+
+    directory: ChatDirectory
+    emails: list[str]
+    accounts: list[str]
+
+    def look_ups(self) -> dict[str, list[str]]:
+        name = self.directory.platform_name
+        asked = {
+            f"by email on {name}": self.emails,
+            f"by {name} user ID, for their names": self.accounts,
+        }
+        return {what: people for what, people in asked.items() if people}
+
+
+def check_directory(settings: Settings) -> CheckDirectory:
+    """The platform the real import would ask: Slack, unless the board is on Teams alone."""
+    if settings.teams is not None and not settings.bot_token:
+        from handlers.teams import ids as teams
+
+        platform = (teams.PLATFORM, teams.PLATFORM_NAME, teams.is_user_id, teams.USER_ID_EXAMPLE)
+    else:
+        from handlers.slack import ids as slack
+
+        platform = (slack.PLATFORM, slack.PLATFORM_NAME, slack.is_user_id, "U012AB3CD")
+    emails: list[str] = []
+    accounts: list[str] = []
+
+    def lookup_email(email: str) -> DirectoryEntry:
+        emails.append(email)
+        # No account: the person is found (or, in the rolled-back check, made) by email alone.
+        return DirectoryEntry("", email=email)
+
+    def lookup_account(account_id: str) -> DirectoryEntry:
+        accounts.append(account_id)
+        return DirectoryEntry(account_id)
+
+    kind, name, is_account_id, example = platform
+    directory = ChatDirectory(kind, name, is_account_id, lookup_email, lookup_account, example)
+    return CheckDirectory(directory, emails, accounts)

@@ -520,8 +520,10 @@ def test_skip_invalid_writes_the_good_rows(db, directory, tmp_path):
     # The owners of 1.1 (a user ID) and 3.1 (found by email) are people now.
     assert (count(db, Action), count(db, ActionHistory), count(db, Person)) == (2, 2, 2)
     assert report.lines() == [
-        "Line 3: due: There is no 31 February 2020.",
         "Created 2 actions: 1.1, 3.1",
+        "Summary:",
+        "  1 row with a problem in “due”",
+        "Line 3: due: There is no 31 February 2020.",
         "Left out 1 row with problems.",
     ]
 
@@ -625,8 +627,13 @@ def test_a_past_due_date_is_imported_with_a_warning_and_a_relative_one_refused(
         "Line 2: 1.1 is due 10 January 2020, which is in the past — imported as it is; "
         "it will show as overdue."
     ]
+    assert report.lines()[0] == "Created 3 actions: 1.1, 1.2, 1.3"
     assert report.lines()[-1] == report.past_due[0]
     many = ImportReport(written=True, past_due=[f"Line {n}: …" for n in range(2, 27)])
+    assert (
+        many.lines()[1]
+        == "  25 rows: due date in the past — kept as written; it will show as overdue"
+    )
     assert many.lines()[-2:] == ["Line 21: …", "5 more rows are due in the past."]
     assert load(db, "1.1").due_date == date(2020, 1, 10)
 
