@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--skip-invalid", action="store_true", help="import the good rows even if some are bad"
     )
+    importer.add_argument(
+        "--map", type=Path, help="a TOML file: [map] “their heading” = “our field”"
+    )
     exporter = commands.add_parser("export", help="write the plan to an .xlsx or .csv file")
     exporter.add_argument("file", type=Path)
     remind = commands.add_parser("remind", help="run one reminder sweep now")
@@ -175,14 +178,24 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.plan_import import ImportFileError, import_plan
+    from bot.tracker_headings import load_heading_map
     from sendbot.import_directory import import_directory
     from sendbot.runtime import start
 
+    try:  # before anything starts: a map file that can't be used stops the import at once
+        heading_map = load_heading_map(args.map) if args.map else None
+    except ImportFileError as error:
+        print(f"sendbot import: {error}", file=sys.stderr)
+        return 1
     runtime = start(settings)
     owners = import_directory(settings, runtime.people)
     try:
         report = import_plan(
-            runtime.db, args.file, owners.directory, skip_invalid=args.skip_invalid
+            runtime.db,
+            args.file,
+            owners.directory,
+            skip_invalid=args.skip_invalid,
+            heading_map=heading_map,
         )
     except ImportFileError as error:
         print(f"sendbot import: {error}", file=sys.stderr)
