@@ -176,7 +176,7 @@ def read_rows(path: Path, heading_map: dict[str, str] | None = None) -> PlanFile
     The header is the first row naming every required column, below any title rows; section
     headings, blank rows and the key or notes under the table are skipped and noted.
     heading_map: a board's own headings (bot.tracker_headings.load_heading_map)."""
-    known = HEADINGS | (heading_map or {})
+    known = HEADINGS | {heading_key(h): column for h, column in (heading_map or {}).items()}
     best: _Header | None = None
     filled = False
     for number, sheet in enumerate(plan_sheets(path)):
@@ -323,11 +323,11 @@ def _check_map(path: Path, header: _Header, heading_map: dict[str, str]) -> None
     """Every heading a map file names must be in the header: a typo in it would go unseen."""
     keys = {heading_key(cell) for cell in header.cells}
     for heading in heading_map:
-        if heading not in keys:
+        if heading_key(heading) not in keys:
             shown = ", ".join(f"“{quote(cell)}”" for cell in header.cells[:SHOWN_IGNORED] if cell)
             raise ImportFileError(
-                f"The map file names a heading “{heading}” that {file_name(path)} does not have "
-                f"(line {header.line} has {shown}). Check the map file's spelling."
+                f"The map file names a heading “{quote(heading)}” that {file_name(path)} does "
+                f"not have (line {header.line} has {shown}). Check the map file's spelling."
             )
 
 

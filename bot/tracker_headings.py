@@ -86,7 +86,8 @@ def field_for(heading: str, known: Mapping[str, str]) -> str | None:
 
 
 def load_heading_map(path: Path) -> dict[str, str]:
-    """A board's map file: a TOML `[map]` table of "their heading" = "our field" (or "ignore").
+    """A board's map file: a TOML `[map]` table of "their heading" = "our field" (or "ignore"),
+    as {their heading: our field}.
 
     Raises ImportFileError, in one line, when the file can't be used."""
     where = file_name(path)
@@ -114,5 +115,5 @@ def load_heading_map(path: Path) -> dict[str, str]:
             )
         if not heading_key(heading):
             raise ImportFileError(f"The map file {where} has an empty heading.")
-        found[heading_key(heading)] = column
+        found[heading] = column
     return found
