@@ -157,7 +157,6 @@ HEADER_SEARCH = 30  # rows with something in them looked through for the header,
 BLANK_NOTED = 20  # blank rows noted in one run of them; the rest are passed over
 # The first cell of a row below the table that explains it: "Key: B = Blue (complete)", "Total".
 _FOOTER = re.compile(r"(?:key|notes?)\s*(?:[:\-–—]|$)|totals?\b", re.IGNORECASE)
-NOT_KEPT = "not kept yet"
 
 
 @dataclass
@@ -257,11 +256,12 @@ def _read_table(
         if all(_at(cells, i) == _at(header.cells, i) for i in required_at):
             waiting.append(ImportNote(line, "repeated header row skipped"))
             continue
-        under_required = filled & required_at
-        if after_key and len(under_required) < len(REQUIRED) - 1:
+        # Below a key, only a row with (nearly) every required cell is an action.
+        if after_key and len(filled & required_at) < len(REQUIRED) - 1:
             waiting.append(ImportNote(line, "footer skipped"))
             continue
-        if filled <= {0, 1} and not under_required - {0, 1}:
+        # Text in the first cell or two and nothing under the rest: "Priority 1: Need".
+        if filled <= {0, 1}:
             waiting.append(ImportNote(line, "section heading skipped"))
             continue
         notes += waiting
@@ -345,10 +345,6 @@ def _people_from_accounts(known: dict[str, str], headings: set[str]) -> dict[str
         if heading in headings:
             known = {key: c for key, c in known.items() if c != column} | {heading: column}
     return known
-
-
-def _heading_key(heading: str) -> str:
-    return heading_key(heading)
 
 
 # Checking cells (no database needed)

@@ -92,7 +92,7 @@ def york_tracker(path: Path) -> Path:
         ["2.2", 2, "Review the quality of EHC plans", "tom.reid@york.example"]
         + ["helen.ward@york.example", "30/06/2027", None, "2"],
         [],
-        ["Key: B = Blue (complete), G = Green (on track), A = Amber, R = Red (off track)"],
+        ["Key:", "B = Blue (complete)", "G = Green (on track)", "A = Amber", "R = Red"],
         ["B", "Complete and embedded"],
     ]
     for row in rows:
