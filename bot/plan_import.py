@@ -22,10 +22,12 @@ from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
 from bot.clean_text import clean
 from bot.dates import DateError, format_long, parse_written_date
+from bot.fill_colours import OTHER
 from bot.people import PersonKey, ensure_person
-from bot.plan_file import ImportFileError, file_name, plan_rows, quote
+from bot.plan_file import ImportFileError, SheetRow, file_name, plan_sheets, quote
 from bot.plan_file import protect_formula as protect_formula  # the export's, kept importable here
 from bot.status import Status
+from bot.tracker_headings import HEADINGS, IGNORE, field_for, heading_key
 from bot.tracker_values import (
     CellValueError,
     NoDateAgreed,
@@ -42,17 +44,12 @@ from storage.models import Action, Area, Person, WorkingGroup
 
 REQUIRED = ("ref", "title", "working_group", "owner", "due")
 # Columns whose text may run over several lines; every other column is one line.
-MULTILINE = ("description", "success_measures")
+MULTILINE = ("description", "success_measures", "evidence")
 OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
-# Other headings people use for the same columns; our own export writes "areas".
-ALIASES = {"areas": "area", "duedate": "due", "startdate": "start"}
-# Our export's plain headings (bot/plan_export.py): people are shown by name, and their accounts
-# kept in hidden columns. Where those are, they are the people; the names are only to read.
-EXPORT_HEADINGS = {
-    "reference": "ref",
-    "action": "title",
-    "areasofweakness": "area",
-}
+OPTIONAL += ("evidence",)
+# The headings councils use, and our export's own, are in bot/tracker_headings.py. The export
+# shows people by name and keeps their accounts in hidden columns: where those are, they are the
+# people; the names are only to read.
 EXPORT_ACCOUNTS = {"owneraccount": "owner", "seniorresponsibleofficeraccount": "sro"}
 MAX_SOURCE = 200  # the width of Action.source
 MAX_EMAIL = 320  # the width of Person.email
@@ -148,52 +145,195 @@ class PlanFile:
 
     rows: list[tuple[int, dict[str, str]]]
     warnings: list[str]
+    notes: list[ImportNote] = field(default_factory=list)
 
 
 # Reading the file (bot/plan_file.py reads the rows; here they become columns)
 
+HEADER_SEARCH = 30  # rows with something in them looked through for the header, in each sheet
+BLANK_NOTED = 20  # blank rows noted in one run of them; the rest are passed over
+# The first cell of a row below the table that explains it: "Key: B = Blue (complete)", "Total".
+_FOOTER = re.compile(r"(?:key|notes?)\s*(?:[:\-–—]|$)|totals?\b", re.IGNORECASE)
 
-def read_rows(path: Path) -> PlanFile:
-    """Read a CSV or XLSX plan into text cells under canonical column names."""
-    rows = plan_rows(path)
-    first = next(rows, None)
-    if first is None:
+
+@dataclass
+class _Header:
+    line: int
+    cells: list[str]
+    columns: dict[int, str]  # position → field, for fields the import keeps
+    ignored: list[str]  # headings of columns nobody knows
+    not_kept: list[str]  # headings of fields the import can't keep yet
+    duplicate: tuple[str, str, str] | None  # a field two headings name, and the two headings
+
+
+def read_rows(path: Path, heading_map: dict[str, str] | None = None) -> PlanFile:
+    """Read a CSV or XLSX plan into text cells under canonical column names.
+
+    The header is the first row naming every required column, below any title rows; section
+    headings, blank rows and the key or notes under the table are skipped and noted.
+    heading_map: a board's own headings (bot.tracker_headings.load_heading_map)."""
+    known = HEADINGS | {heading_key(h): column for h, column in (heading_map or {}).items()}
+    best: _Header | None = None
+    filled = False
+    for number, sheet in enumerate(plan_sheets(path)):
+        rows = iter(sheet.rows)
+        notes: list[ImportNote] = []
+        header = None
+        searched = 0
+        for row in rows:
+            if not row.cells:
+                continue
+            filled = True
+            candidate = _match_header(row.line, row.cells, known)
+            if all(c in candidate.columns.values() for c in REQUIRED):
+                header = candidate
+                break
+            if best is None or _score(candidate) > _score(best):
+                best = candidate
+            notes.append(ImportNote(row.line, "title rows above the header skipped"))
+            searched += 1
+            if searched >= HEADER_SEARCH:
+                break
+        if header is not None:
+            if number:  # a workbook that opens on a cover sheet, or a key
+                notes.insert(0, ImportNote(0, f"actions read from the sheet “{quote(sheet.name)}”"))
+            return _read_table(path, header, rows, notes, heading_map or {})
+    if not filled:
         raise ImportFileError(
             f"{file_name(path)} is empty. It needs a header row: {', '.join(REQUIRED)}."
         )
-    columns, ignored = _columns(first[1])
+    assert best is not None
+    if best.duplicate:
+        raise ImportFileError(_duplicate(best))
+    missing = [c for c in REQUIRED if c not in best.columns.values()]
+    names = _or_list([f"“{c}”" for c in missing])
+    raise ImportFileError(f"The file has no {names} column. Required: {', '.join(REQUIRED)}.")
+
+
+def _score(header: _Header) -> int:
+    return len(set(header.columns.values()) & set(REQUIRED))
+
+
+def _read_table(
+    path: Path,
+    header: _Header,
+    rows: Iterable[SheetRow],
+    notes: list[ImportNote],
+    heading_map: dict[str, str],
+) -> PlanFile:
+    if header.duplicate:
+        raise ImportFileError(_duplicate(header))
+    _check_map(path, header, heading_map)
     warnings = []
-    if ignored:
-        names = ", ".join(f"“{quote(name)}”" for name in ignored[:SHOWN_IGNORED])
-        if len(ignored) > SHOWN_IGNORED:
-            names += f" and {len(ignored) - SHOWN_IGNORED:,} more"
-        warnings.append(f"These columns are not imported and were ignored: {names}.")
-    body = [(line, {c: _at(cells, i) for i, c in columns.items()}) for line, cells in rows]
+    if header.ignored:
+        warnings.append(f"These columns are not imported and were ignored: {_names(header)}.")
+    if header.not_kept:
+        names = ", ".join(f"“{quote(name)}”" for name in header.not_kept)
+        warnings.append(f"The import does not keep these columns yet, so left them out: {names}.")
+    columns = header.columns
+    required_at = {i for i, c in columns.items() if c in REQUIRED}
+    status_at = next((i for i, c in columns.items() if c == "status"), None)
+    body: list[tuple[int, dict[str, str]]] = []
+    waiting: list[ImportNote] = []  # skipped rows: section headings, or footers if no row follows
+    blanks = 0
+    after_key = False
+    for line, cells, colours in rows:
+        if not cells:
+            blanks += 1
+            if body and blanks <= BLANK_NOTED:
+                waiting.append(ImportNote(line, "blank row skipped"))
+            continue
+        blanks = 0
+        filled = {i for i, text in enumerate(cells) if text}
+        first = cells[min(filled)]
+        if _FOOTER.match(first):
+            after_key = True
+            waiting.append(ImportNote(line, "footer skipped"))
+            continue
+        if all(_at(cells, i) == _at(header.cells, i) for i in required_at):
+            waiting.append(ImportNote(line, "repeated header row skipped"))
+            continue
+        # Below a key, only a row with (nearly) every required cell is an action.
+        if after_key and len(filled & required_at) < len(REQUIRED) - 1:
+            waiting.append(ImportNote(line, "footer skipped"))
+            continue
+        # Text in the first cell or two and nothing under the rest: "Priority 1: Need".
+        if filled <= {0, 1}:
+            waiting.append(ImportNote(line, "section heading skipped"))
+            continue
+        notes += waiting
+        waiting = []
+        values = {c: _at(cells, i) for i, c in columns.items()}
+        if status_at is not None and not values["status"] and colours and status_at in colours:
+            colour = colours[status_at]
+            if colour == OTHER:
+                notes.append(ImportNote(line, "status cell's colour not recognised, left empty"))
+            else:
+                values["status"] = colour
+                notes.append(ImportNote(line, "status read from the cell's colour"))
+        body.append((line, values))
+    # Below the last action: the table has ended, so what looked like a heading is a footer.
+    notes += [
+        ImportNote(note.line, "footer skipped") if note.kind == "section heading skipped" else note
+        for note in waiting
+        if note.kind != "blank row skipped"
+    ]
     if not body:
         warnings.append("The file has a header row but no actions under it.")
-    return PlanFile(body, warnings)
+    return PlanFile(body, warnings, notes)
 
 
-def _columns(header: list[str]) -> tuple[dict[int, str], list[str]]:
-    """Map cell positions to canonical column names; list the headings we don't use."""
-    known = {_heading_key(c): c for c in REQUIRED + OPTIONAL} | ALIASES | EXPORT_HEADINGS
-    known = _people_from_accounts(known, {_heading_key(h) for h in header})
-    columns: dict[int, str] = {}
-    ignored: list[str] = []
-    for index, heading in enumerate(header):
-        column = known.get(_heading_key(heading))
+def _match_header(line: int, cells: list[str], known: dict[str, str]) -> _Header:
+    """Which field each cell of a row names, if the row were the header."""
+    keys = {heading_key(cell) for cell in cells}
+    known = _people_from_accounts(known, keys)
+    header = _Header(line, cells, {}, [], [], None)
+    seen: dict[str, str] = {}
+    for index, heading in enumerate(cells):
+        column = field_for(heading, known)
         if column is None:
             if heading:
-                ignored.append(heading)
-        elif column in columns.values():
-            raise ImportFileError(f"The file has two “{column}” columns. Keep one and try again.")
+                header.ignored.append(heading)
+        elif column == IGNORE:
+            continue
+        elif column in seen:
+            header.duplicate = header.duplicate or (column, seen[column], heading)
+        elif column not in REQUIRED + OPTIONAL:
+            seen[column] = heading
+            header.not_kept.append(heading)
         else:
-            columns[index] = column
-    missing = [c for c in REQUIRED if c not in columns.values()]
-    if missing:
-        names = _or_list([f"“{c}”" for c in missing])
-        raise ImportFileError(f"The file has no {names} column. Required: {', '.join(REQUIRED)}.")
-    return columns, ignored
+            seen[column] = heading
+            header.columns[index] = column
+    return header
+
+
+def _duplicate(header: _Header) -> str:
+    assert header.duplicate is not None
+    column, first, second = header.duplicate
+    return (
+        f"The file has two “{column}” columns (“{quote(first)}” and “{quote(second)}”). "
+        "Keep one and try again."
+    )
+
+
+def _check_map(path: Path, header: _Header, heading_map: dict[str, str]) -> None:
+    """Every heading a map file names must be in the header: a typo in it would go unseen."""
+    keys = {heading_key(cell) for cell in header.cells}
+    for heading in heading_map:
+        if heading_key(heading) not in keys:
+            shown = ", ".join(f"“{quote(cell)}”" for cell in header.cells[:SHOWN_IGNORED] if cell)
+            raise ImportFileError(
+                f"The map file names a heading “{quote(heading)}” that {file_name(path)} does "
+                f"not have (line {header.line} has {shown}). Check the map file's spelling."
+            )
+
+
+def _names(header: _Header) -> str:
+    ignored = header.ignored
+    names = ", ".join(f"“{quote(name)}”" for name in ignored[:SHOWN_IGNORED])
+    if len(ignored) > SHOWN_IGNORED:
+        names += f" and {len(ignored) - SHOWN_IGNORED:,} more"
+    return names
 
 
 def _people_from_accounts(known: dict[str, str], headings: set[str]) -> dict[str, str]:
@@ -202,10 +342,6 @@ def _people_from_accounts(known: dict[str, str], headings: set[str]) -> dict[str
         if heading in headings:
             known = {key: c for key, c in known.items() if c != column} | {heading: column}
     return known
-
-
-def _heading_key(heading: str) -> str:
-    return re.sub(r"[\s_]+", "", heading).casefold()
 
 
 # Checking cells (no database needed)
@@ -294,7 +430,7 @@ class _RowParser:
                 return self._ref
             case "title":
                 return self._title
-            case "description" | "success_measures":
+            case "description" | "success_measures" | "evidence":
                 return self._description
             case "source":
                 return self._source
@@ -447,6 +583,7 @@ def import_plan(
     status_words: StatusWords | None = None,
     check: bool = False,
     prepare: Callable[[Session], None] | None = None,
+    heading_map: dict[str, str] | None = None,
 ) -> ImportReport:
     """Create or update the actions in a plan file (SPEC §7).
 
@@ -465,7 +602,7 @@ def import_plan(
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    plan_file = read_rows(path)
+    plan_file = read_rows(path, heading_map)
     # Emails are looked up here, before any database transaction is open.
     today = now.astimezone(LONDON).date()
     rows = _parse_rows(plan_file.rows, _People(directory), today, status_words)
@@ -477,6 +614,7 @@ def import_plan(
                     prepare(session)
                 plans = _plans(session, rows, now)
                 report = _report(plans, plan_file.warnings, today)
+                report.notes[:0] = plan_file.notes  # the rows the reading skipped, first
                 report.skip_invalid = skip_invalid
                 if check:
                     _tally(plans, report)
@@ -683,6 +821,7 @@ _COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
     "title": _compare_text("title"),
     "description": _compare_text("description"),
     "success_measures": _compare_text("success_measures"),
+    "evidence": _compare_text("evidence"),
     "source": _compare_text("source"),
     "working_group": _compare_group,
     "area": _compare_areas,
@@ -761,6 +900,7 @@ def _create(plan: _Plan, writer: _Writer) -> Action:
         due_date=values["due"],
         status=values.get("status") or Status.NOT_STARTED,
         success_measures=values.get("success_measures"),
+        evidence=values.get("evidence"),
         source=values.get("source"),
         created_at=writer.now,
         last_update_at=writer.now,

@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the file and say what importing it would do; writes nothing, needs no token",
     )
+    importer.add_argument(
+        "--map", type=Path, help="a TOML file: [map] “their heading” = “our field”"
+    )
     exporter = commands.add_parser("export", help="write the plan to an .xlsx or .csv file")
     exporter.add_argument("file", type=Path)
     remind = commands.add_parser("remind", help="run one reminder sweep now")
@@ -190,12 +193,18 @@ def _db(settings: Settings, args: argparse.Namespace) -> int:
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from bot.plan_import import ImportFileError, import_plan
+    from bot.tracker_headings import load_heading_map
     from bot.tracker_values import StatusWords
     from sendbot.import_directory import import_directory
     from sendbot.runtime import start
 
+    try:  # before anything starts: a map file that can't be used stops the import at once
+        heading_map = load_heading_map(args.map) if args.map else None
+    except ImportFileError as error:
+        print(f"sendbot import: {error}", file=sys.stderr)
+        return 1
     if args.check:
-        return _check_import(settings, args)
+        return _check_import(settings, args, heading_map)
     runtime = start(settings)
     owners = import_directory(settings, runtime.people)
     try:
@@ -205,6 +214,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
             owners.directory,
             skip_invalid=args.skip_invalid,
             status_words=StatusWords(runtime.board.status_words),
+            heading_map=heading_map,
         )
     except ImportFileError as error:
         print(f"sendbot import: {error}", file=sys.stderr)
@@ -216,7 +226,9 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.written and (report.imported or not report.rejected) else 1
 
 
-def _check_import(settings: Settings, args: argparse.Namespace) -> int:
+def _check_import(
+    settings: Settings, args: argparse.Namespace, heading_map: dict[str, str] | None
+) -> int:
     """`sendbot import --check`: the whole import in a unit of work that is rolled back. The
     board's groups and areas are brought in inside it, so nothing at all is written, and the
     chat platform is never asked, so no token is needed."""
@@ -240,6 +252,7 @@ def _check_import(settings: Settings, args: argparse.Namespace) -> int:
             check=True,
             prepare=lambda session: sync_board_in(session, board, find_lead),
             status_words=StatusWords(board.status_words),
+            heading_map=heading_map,
         )
     except ImportFileError as error:
         print(f"sendbot import: {error}", file=sys.stderr)

@@ -293,9 +293,11 @@ def test_a_file_with_a_byte_order_mark_is_read(db, directory, tmp_path):
 
 
 def test_unknown_columns_are_ignored_with_one_warning(db, directory, tmp_path):
-    rows = [HEADER + ["RAG", "Notes"], ["1.1", "A", "1", "U012AB3CD", "31/03/2020", "x", "y"]]
+    rows = [HEADER + ["Colour", "Notes"], ["1.1", "A", "1", "U012AB3CD", "31/03/2020", "x", "y"]]
     report = run(db, write_csv(tmp_path / "plan.csv", rows), directory)
-    assert report.warnings == ["These columns are not imported and were ignored: “RAG”, “Notes”."]
+    assert report.warnings == [
+        "These columns are not imported and were ignored: “Colour”, “Notes”."
+    ]
     assert report.created == ["1.1"]
 
 
@@ -311,7 +313,10 @@ def test_unknown_columns_are_ignored_with_one_warning(db, directory, tmp_path):
             "The file has no “owner” or “due” column. "
             "Required: ref, title, working_group, owner, due.",
         ),
-        (HEADER + ["Due"], "The file has two “due” columns. Keep one and try again."),
+        (
+            HEADER + ["Due"],
+            "The file has two “due” columns (“due” and “Due”). Keep one and try again.",
+        ),
     ],
 )
 def test_a_bad_header_refuses_the_whole_file(db, directory, tmp_path, header, message):
