@@ -17,7 +17,7 @@ from storage.database import normalize_url
 from tests.conftest import BOARD_TOML, BOT_TOKEN
 from tests.support.cli import SETTINGS
 
-HEADER = "ref,title,working_group,owner,due,area,status,RAG\n"
+HEADER = "ref,title,working_group,owner,due,area,status,Comments\n"
 FIRST = HEADER + (
     "1.1,Joint strategic needs assessment,1,U0PRIYA01,31/03/2020,,green,G\n"
     "2.1,Speech and language therapy review,Commissioning,U0TOM0001,30/04/2020,,,A\n"
@@ -106,7 +106,7 @@ def test_a_check_says_what_an_import_would_do_writes_nothing_and_needs_no_token(
         "Would create 2 actions: 3.1, 4.1",
         "Would update 1 action: 1.1",
         "Would leave 1 action unchanged.",
-        "These columns are not imported and were ignored: “RAG”.",
+        "These columns are not imported and were ignored: “Comments”.",
         "Summary:",
         "  1 row: due date in the past — kept as written; it will show as overdue",
         "  1 row with a problem in “due”",
