@@ -28,8 +28,10 @@ CARD_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "adap
 VALIDATOR = jsonschema.Draft6Validator(json.loads(CARD_SCHEMA.read_text()))
 TUESDAY = datetime(2020, 1, 21, 9, 30, tzinfo=UTC)
 # The figures a reader checks: numbers (counts, refs, percentages) and day and month names.
+# Figures standing alone: the digits inside an account id (U0OWNER01, which Slack shows and Teams
+# names) are not figures, whichever names the shared Slack stand-in has learnt by then.
 _FIGURE = re.compile(
-    r"\d+(?:\.\d+)*%?|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|"
+    r"\b\d+(?:\.\d+)*%?|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|"
     r"Nov|Dec)[a-z]*"
 )
 
@@ -242,7 +244,9 @@ def test_visit_readiness_says_what_slack_says(plan, voice, today):
         result = summary(plan, voice, "visit")
         said = assert_same_figures(result, plan.actions.today())
     assert "1 of 5 open actions (20%) have been updated since the last visit on 22 January" in said
-    assert "Still to update (2 people)" in said and f"{OWNER} — 2 actions" in said
+    assert "Still to update (2 people)" in said
+    # Named as the shared Slack stand-in knows them by now: their id until a test names them.
+    assert any(f"{who} — 2 actions" in said for who in (OWNER, "Sam Smith"))
 
 
 def test_no_visit_set_says_how_to_add_one_on_teams(plan, voice, today):
