@@ -403,7 +403,7 @@ class _People:
                 "or their name or role."
             )
         named = read_named(text)
-        self.without_account.setdefault(text.casefold(), text)
+        self.without_account.setdefault(named.name.casefold(), named.name)
         return PersonKey(name=named.name, role=named.role)
 
 
