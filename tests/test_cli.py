@@ -64,8 +64,7 @@ def test_import_creates_actions_resolving_emails_then_export_writes_them(env, tm
 def test_a_file_with_errors_imports_nothing_and_names_every_bad_row(env, tmp_path):
     plan = tmp_path / "plan.csv"
     plan.write_text(
-        PLAN
-        + "3.1,Bad date,3,U0JO00001,31/02/2020,,\n4.1,Nobody,4,u0nobody1,01/03/2020,,\n",
+        PLAN + "3.1,Bad date,3,U0JO00001,31/02/2020,,\n4.1,Nobody,4,u0nobody1,01/03/2020,,\n",
         encoding="utf-8",
     )
     done = sendbot("import", str(plan), cwd=tmp_path, **env)

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from bot.people import People, Profile
 from bot.plan_import import import_plan
 from bot.reminder_sweep import ReminderSweep
 from handlers.slack.app import web_client
@@ -15,7 +16,7 @@ from handlers.slack.delivery import SlackDelivery
 from handlers.slack.directory import slack_directory
 from handlers.teams.cards_reminders import bundle_card
 from storage.database import Database
-from storage.models import Person
+from storage.models import Action, Person
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OWNER
 from tests.support.blockkit import assert_valid_message, flatten
 from tests.test_import_check import (  # noqa: F401 (the operator fixture)
@@ -93,6 +94,20 @@ def test_names_roles_and_unknown_emails_are_kept_as_people_and_typos_refused(
     assert sendbot("import", str(exported)) == 0
     assert "Unchanged: 3 actions" in capsys.readouterr().out.splitlines()
     assert len(people_without_accounts(database_url)) == 3
+
+    # Pat joins Slack later: the first time the bot sees them, the account joins the person
+    # the plan already has by that email, and 2.1 is still theirs.
+    db = Database(database_url)
+    try:
+        pat = People(db, frozenset()).by_account(
+            "slack", "U0PAT0001", lambda: Profile("Pat Lee", "pat@nhs.example")
+        )
+        with db.session() as session:
+            owner = session.scalars(select(Action).where(Action.ref == "2.1")).one().owner
+            assert pat is not None and owner.id == pat.id and pat.name == "Pat Lee"
+    finally:
+        db.dispose()
+    assert len(people_without_accounts(database_url)) == 2
 
 
 def test_their_reminders_go_to_the_group_lead_on_their_behalf_or_else_to_the_admins(
