@@ -19,6 +19,7 @@ from storage.database import Database
 from storage.models import Action, Person
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OWNER
 from tests.support.blockkit import assert_valid_message, flatten
+from tests.support.speak import SlackVoice
 from tests.test_import_check import (  # noqa: F401 (the operator fixture)
     operator,
     row_counts,
@@ -122,6 +123,7 @@ def test_their_reminders_go_to_the_group_lead_on_their_behalf_or_else_to_the_adm
     )
     directory = slack_directory(web_client(BOT_TOKEN, standin.url))
     assert import_plan(plan.db, tracker, directory).created == ["5.1", "5.2"]
+    SlackVoice(plan).deadline(ADMIN, "add visit 6/2/2020")  # its evidence due on Thursday
     sweep = ReminderSweep(plan.db, plan.board, None, plan.clock, admins=plan.people.admin_refs)
     sender = SlackDelivery(web_client(BOT_TOKEN, standin.url), plan.clock.today)
 
@@ -137,6 +139,7 @@ def test_their_reminders_go_to_the_group_lead_on_their_behalf_or_else_to_the_adm
     (to_lead,) = dms_to(LEAD)
     assert "For Sarah Jones (not on Slack), who owns 5.1:" in to_lead
     assert "*5.1* Short breaks review" in to_lead and "Due Friday 31 January 2020" in to_lead
+    assert "For Sarah Jones (not on Slack), who owns 5.1. These have had no update" in to_lead
     assert "5.1" not in " ".join(dms_to(OWNER))
     # No lead to take it: the admins are told once whom the bot could not reach.
     (to_admin,) = dms_to(ADMIN)
@@ -148,6 +151,7 @@ def test_their_reminders_go_to_the_group_lead_on_their_behalf_or_else_to_the_adm
     card = valid_card(bundle_card(lead_bundle, TUESDAY.date()))
     assert r"For Sarah Jones \(not on Teams\), who owns 5.1:" in teams_texts(card["body"])
     assert card["fallbackText"].startswith("For Sarah Jones: update 5.1 by")
+    assert any("who owns 5.1. These have had no update" in t for t in teams_texts(card["body"]))
 
     with time_machine.travel(TUESDAY, tick=False):
         again = sweep.run(sender, now=TUESDAY)
