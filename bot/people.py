@@ -262,10 +262,14 @@ def _by_email(session: Session, email: str | None) -> Person | None:
 
 
 def _by_name(session: Session, name: str | None) -> Person | None:
-    """A person named only by name (or role), as a tracker names someone with no chat account:
-    the same words, ignoring case, are the same person; anything less exact is someone else."""
+    """A person without a chat account, named only by name (or role) as a tracker names them:
+    the same words, ignoring case, are the same person; anything less exact is someone else.
+    Someone on the chat platform with that name is not taken for them: only an admin, or the
+    same email, links a person to an account."""
     if not name:
         return None
     return session.scalars(
-        select(Person).where(func.lower(Person.name) == name.casefold()).order_by(Person.id)
+        select(Person)
+        .where(func.lower(Person.name) == name.casefold(), ~Person.accounts.any())
+        .order_by(Person.id)
     ).first()
