@@ -28,6 +28,7 @@ def report_lines(report: "ImportReport") -> list[str]:
         out += [f"  {line}" for line in summary]
         out += _line_by_line(report)
     out += _look_ups(report)
+    out += _without_account(report)
     out += _verdict(report)
     return out
 
@@ -82,6 +83,19 @@ def _look_ups(report: "ImportReport") -> list[str]:
             named += f" and {len(people) - SHOWN_LOOK_UPS:,} more"
         out.append(f"Would look up {plural(len(people), 'person', 'people')} {what}: {named}")
     return out
+
+
+def _without_account(report: "ImportReport") -> list[str]:
+    """The people the file names who are not on the chat platform: their reminders go to their
+    working group's lead, so the board should know who they are."""
+    people = report.without_account
+    if not people:
+        return []
+    named = ", ".join(f"“{p}”" for p in people[:SHOWN_LOOK_UPS])
+    if len(people) > SHOWN_LOOK_UPS:
+        named += f" and {len(people) - SHOWN_LOOK_UPS:,} more"
+    verb = "Would keep" if report.checked else "Kept"
+    return [f"{verb} {plural(len(people), 'person', 'people')} without a chat account: {named}"]
 
 
 def _done(report: "ImportReport") -> list[str]:

@@ -37,6 +37,12 @@ class PersonRef:
     accounts: tuple[Account, ...] = ()
 
     @property
+    def has_account(self) -> bool:
+        """Whether any chat platform reaches them; one who has none is reached through their
+        working group's lead (SPEC §2)."""
+        return bool(self.accounts)
+
+    @property
     def shown(self) -> str:
         """A name to show anywhere; before we learn it, what the person is known by."""
         known_by = self.accounts[0].account_id if self.accounts else f"person {self.id}"
@@ -185,12 +191,14 @@ class People:
 
 @dataclass(frozen=True)
 class PersonKey:
-    """How a file or the board config names a person: an account, an email, or both."""
+    """How a file or the board config names a person: an account, an email, or both; or, for
+    a person with no chat account, only a name and perhaps a role."""
 
     platform: str | None = None
     account_id: str | None = None
     email: str | None = None
     name: str | None = None
+    role: str | None = None
 
 
 def find_person(session: Session, key: PersonKey) -> Person | None:
@@ -198,7 +206,9 @@ def find_person(session: Session, key: PersonKey) -> Person | None:
         account = _account(session, key.platform, key.account_id)
         if account is not None:
             return account.person
-    return _by_email(session, key.email)
+    if key.email:
+        return _by_email(session, key.email)
+    return _by_name(session, key.name)
 
 
 def ensure_person(session: Session, now: datetime, key: PersonKey) -> Person:
@@ -209,6 +219,7 @@ def ensure_person(session: Session, now: datetime, key: PersonKey) -> Person:
         session.add(person)
     person.email = person.email or key.email
     person.name = person.name or key.name
+    person.role_title = person.role_title or key.role
     if key.platform and key.account_id and _account(session, key.platform, key.account_id) is None:
         person.accounts.append(
             ChatAccount(platform=key.platform, account_id=key.account_id, seen_at=now)
@@ -247,4 +258,18 @@ def _by_email(session: Session, email: str | None) -> Person | None:
         return None
     return session.scalars(
         select(Person).where(func.lower(Person.email) == email.casefold()).order_by(Person.id)
+    ).first()
+
+
+def _by_name(session: Session, name: str | None) -> Person | None:
+    """A person without a chat account, named only by name (or role) as a tracker names them:
+    the same words, ignoring case, are the same person; anything less exact is someone else.
+    Someone on the chat platform with that name is not taken for them: only an admin, or the
+    same email, links a person to an account."""
+    if not name:
+        return None
+    return session.scalars(
+        select(Person)
+        .where(func.lower(Person.name) == name.casefold(), ~Person.accounts.any())
+        .order_by(Person.id)
     ).first()

@@ -24,6 +24,7 @@ from bot.clean_text import clean
 from bot.dates import DateError, format_long, parse_written_date
 from bot.fill_colours import OTHER
 from bot.people import PersonKey, ensure_person
+from bot.person_cells import looks_mistyped, read_named
 from bot.plan_file import ImportFileError, SheetRow, file_name, plan_sheets, quote
 from bot.plan_file import protect_formula as protect_formula  # the export's, kept importable here
 from bot.status import Status
@@ -63,6 +64,8 @@ _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 # A reference with a remark after it, as trackers write them: "3.7 (added Oct 24)".
 _REF_REMARK = re.compile(r"(\S+)\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]")
 _DATE_WHAT = {"due": "due date", "start": "start date"}
+_WHO = {"owner": "owner", "sro": "SRO"}
+MAX_PERSON_NAME = 200  # the width of Person.name
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ class ImportReport:
     # Whom a check would ask the chat platform about ("by email on Slack" → emails); the caller
     # that knows its directory fills this in.
     look_ups: dict[str, list[str]] = field(default_factory=dict)
+    # The people the file names who have (or, in a check, would have) no chat account.
+    without_account: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> bool:
@@ -363,12 +368,15 @@ class _Row:
 
 
 class _People:
-    """Turns owner and SRO cells into people, asking the chat platform about each once."""
+    """Turns owner and SRO cells into people, asking the chat platform about each once. A
+    name, a role or an email the platform does not know is a person without a chat account."""
 
     def __init__(self, directory: ChatDirectory) -> None:
         self.directory = directory
         self._found: dict[str, DirectoryEntry | None] = {}
         self._accounts: dict[str, DirectoryEntry | None] = {}
+        # The people kept without a chat account, once each: by their words ignoring case.
+        self.without_account: dict[str, str] = {}
 
     def key(self, text: str) -> PersonKey:
         directory = self.directory
@@ -384,13 +392,19 @@ class _People:
                 self._found[email] = directory.lookup_email(email)
             found = self._found[email]
             if found is None:
-                raise _CellError(f"no {directory.platform_name} user has the email {quote(text)}.")
+                self.without_account.setdefault(email, text)
+                return PersonKey(email=email)
             platform = found.platform or directory.platform
             return PersonKey(platform, found.account_id, email, found.name)
-        raise _CellError(
-            f"“{quote(text)}” is not a {directory.platform_name} user ID or an email address — "
-            f"use an ID like {directory.id_example} or the person's work email."
-        )
+        if looks_mistyped(text) or len(text) > MAX_PERSON_NAME:
+            raise _CellError(
+                f"“{quote(text)}” is not a {directory.platform_name} user ID, an email address "
+                f"or a name — use an ID like {directory.id_example}, the person's work email, "
+                "or their name or role."
+            )
+        named = read_named(text)
+        self.without_account.setdefault(named.name.casefold(), named.name)
+        return PersonKey(name=named.name, role=named.role)
 
 
 def _lower(email: str | None) -> str | None:
@@ -437,7 +451,7 @@ class _RowParser:
             case "working_group":
                 return self._working_group
             case "owner" | "sro":
-                return self.people.key
+                return lambda text: self._person(column, text)
             case "due":
                 return self._due
             case "start":
@@ -447,6 +461,12 @@ class _RowParser:
             case "area":
                 return self._area
         raise KeyError(column)
+
+    def _person(self, column: str, text: str) -> PersonKey:
+        key = self.people.key(text)
+        if key.account_id is None and key.platform is None:
+            self._note(f"{_WHO[column]} “{quote(text)}” kept as a person without a chat account")
+        return key
 
     def _due(self, text: str) -> date:
         try:
@@ -605,7 +625,8 @@ def import_plan(
     plan_file = read_rows(path, heading_map)
     # Emails are looked up here, before any database transaction is open.
     today = now.astimezone(LONDON).date()
-    rows = _parse_rows(plan_file.rows, _People(directory), today, status_words)
+    people = _People(directory)
+    rows = _parse_rows(plan_file.rows, people, today, status_words)
     writer = _Writer(now, f"Imported from {path.name}")
     for attempt in range(WRITE_ATTEMPTS):
         try:
@@ -616,6 +637,7 @@ def import_plan(
                 report = _report(plans, plan_file.warnings, today)
                 report.notes[:0] = plan_file.notes  # the rows the reading skipped, first
                 report.skip_invalid = skip_invalid
+                report.without_account = list(people.without_account.values())
                 if check:
                     _tally(plans, report)
                     report.checked = True

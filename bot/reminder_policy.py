@@ -7,7 +7,7 @@ sweep sends a key at most once.
 """
 
 from calendar import monthrange
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from bot.board_config import ReminderConfig
@@ -112,6 +112,8 @@ class Due:
     actions: tuple[ActionFacts, ...] = ()
     risk: RiskFacts | None = None
     suggested: date | None = None  # the next visit's date, suggested to the admins
+    # The owner with no chat account whom this reminder is for: it goes to their lead instead.
+    on_behalf_of: PersonRef | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ class Policy:
         if label is None:
             return []
         key = f"before:{action.id}:{action.due.isoformat()}:{label}"
-        return [Due(key, "before_due", action.owner, action, due_with_date(action.due, today))]
+        words = due_with_date(action.due, today)
+        return [_to_owner(Due(key, "before_due", action.owner, action, words), action.lead)]
 
     def _overdue(
         self, action: ActionFacts, now: datetime, today: date, owner_snoozed: bool
@@ -188,7 +191,11 @@ class Policy:
         found = (
             []
             if owner_snoozed
-            else [Due(f"overdue:{stem}", "overdue", action.owner, action, words)]
+            else [
+                _to_owner(
+                    Due(f"overdue:{stem}", "overdue", action.owner, action, words), action.lead
+                )
+            ]
         )
         escalate = (occurrence - action.due).days >= self.config.escalate_after_days
         if escalate and action.lead and action.lead.id != action.owner.id:
@@ -207,7 +214,7 @@ class Policy:
                 return []
         key = f"stale:{action.id}:{updated.isoformat()}:{period}"
         words = f"no update for {(today - updated).days} days"
-        return [Due(key, "stale", action.owner, action, words)]
+        return [_to_owner(Due(key, "stale", action.owner, action, words), action.lead)]
 
     # Visits and board meetings
 
@@ -240,12 +247,15 @@ class Policy:
         for action in facts.not_updated_since.get(visit.id, ()):
             by_owner.setdefault(action.owner, []).append(action)
         return [
-            Due(
-                f"visit-owner:{visit.id}:{label}:{owner.id}",
-                "visit_owner",
-                owner,
-                event=visit,
-                actions=tuple(actions),
+            _to_owner(
+                Due(
+                    f"visit-owner:{visit.id}:{label}:{owner.id}",
+                    "visit_owner",
+                    owner,
+                    event=visit,
+                    actions=tuple(actions),
+                ),
+                _one_lead(actions),
             )
             for owner, actions in by_owner.items()
         ]
@@ -341,6 +351,24 @@ class Policy:
             (day, label) for label, day in series if self.window.delivery_for_day(day) <= now
         ]
         return max(arrived)[1] if arrived else None
+
+
+def _to_owner(due: Due, lead: PersonRef | None) -> Due:
+    """A reminder for an owner with no chat account goes to their working group's lead, on
+    their behalf (SPEC §2). With no lead to take it, it stays theirs: the sweep cannot deliver
+    it, and tells the admins whom it could not reach, once."""
+    owner = due.recipient
+    if not isinstance(owner, PersonRef) or owner.has_account:
+        return due
+    if lead is None or lead.id == owner.id:
+        return due
+    return replace(due, recipient=lead, on_behalf_of=owner)
+
+
+def _one_lead(actions: list[ActionFacts]) -> PersonRef | None:
+    """The lead of every one of these actions' groups, when it is one person."""
+    leads = {action.lead for action in actions}
+    return leads.pop() if len(leads) == 1 else None
 
 
 def next_visit_suggestion(visit: date) -> date:

@@ -82,14 +82,16 @@ class ActionReminder:
     action: ActionFacts
     kinds: frozenset[str]
     reason: str  # why, in words: "Due in 7 days; no update for 30 days"
+    # The owner with no chat account, when this reminder comes to their lead instead.
+    on_behalf_of: PersonRef | None = None
 
     @classmethod
     def of(cls, items: list[Due]) -> "ActionReminder":
         ordered = sorted(items, key=lambda i: KIND_ORDER.index(i.kind))
         reason = "; ".join(dict.fromkeys(i.words for i in ordered))
-        return cls(
-            items[0].action, frozenset(i.kind for i in items), reason[:1].upper() + reason[1:]
-        )
+        on_behalf_of = next((i.on_behalf_of for i in items if i.on_behalf_of), None)
+        kinds = frozenset(i.kind for i in items)
+        return cls(items[0].action, kinds, reason[:1].upper() + reason[1:], on_behalf_of)
 
     @property
     def may_snooze(self) -> bool:
@@ -144,7 +146,21 @@ def notification_line(bundle: Bundle, today: date) -> str:
     return first
 
 
+def on_behalf_words(owner: PersonRef, platform_name: str, refs: list[str]) -> str:
+    """Whom a reminder sent to a lead is really for: "For Sarah Jones (not on Slack), who owns
+    2.1". Plain text; each door escapes it."""
+    named = ", ".join(refs[:3]) + (" and more" if len(refs) > 3 else "")
+    return f"For {owner.shown} (not on {platform_name}), who owns {named}"
+
+
 def _action_line(reminder: ActionReminder, today: date) -> str:
+    line = _owners_action_line(reminder, today)
+    if reminder.on_behalf_of is not None:
+        return f"For {reminder.on_behalf_of.shown}: {line[:1].lower()}{line[1:]}"
+    return line
+
+
+def _owners_action_line(reminder: ActionReminder, today: date) -> str:
     action = reminder.action
     day = format_day(action.due, today)
     if reminder.overdue and "overdue" not in reminder.kinds:

@@ -64,14 +64,15 @@ def test_import_creates_actions_resolving_emails_then_export_writes_them(env, tm
 def test_a_file_with_errors_imports_nothing_and_names_every_bad_row(env, tmp_path):
     plan = tmp_path / "plan.csv"
     plan.write_text(
-        PLAN
-        + "3.1,Bad date,3,U0JO00001,31/02/2020,,\n4.1,Nobody,4,nobody@x.example,01/03/2020,,\n",
+        PLAN + "3.1,Bad date,3,U0JO00001,31/02/2020,,\n4.1,Nobody,4,u0nobody1,01/03/2020,,\n",
         encoding="utf-8",
     )
     done = sendbot("import", str(plan), cwd=tmp_path, **env)
     assert done.returncode == 1
     assert "Line 4: due: There is no 31 February 2020." in done.stdout
-    assert "Line 5: owner: no Slack user has the email nobody@x.example" in done.stdout
+    assert "Line 5: owner: “u0nobody1” is not a Slack user ID, an email address or a name" in (
+        done.stdout
+    )
     assert "Nothing was imported" in done.stdout
     exported = sendbot("export", str(tmp_path / "out.csv"), cwd=tmp_path, **env)
     assert "Wrote 0 actions" in exported.stdout

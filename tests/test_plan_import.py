@@ -58,8 +58,8 @@ class Directory:
 
 
 def account(person: Person | None) -> str | None:
-    """The Slack user ID of a person, as the file named them."""
-    return person.accounts[0].account_id if person is not None else None
+    """The Slack user ID of a person, as the file named them; None for a person without one."""
+    return person.accounts[0].account_id if person is not None and person.accounts else None
 
 
 @pytest.fixture
@@ -422,7 +422,10 @@ GROUPS = (
 )
 AREAS = "(areas: 1, 2, 3, 4, 5, 6, 7, 8, 9)."
 NOT_A_REF = "is not an action reference — use up to 20 letters, numbers and dots, like 1.1"
-NOT_A_USER = "is not a Slack user ID or an email address — use an ID like U012AB3CD or"
+NOT_A_USER = (
+    "is not a Slack user ID, an email address or a name — use an ID like U012AB3CD, the "
+    "person's work email, or their name or role."
+)
 NOT_A_STATUS = "is not a status — use G, Green, On track (green); A, Amber, At risk (amber); R,"
 NOT_A_DATE = "is not a date I understand — try 30/04/2020, 2020-04-30 or 30 Apr 2020."
 DAY_FIRST = "There is no month 13 — write dates day first, like 30/04/2020."
@@ -448,9 +451,10 @@ DAY_FIRST = "There is no month 13 — write dates day first, like 30/04/2020."
             f"working_group: there is no working group “Finance” {GROUPS}",
         ),
         ({"working_group": "7"}, f"working_group: there is no working group “7” {GROUPS}"),
-        ({"owner": "nobody@example.org"}, "owner: no Slack user has the email nobody@example.org."),
-        ({"owner": "Sam Smith"}, f"owner: “Sam Smith” {NOT_A_USER} the person's work email."),
-        ({"sro": "ghost@example.org"}, "sro: no Slack user has the email ghost@example.org."),
+        # A name or an unknown email is a person without a chat account (test_people_without_
+        # accounts.py); what looks like a mistyped ID or email is still refused.
+        ({"owner": "u0sam001"}, f"owner: “u0sam001” {NOT_A_USER}"),
+        ({"sro": "ghost@example"}, f"sro: “ghost@example” {NOT_A_USER}"),
         ({"area": "12"}, f"area: there is no area 12 {AREAS}"),
         ({"area": "2;10;11"}, f"area: there is no area 10 or 11 {AREAS}"),
         (
@@ -549,7 +553,9 @@ def test_each_email_is_looked_up_once(db, directory, tmp_path):
     report = run(db, write_csv(tmp_path / "plan.csv", rows), directory, skip_invalid=True)
 
     assert sorted(directory.calls) == ["kim@example.org", "nobody@example.org", "sam@example.org"]
-    assert [r.line for r in report.rejected] == [4, 5]
+    # The one nobody on Slack has is kept once, as a person without a chat account.
+    assert report.rejected == []
+    assert report.without_account == ["nobody@example.org"]
 
 
 # Any text at all: imported or rejected in one line, never a crash

@@ -123,7 +123,7 @@ def test_owners_are_looked_up_in_the_board_team_and_reminded_in_their_personal_c
     assert "Joint strategic needs assessment" in card_text(reminder)
 
 
-def test_an_email_the_team_does_not_know_is_reported_on_its_row_and_nothing_is_written(
+def test_an_email_the_team_does_not_know_is_kept_as_a_person_without_a_chat_account(
     teams, board_team, installed, database_url, tmp_path
 ):
     teams.add_member("Priya Shah", "priya.shah@council.example", teams=(board_team,))
@@ -133,15 +133,15 @@ def test_an_email_the_team_does_not_know_is_reported_on_its_row_and_nothing_is_w
         "1.1,Joint strategic needs assessment,1,priya.shah@council.example,31/01/2020\n"
         "6.1,SENCO network,6,maria.lopez@school.example,31/03/2020\n"
     )
-    before = people(database_url)
 
     done = import_file(tmp_path, rows, **teams_settings(teams, database_url, board_team))
 
-    assert done.returncode == 1
-    assert "Line 3: owner: no Teams user has the email maria.lopez@school.example." in done.stdout
-    assert "Nothing was imported" in done.stdout
-    assert count(database_url, Action) == 0
-    assert people(database_url) == before
+    assert done.returncode == 0, done.stderr
+    assert "Created 2 actions: 1.1, 6.1" in done.stdout
+    kept = "Kept 1 person without a chat account: “maria.lopez@school.example”"
+    assert kept in done.stdout
+    assert count(database_url, Action) == 2
+    assert people(database_url)["maria.lopez@school.example"] == (None, [])
     # The whole roster was read once, by pages, for both rows.
     assert len(teams.calls_to("get_paged_members")) == 1
 
@@ -186,11 +186,9 @@ def test_a_board_on_slack_and_teams_keeps_each_owner_on_the_platform_that_knows_
     done = import_file(tmp_path, rows, "--skip-invalid", **settings, **slack)
 
     assert done.returncode == 0, done.stderr
-    assert "Line 4: owner: no Slack or Teams user has the email nobody@nowhere.example." in (
-        done.stdout
-    )
-    assert "Created 2 actions: 1.1, 2.1" in done.stdout
+    assert "Created 3 actions: 1.1, 2.1, 3.1" in done.stdout
     found = people(database_url)
+    assert found["nobody@nowhere.example"] == (None, [])  # on neither: kept without an account
     assert found["priya.shah@council.example"][1] == [("slack", "U0PRIYA01")]
     assert found["tom.reid@nhs.example"] == ("Tom Reid", [("teams", tom.aad_object_id)])
     db = Database(database_url)

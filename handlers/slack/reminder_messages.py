@@ -6,8 +6,15 @@ from datetime import date
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
-from bot.reminder_sweep import ActionReminder, Bundle, attention_title, notification_line
+from bot.reminder_sweep import (
+    ActionReminder,
+    Bundle,
+    attention_title,
+    notification_line,
+    on_behalf_words,
+)
 from handlers.slack.highlight_request import request_blocks
+from handlers.slack.ids import PLATFORM_NAME
 from handlers.slack.reminder_next_visit import next_visit_blocks
 from handlers.slack.render import (
     MAX_BLOCKS,
@@ -52,7 +59,11 @@ def _personal_message(bundle: Bundle, today: date) -> dict:
 def _action_blocks(reminder: ActionReminder, today: date) -> list[dict]:
     action, kinds = reminder.action, reminder.kinds
     opening = ""
-    if "escalation" in kinds:
+    if reminder.on_behalf_of is not None:
+        opening = (
+            f"{escape(on_behalf_words(reminder.on_behalf_of, PLATFORM_NAME, [action.ref]))}:\n"
+        )
+    elif "escalation" in kinds:
         opening = (
             f"Overdue in Working group {action.group_number}, owned by {person(action.owner)}:\n"
         )
@@ -106,10 +117,14 @@ def _other_blocks(item: Due) -> list[dict]:
                 f"Rescore it or add a note with `/risk update {escape(risk.ref)}`."
             )
         ]
+    whose = "These actions of yours have"
+    if item.on_behalf_of is not None:
+        refs = [a.ref for a in item.actions]
+        whose = f"{escape(on_behalf_words(item.on_behalf_of, PLATFORM_NAME, refs))}. These have"
     lines = [
         f":clipboard: *{escape(event.title)}* is on {format_weekday_long(event.date)}. "
         f"Evidence is due by *{format_weekday_long(event.evidence_due)}*.",
-        f"These actions of yours have had no update {event.since_words} — please add one:",
+        f"{whose} had no update {event.since_words} — please add one:",
     ]
     lines += [f"• *{escape(a.ref)}* {escape(a.title)}" for a in item.actions[:MAX_ITEMS]]
     if len(item.actions) > MAX_ITEMS:

@@ -5,7 +5,13 @@ from datetime import date
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
 from bot.reminder_policy import Due, StatusCounts
-from bot.reminder_sweep import ActionReminder, Bundle, attention_title, notification_line
+from bot.reminder_sweep import (
+    ActionReminder,
+    Bundle,
+    attention_title,
+    notification_line,
+    on_behalf_words,
+)
 from handlers.teams.buttons import ON_REMINDER, action_buttons
 from handlers.teams.cards_kit import (
     block,
@@ -22,6 +28,7 @@ from handlers.teams.cards_kit import (
 from handlers.teams.cards_next_visit import next_visit_body
 from handlers.teams.date_request_cards import ask_button
 from handlers.teams.highlight_request import request_blocks
+from handlers.teams.ids import PLATFORM_NAME
 
 MAX_ITEMS = 20
 MAX_OWNERS = 30
@@ -57,7 +64,10 @@ def _personal_body(bundle: Bundle, today: date) -> list[dict]:
 def _action_block(reminder: ActionReminder, today: date, more: bool) -> dict:
     action = reminder.action
     shown = []
-    if "escalation" in reminder.kinds:
+    if reminder.on_behalf_of is not None:
+        words = on_behalf_words(reminder.on_behalf_of, PLATFORM_NAME, [action.ref])
+        shown.append(block(f"{inert(words)}:"))
+    elif "escalation" in reminder.kinds:
         shown.append(
             block(f"Overdue in Working group {action.group_number}, owned by {name(action.owner)}:")
         )
@@ -103,12 +113,19 @@ def _other_blocks(item: Due) -> list[dict]:
             f"Evidence is due by **{format_weekday_long(event.evidence_due)}**.",
             separator=True,
         ),
-        line(f"These actions of yours have had no update {event.since_words} — please add one:"),
+        line(f"{_whose(item)} had no update {event.since_words} — please add one:"),
     ]
     body += [line(f"• **{inert(a.ref)}** {inert(a.title)}") for a in item.actions[:MAX_ITEMS]]
     if len(item.actions) > MAX_ITEMS:
         body.append(note(f"…and {len(item.actions) - MAX_ITEMS} more (action mine)."))
     return body
+
+
+def _whose(item: Due) -> str:
+    if item.on_behalf_of is None:
+        return "These actions of yours have"
+    refs = [a.ref for a in item.actions]
+    return f"{inert(on_behalf_words(item.on_behalf_of, PLATFORM_NAME, refs))}. These have"
 
 
 def _channel_body(bundle: Bundle, today: date) -> list[dict]:
