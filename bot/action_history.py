@@ -64,6 +64,8 @@ def _summary(row: ActionHistory, people: dict[int, PersonRef]) -> Text:
         return text("Added to the plan", tail)
     if row.event == "note":
         return text("Note: ", note)
+    if row.event == "progress":
+        return text("Progress update: ", note)
     if row.event == "withdrawn":
         return text("Withdrawn from the plan", tail)
     if row.field == "status":

@@ -186,6 +186,8 @@ class ActionService:
                 action, actor.person_id, now, "update", "status", old, command.status, command.note
             )
             action.status = command.status
+            # The day it was achieved goes with blue, and goes if it is reopened.
+            action.achieved_on = self.today() if command.status == Status.BLUE else None
         elif command.note:
             record(action, actor.person_id, now, "note", note=command.note)
         self._set_evidence(action, actor, now, command.evidence)
@@ -215,6 +217,7 @@ class ActionService:
         now = self.now()
         record(action, actor.person_id, now, "update", "status", action.status, Status.BLUE)
         action.status = Status.BLUE
+        action.achieved_on = self.today()
         self._set_evidence(action, actor, now, command.evidence)
         action.last_update_at = action.progress_at = now
         session.flush()
@@ -514,6 +517,8 @@ def card(action: Action, tz: ZoneInfo) -> ActionCard:
         success_measures=action.success_measures,
         evidence=action.evidence,
         source=action.source,
+        outcome=action.outcome,
+        achieved_on=action.achieved_on,
         areas=tuple((a.number, a.title) for a in action.areas),
         withdrawn=action.withdrawn_at is not None,
     )

@@ -39,7 +39,7 @@ from bot.export_front_sheet import FrontSheet, front_sheet, write_front_sheet
 from bot.export_style import BOLD, STATUS_COLOUR, WRAPPED, paint
 from bot.message_text import Text
 from bot.people import refs
-from bot.plan_import import protect_formula
+from bot.plan_import import latest_progress, protect_formula
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, impact_name, likelihood_name
 from bot.status import Status
 from storage.database import Database
@@ -129,9 +129,12 @@ ACTION_COLUMNS = (
     Column("Start date", 12),
     Column("Original due date", 13),
     Column("Due date", 12),
+    Column("Date achieved", 12),
     Column("Reason for new date", 30, wrap=True),
+    Column("Intended outcome", 40, wrap=True),
     Column("Success measures", 40, wrap=True),
     Column("Evidence", 40, wrap=True),
+    Column("Latest progress update", 40, wrap=True),
     Column("Source", 20, wrap=True),
     Column("Last update", 12),
     Column(OWNER_ACCOUNT, 16, hidden=True),
@@ -233,19 +236,21 @@ def load_actions(session: Session, options: ExportOptions) -> PlanActions:
 
 
 def actions_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
-    rows = [[*_action_cells(a, options.tz), *_accounts(a)] for a in actions.live]
+    progress = latest_progress(session, [a.id for a in actions.live])
+    rows = [[*_action_cells(a, options.tz, progress), *_accounts(a)] for a in actions.live]
     return Table(options.titled("Actions"), ACTION_COLUMNS, rows)
 
 
 def withdrawn_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
+    progress = latest_progress(session, [a.id for a in actions.withdrawn])
     rows = [
-        [*_action_cells(a, options.tz), _local_day(a.withdrawn_at, options.tz)]
+        [*_action_cells(a, options.tz, progress), _local_day(a.withdrawn_at, options.tz)]
         for a in actions.withdrawn
     ]
     return Table(options.titled("Withdrawn"), WITHDRAWN_COLUMNS, rows)
 
 
-def _action_cells(action: Action, tz: ZoneInfo) -> list[Cell]:
+def _action_cells(action: Action, tz: ZoneInfo, progress: dict[int, str]) -> list[Cell]:
     return [
         action.ref,
         action.title,
@@ -258,9 +263,12 @@ def _action_cells(action: Action, tz: ZoneInfo) -> list[Cell]:
         action.start_date,
         action.original_due_date,
         action.due_date,
+        action.achieved_on,
         action.due_revised_reason,
+        action.outcome,
         action.success_measures,
         action.evidence,
+        progress.get(action.id),
         action.source,
         _local_day(action.last_update_at, tz),
     ]

@@ -41,13 +41,13 @@ from bot.tracker_values import (
 from bot.working_calendar import LONDON
 from storage import action_queries as q
 from storage.database import Database
-from storage.models import Action, Area, Person, WorkingGroup
+from storage.models import Action, ActionHistory, Area, Person, WorkingGroup
 
 REQUIRED = ("ref", "title", "working_group", "owner", "due")
 # Columns whose text may run over several lines; every other column is one line.
-MULTILINE = ("description", "success_measures", "evidence")
+MULTILINE = ("description", "success_measures", "evidence", "outcome", "progress")
 OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
-OPTIONAL += ("evidence",)
+OPTIONAL += ("evidence", "outcome", "progress")
 # The headings councils use, and our export's own, are in bot/tracker_headings.py. The export
 # shows people by name and keeps their accounts in hidden columns: where those are, they are the
 # people; the names are only to read.
@@ -444,7 +444,7 @@ class _RowParser:
                 return self._ref
             case "title":
                 return self._title
-            case "description" | "success_measures" | "evidence":
+            case "description" | "success_measures" | "evidence" | "outcome" | "progress":
                 return self._description
             case "source":
                 return self._source
@@ -584,12 +584,14 @@ class _Lookup:
     groups: list[WorkingGroup]
     areas: dict[int, Area]
     actions: dict[str, Action]  # the existing actions the file names, by ref_key
+    progress: dict[int, str]  # their latest progress updates, by action id
 
 
 @dataclass(frozen=True)
 class _Writer:
     now: datetime
     note: str
+    today: date  # the day in London: an action that goes blue was achieved on it
     actor_id: int | None = None  # the bot itself: an import is not one person's update
 
 
@@ -627,7 +629,7 @@ def import_plan(
     today = now.astimezone(LONDON).date()
     people = _People(directory)
     rows = _parse_rows(plan_file.rows, people, today, status_words)
-    writer = _Writer(now, f"Imported from {path.name}")
+    writer = _Writer(now, f"Imported from {path.name}", today)
     for attempt in range(WRITE_ATTEMPTS):
         try:
             with db.session() as session:
@@ -670,10 +672,14 @@ def _plans(session: Session, rows: list[_Row], now: datetime) -> list[_Plan]:
                 if key not in people:
                     people[key] = ensure_person(session, now, key)
                 row.values[column] = people[key]
+    actions = existing_actions(session, {q.ref_key(row.ref) for row in rows if row.ref})
+    # The latest progress updates are read only when the file has some to compare with them.
+    ids = [a.id for a in actions.values()] if any(r.values.get("progress") for r in rows) else []
     lookup = _Lookup(
         groups=q.groups(session),
         areas={area.number: area for area in q.areas(session)},
-        actions=existing_actions(session, {q.ref_key(row.ref) for row in rows if row.ref}),
+        actions=actions,
+        progress=latest_progress(session, ids),
     )
     return [_plan(row, lookup) for row in rows]
 
@@ -692,6 +698,22 @@ def existing_actions(session: Session, keys: Iterable[str]) -> dict[str, Action]
     return found
 
 
+def latest_progress(session: Session, action_ids: Iterable[int]) -> dict[int, str]:
+    """Each action's latest progress update (a history row "progress"), by action id; asked in
+    batches as existing_actions is."""
+    wanted = sorted(action_ids)
+    latest: dict[int, str] = {}
+    for first in range(0, len(wanted), LOOKUP_BATCH):
+        query = (
+            select(ActionHistory.action_id, ActionHistory.note)
+            .where(ActionHistory.event == "progress")
+            .where(ActionHistory.action_id.in_(wanted[first : first + LOOKUP_BATCH]))
+            .order_by(ActionHistory.id)
+        )
+        latest.update((action_id, note or "") for action_id, note in session.execute(query))
+    return latest
+
+
 def _plan(row: _Row, lookup: _Lookup) -> _Plan:
     """Check a row against the database and work out what writing it would change."""
     plan = _Plan(row.line, row.ref, dict(row.values), list(row.problems), notes=list(row.notes))
@@ -702,6 +724,10 @@ def _plan(row: _Row, lookup: _Lookup) -> _Plan:
     _check_dates(plan, row.failed)
     if plan.action is not None and not plan.problems:
         plan.changes = _changes(plan.action, plan.values)
+        progress = plan.values.get("progress")
+        # A progress update is added only when it is new: importing again adds nothing.
+        if progress and progress != lookup.progress.get(plan.action.id, "").strip():
+            plan.changes.append(_Change("progress", progress, None, progress))
         if plan.changes and plan.action.withdrawn_at is not None:
             plan.problems.append(
                 f"ref: {plan.action.ref} was withdrawn from the plan, so an import can't change it."
@@ -772,6 +798,8 @@ def _check_dates(plan: _Plan, failed: set[str]) -> None:
 def _changes(action: Action, values: dict[str, Any]) -> list[_Change]:
     changes = []
     for column, value in values.items():
+        if column == "progress":
+            continue  # compared with the action's history, in _plan
         change = _COMPARE[column](action, value)
         if change is not None:
             changes.append(change)
@@ -844,6 +872,7 @@ _COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
     "description": _compare_text("description"),
     "success_measures": _compare_text("success_measures"),
     "evidence": _compare_text("evidence"),
+    "outcome": _compare_text("outcome"),
     "source": _compare_text("source"),
     "working_group": _compare_group,
     "area": _compare_areas,
@@ -923,15 +952,20 @@ def _create(plan: _Plan, writer: _Writer) -> Action:
         status=values.get("status") or Status.NOT_STARTED,
         success_measures=values.get("success_measures"),
         evidence=values.get("evidence"),
+        outcome=values.get("outcome"),
         source=values.get("source"),
         created_at=writer.now,
         last_update_at=writer.now,
     )
+    if action.status == Status.BLUE:
+        action.achieved_on = writer.today
     action.areas = values.get("area") or []
     note = writer.note
     if plan.remark:
         note += f". The plan's remark on {plan.ref}: {plan.remark}"
     record(action, writer.actor_id, writer.now, "created", note=note)
+    if values.get("progress"):
+        record(action, writer.actor_id, writer.now, "progress", note=values["progress"])
     return action
 
 
@@ -941,6 +975,10 @@ def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
     # none instead. The rows in the database stay as they are.
     set_committed_value(action, "history", [])
     for change in changes:
+        if change.attribute == "progress":
+            # The plan's commentary, not an owner's report: progress_at stays as it is.
+            record(action, writer.actor_id, writer.now, "progress", note=change.new)
+            continue
         record(
             action,
             writer.actor_id,
@@ -960,6 +998,7 @@ def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
         if change.attribute == "status":
             # A new status is a progress report; other plan edits don't make an action fresh.
             action.last_update_at = writer.now
+            action.achieved_on = writer.today if change.new == Status.BLUE else None
 
 
 # Small helpers

@@ -30,6 +30,8 @@ class ActionCard:
     success_measures: str | None = None
     evidence: str | None = None
     source: str | None = None
+    outcome: str | None = None  # the intended outcome
+    achieved_on: date | None = None  # the day it went blue
     areas: tuple[tuple[int, str], ...] = ()
     withdrawn: bool = False
 

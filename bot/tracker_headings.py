@@ -60,7 +60,7 @@ _SYNONYMS = {
     "outcome": "outcome outcomes intendedoutcome intendedoutcomes expectedoutcome "
     "expectedoutcomes intendedimpact",
     "progress": "progress progressupdate progressupdates update latestupdate commentary "
-    "progresscommentary",
+    "progresscommentary latestprogressupdate progresstodate",
     "co_owner": "coowner colead coleads jointlead",
     "revised_due": "revisedduedate reviseddate revisedtimescale newduedate",
 }

@@ -137,6 +137,9 @@ class Action(Base):
     status: Mapped[str] = mapped_column(String(20), default="not started")
     success_measures: Mapped[str | None] = mapped_column(CleanText)
     evidence: Mapped[str | None] = mapped_column(CleanText)
+    outcome: Mapped[str | None] = mapped_column(CleanText)  # the intended outcome
+    # The day it went blue (London); cleared if it leaves blue. Progress commentary is history.
+    achieved_on: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str | None] = mapped_column(CleanLine(200))
     withdrawn_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

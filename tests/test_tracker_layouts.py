@@ -58,6 +58,9 @@ def actions(database_url: str) -> dict[str, dict[str, object]]:
                     "areas": [area.number for area in a.areas],
                     "measures": a.success_measures,
                     "evidence": a.evidence,
+                    "outcome": a.outcome,
+                    "achieved": a.achieved_on is not None,
+                    "progress": [h.note for h in a.history if h.event == "progress"],
                 }
                 for a in session.scalars(select(Action).order_by(Action.ref))
             }
@@ -118,10 +121,7 @@ def test_a_york_style_tracker_imports_as_kept(tmp_path, env, database_url):
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Created 5 actions: 1.1, 1.2, 1.3, 2.1, 2.2" in done.stdout
-    assert (
-        "The import does not keep these columns yet, so left them out: “Progress update”."
-        in done.stdout
-    )
+    assert "left them out" not in done.stdout  # the progress update is kept
     assert "ignored" not in done.stdout  # every other heading was known
     found = actions(database_url)
     sro = "helen.ward@york.example"
@@ -140,6 +140,8 @@ def test_a_york_style_tracker_imports_as_kept(tmp_path, env, database_url):
         "2.2": "not started",
     }
     assert found["1.1"]["evidence"] == "JSNA on the Local Offer website"
+    assert found["1.1"]["progress"] == ["Draft to the board"]
+    assert {ref for ref, a in found.items() if a["achieved"]} == {"2.1"}  # blue by colour
     assert found["1.2"]["measures"] == "Dashboard live"
     assert found["1.3"]["areas"] == [1, 3]
     assert [found[ref]["due"] for ref in ("1.1", "1.2", "1.3")] == [
@@ -197,7 +199,7 @@ def test_a_devon_style_csv_skips_its_headings_repeats_and_totals(tmp_path, env, 
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Created 3 actions: 1.1, 1.2, 2.1" in done.stdout
-    assert "left them out: “Outcome”." in done.stdout
+    assert "left them out" not in done.stdout
     found = actions(database_url)
     assert {ref: (a["group"], a["status"], a["sro"]) for ref, a in found.items()} == {
         "1.1": (1, "green", "helen.ward@york.example"),
@@ -205,6 +207,7 @@ def test_a_devon_style_csv_skips_its_headings_repeats_and_totals(tmp_path, env, 
         "2.1": (6, "not started", "helen.ward@york.example"),
     }
     assert found["1.1"]["measures"] == "JSNA agreed\nand published"
+    assert found["1.1"]["outcome"] == "Shared understanding of need"
     kinds = {note.line: note.kind for note in read_rows(path).notes}
     assert kinds == {
         1: "title rows above the header skipped",

@@ -182,6 +182,7 @@ def render_detail(result: ActionDetail, today: date) -> dict:
     blocks = [header(f"{card.ref} {card.title}"), section(_detail_text(card, today))]
     for label, value in (
         ("Description", card.description),
+        ("Intended outcome", card.outcome),
         ("Success measures", card.success_measures),
         ("Evidence of impact", card.evidence),
     ):
@@ -200,6 +201,8 @@ def _detail_text(card: ActionCard, today: date) -> str:
         f"*Owner:* {person(card.owner)}",
         f"*Due:* {due_in_full(card.due, today, card.status.is_complete or card.withdrawn)}",
     ]
+    if card.achieved_on:
+        lines.append(f"*Achieved on:* {format_long(card.achieved_on)}")
     if card.due != card.original_due:
         reason = f": {escape(card.due_revised_reason)}" if card.due_revised_reason else ""
         lines.append(f"*Originally due:* {format_long(card.original_due)}{reason}")

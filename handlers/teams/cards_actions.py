@@ -79,6 +79,7 @@ def detail_card(result: ActionDetail, today: date) -> dict:
     ]
     for title, value in (
         ("Description", action.description),
+        ("Intended outcome", action.outcome),
         ("Success measures", action.success_measures),
         ("Evidence of impact", action.evidence),
     ):
@@ -99,6 +100,8 @@ def _detail_facts(action: ActionCard, today: date) -> list[dict]:
         fact("Owner", name(action.owner)),
         fact("Due", due),
     ]
+    if action.achieved_on:
+        facts.append(fact("Achieved on", format_long(action.achieved_on)))
     if action.due != action.original_due:
         reason = f": {inert(action.due_revised_reason)}" if action.due_revised_reason else ""
         facts.append(fact("Originally due", f"{format_long(action.original_due)}{reason}"))
