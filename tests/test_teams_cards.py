@@ -6,7 +6,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jsonschema
@@ -143,6 +143,8 @@ def test_action_detail_shows_every_field_slack_shows(plan, voice, today):
             evidence="Board minutes",
             sro=detail.action.owner,
             source="Written statement of action",
+            outcome="Families say support comes sooner",
+            achieved_on=date(2020, 3, 3),
         ),
     )
     said = assert_same_figures(fuller, today)
@@ -159,6 +161,10 @@ def test_action_detail_shows_every_field_slack_shows(plan, voice, today):
         "Evidence of impact",
         "Board minutes",
         "Source",
+        "Intended outcome",
+        "Families say support comes sooner",
+        "Achieved on",
+        "3 March 2020",
         "Met the parent carer forum",
         "Latest history (",
     ):
