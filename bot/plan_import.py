@@ -726,7 +726,7 @@ def _plan(row: _Row, lookup: _Lookup) -> _Plan:
         plan.changes = _changes(plan.action, plan.values)
         progress = plan.values.get("progress")
         # A progress update is added only when it is new: importing again adds nothing.
-        if progress and progress != lookup.progress.get(plan.action.id, "").strip():
+        if progress and progress.strip() != lookup.progress.get(plan.action.id, "").strip():
             plan.changes.append(_Change("progress", progress, None, progress))
         if plan.changes and plan.action.withdrawn_at is not None:
             plan.problems.append(
