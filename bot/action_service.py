@@ -363,22 +363,7 @@ class ActionService:
                 "before then.",
                 cmd.usage("due"),
             )
-        now = self.now()
-        old = action.due_date.isoformat()
-        record(
-            action,
-            actor.person_id,
-            now,
-            "update",
-            "due_date",
-            old,
-            command.due.isoformat(),
-            command.reason,
-        )
-        action.due_date = command.due
-        action.due_revised_by = actor.person_id
-        action.due_revised_at = now
-        action.due_revised_reason = command.reason
+        revise_due(action, actor.person_id, self.now(), command.due, command.reason)
         session.flush()
         return Outcome(
             Notice(
@@ -522,3 +507,22 @@ def card(action: Action, tz: ZoneInfo) -> ActionCard:
         areas=tuple((a.number, a.title) for a in action.areas),
         withdrawn=action.withdrawn_at is not None,
     )
+
+
+def revise_due(action: Action, actor_id: int, now: datetime, due: date, reason: str | None) -> None:
+    """A new due date, as an admin's re-date or an approved request sets it: the original is
+    kept, and the revision says who, when and why, in the action and its history."""
+    record(
+        action,
+        actor_id,
+        now,
+        "update",
+        "due_date",
+        action.due_date.isoformat(),
+        due.isoformat(),
+        reason,
+    )
+    action.due_date = due
+    action.due_revised_by = actor_id
+    action.due_revised_at = now
+    action.due_revised_reason = reason

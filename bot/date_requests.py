@@ -12,8 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.action_history import record
-from bot.action_service import card
+from bot.action_service import card, revise_due
 from bot.clock import Clock
 from bot.dates import DateError, format_long, format_weekday_long, parse_date
 from bot.errors import NotAllowed, UserError
@@ -204,20 +203,7 @@ class DateRequests:
         """As an admin's `action due` does: the original kept, the revision explained."""
         note = f": {request.decision_note}" if request.decision_note else ""
         reason = f"{request.reason} (approved by {actor.person.shown}{note})"
-        record(
-            action,
-            actor.person_id,
-            now,
-            "update",
-            "due_date",
-            action.due_date.isoformat(),
-            request.proposed_date.isoformat(),
-            reason,
-        )
-        action.due_date = request.proposed_date
-        action.due_revised_by = actor.person_id
-        action.due_revised_at = now
-        action.due_revised_reason = reason
+        revise_due(action, actor.person_id, now, request.proposed_date, reason)
         session.flush()
 
     def _askable(self, session: Session, actor: Actor, ref: str) -> Action:

@@ -5,7 +5,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import select, text
 
 from bot.deadline_service import evidence_due
@@ -14,7 +13,7 @@ from bot.working_calendar import LONDON, add_working_days
 from sendbot.runtime import start
 from sendbot.settings import Settings
 from storage.database import Database
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import upgrade
 from storage.models import (
     Action,
     ActionHistory,
@@ -26,7 +25,7 @@ from storage.models import (
     RiskHistory,
     WorkingGroup,
 )
-from tests.support.databases import BACKENDS, empty_postgres_schema
+from tests.support.databases import BACKENDS, filled_at
 
 AT = "2020-01-20 09:30:00"
 
@@ -81,27 +80,7 @@ OLD_PLAN = [
 @pytest.fixture(params=BACKENDS)
 def old_database(request, tmp_path: Path) -> str:
     """A database at revision 0004 holding a small plan that touches every person column."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        url = empty_postgres_schema()
-    command.upgrade(alembic_config(url), "0004")
-    db = Database(url)
-    with db.engine.begin() as connection:
-        for statement in OLD_PLAN:
-            connection.execute(text(statement))
-        if request.param == "postgresql":
-            # The rows above were given their ids; move each sequence past them, as the
-            # bot's own inserts would have.
-            for table in SERIAL_TABLES:
-                connection.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
-                        f"FROM {table}"
-                    )
-                )
-    db.dispose()
-    return url
+    return filled_at("0004", OLD_PLAN, SERIAL_TABLES, request.param, tmp_path)
 
 
 SERIAL_TABLES = (

@@ -5,13 +5,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from storage.database import Database
-from storage.migrate import alembic_config, upgrade
+from storage.migrate import upgrade
 from storage.models import Action, ActionHistory, DateRequest, Deadline, HighlightUpdate
-from tests.support.databases import BACKENDS, empty_postgres_schema
+from tests.support.databases import BACKENDS, filled_at
 
 OLD_PLAN = [
     "INSERT INTO people (id, name, created_at, updated_at) VALUES "
@@ -49,23 +48,13 @@ OLD_PLAN = [
 @pytest.fixture(params=BACKENDS)
 def old_database(request, tmp_path: Path) -> str:
     """A database at revision 0007 holding actions with every kind of history."""
-    url = f"sqlite:///{tmp_path / 'old.db'}" if request.param == "sqlite" else None
-    url = url or empty_postgres_schema()
-    command.upgrade(alembic_config(url), "0007")
-    db = Database(url)
-    with db.engine.begin() as connection:
-        for statement in OLD_PLAN:
-            connection.execute(text(statement))
-        if request.param == "postgresql":
-            for table in ("people", "working_groups", "actions", "deadlines"):
-                connection.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
-                        f"FROM {table}"
-                    )
-                )
-    db.dispose()
-    return url
+    return filled_at(
+        "0007",
+        OLD_PLAN,
+        ("people", "working_groups", "actions", "deadlines"),
+        request.param,
+        tmp_path,
+    )
 
 
 def at(text_value: str) -> datetime:

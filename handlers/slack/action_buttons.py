@@ -1,6 +1,5 @@
 """Update and Mark complete: the buttons, their modals, and what a submission does."""
 
-import json
 import logging
 
 from slack_bolt import App
@@ -11,6 +10,7 @@ from bot.delivery import tell_each
 from bot.errors import UserError
 from handlers.slack import action_modals as modals
 from handlers.slack.context import BotContext
+from handlers.slack.form_buttons import button_value
 from handlers.slack.guard import answer, guarded
 from handlers.slack.home import publish_home
 from handlers.slack.modal_errors import inline_errors
@@ -37,7 +37,7 @@ def _button(ctx: BotContext, build_view):
     def on_press(body, client) -> None:
         user_id = body["user"]["id"]
         reply = reply_function(client, user_id, body.get("response_url"))
-        pressed = _button_value(body)
+        pressed = button_value(body)
 
         def work() -> dict | None:
             completing = build_view is modals.complete_view
@@ -57,7 +57,7 @@ def _snooze(ctx: BotContext):
     def on_snooze(body, client) -> None:
         user_id = body["user"]["id"]
         reply = reply_function(client, user_id, body.get("response_url"))
-        pressed = _button_value(body)
+        pressed = button_value(body)
 
         def work() -> dict:
             snooze = cmd.Snooze(_pressed_ref(pressed))
@@ -95,14 +95,6 @@ def _from_home(body: dict) -> bool:
         body.get("container", {}).get("type") == "view"
         and body.get("view", {}).get("type") == "home"
     )
-
-
-def _button_value(body: dict) -> dict:
-    try:
-        value = json.loads(body["actions"][0]["value"])
-    except (KeyError, IndexError, TypeError, json.JSONDecodeError):
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _submission(ctx: BotContext, build_command):

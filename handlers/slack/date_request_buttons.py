@@ -1,9 +1,7 @@
 """Ask for a new date on Slack: the reminder's button opens the owner's form; the request goes
 to each admin with Approve and Decline, each opening a short form; the owner is told."""
 
-import json
 import logging
-from collections.abc import Callable
 
 from slack_bolt import App
 
@@ -13,6 +11,7 @@ from bot.errors import UserError
 from bot.people import Actor
 from handlers.slack import date_request_views as views
 from handlers.slack.context import BotContext
+from handlers.slack.form_buttons import ViewMaker, opens_form
 from handlers.slack.guard import answer, guarded
 from handlers.slack.modal_errors import inline_errors
 from handlers.slack.modal_kit import metadata, values
@@ -25,10 +24,10 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, ctx: BotContext) -> None:
-    app.action(ASK_FOR_A_NEW_DATE)(ack=ack_now, lazy=[_opens(ctx, _ask_view(ctx))])
+    app.action(ASK_FOR_A_NEW_DATE)(ack=ack_now, lazy=[opens_form(ctx, _ask_view(ctx))])
     approve, decline = _decision_view(ctx, True), _decision_view(ctx, False)
-    app.action(views.APPROVE)(ack=ack_now, lazy=[_opens(ctx, approve)])
-    app.action(views.DECLINE)(ack=ack_now, lazy=[_opens(ctx, decline)])
+    app.action(views.APPROVE)(ack=ack_now, lazy=[opens_form(ctx, approve)])
+    app.action(views.DECLINE)(ack=ack_now, lazy=[opens_form(ctx, decline)])
     app.view(views.ASK)(_ask(ctx))
     app.view(views.APPROVE_FORM)(_decide(ctx, approve=True))
     app.view(views.DECLINE_FORM)(_decide(ctx, approve=False))
@@ -37,27 +36,6 @@ def register(app: App, ctx: BotContext) -> None:
 def date_requests(ctx: BotContext) -> DateRequests:
     actions = ctx.actions
     return DateRequests(actions.db, actions.clock, ctx.people.admin_refs)
-
-
-# What a pressed button opens: from what it carried, who pressed it and where to answer.
-ViewMaker = Callable[[dict, Actor, dict], dict]
-
-
-def _opens(ctx: BotContext, make_view: ViewMaker):
-    """A button that opens a form, or says why it cannot."""
-
-    def on_press(body, client) -> None:
-        user_id = body["user"]["id"]
-        reply = reply_function(client, user_id, body.get("response_url"))
-
-        def work() -> None:
-            origin = {"r": body.get("response_url")}
-            view = make_view(_pressed(body), ctx.actor(client, user_id), origin)
-            client.views_open(trigger_id=body["trigger_id"], view=view)
-
-        answer(work, reply)
-
-    return on_press
 
 
 def _ask_view(ctx: BotContext) -> ViewMaker:
@@ -130,11 +108,3 @@ def _to_admins(ctx: BotContext, client, asked: Asked) -> None:
             delivery.to_person(item.admin, item.request)
         except DeliveryError as error:
             log.warning("could not send a date request to %s: %s", item.admin.shown, error.reason)
-
-
-def _pressed(body: dict) -> dict:
-    try:
-        value = json.loads(body["actions"][0]["value"])
-    except (KeyError, IndexError, TypeError, json.JSONDecodeError):
-        return {}
-    return value if isinstance(value, dict) else {}

@@ -1,19 +1,17 @@
 """Highlight updates on Slack: the form the Send highlight update button opens, and what saving
 it does."""
 
-import json
-
 from slack_bolt import App
 
 from bot.dates import format_weekday_long
-from bot.errors import UserError
 from bot.highlight_updates import (
     GROUP_STATUSES,
-    NO_LONGER_WORKS,
     HighlightForm,
     HighlightService,
 )
+from bot.people import Actor
 from handlers.slack.context import BotContext
+from handlers.slack.form_buttons import opens_form
 from handlers.slack.guard import answer
 from handlers.slack.highlight_request import BUTTON
 from handlers.slack.modal_errors import inline_errors
@@ -28,7 +26,7 @@ MODAL = "highlight_update_modal"
 
 
 def register(app: App, ctx: BotContext) -> None:
-    app.action(BUTTON)(ack=ack_now, lazy=[_open_form(ctx)])
+    app.action(BUTTON)(ack=ack_now, lazy=[opens_form(ctx, _form(ctx))])
     app.view(MODAL)(_save(ctx))
 
 
@@ -36,21 +34,12 @@ def _service(ctx: BotContext) -> HighlightService:
     return HighlightService(ctx.deadlines.db, ctx.deadlines.clock)
 
 
-def _open_form(ctx: BotContext):
-    def on_press(body, client) -> None:
-        user_id = body["user"]["id"]
-        reply = reply_function(client, user_id, body.get("response_url"))
+def _form(ctx: BotContext):
+    def make(pressed: dict, actor: Actor, origin: dict) -> dict:
+        form = _service(ctx).open_form(actor, pressed.get("meeting"), pressed.get("wg"))
+        return form_view(form, origin)
 
-        def work() -> None:
-            pressed = _pressed(body)
-            actor = ctx.actor(client, user_id)
-            form = _service(ctx).open_form(actor, pressed.get("meeting"), pressed.get("wg"))
-            origin = {"r": body.get("response_url")}
-            client.views_open(trigger_id=body["trigger_id"], view=form_view(form, origin))
-
-        answer(work, reply)
-
-    return on_press
+    return make
 
 
 def _save(ctx: BotContext):
@@ -98,13 +87,3 @@ def form_view(form: HighlightForm, origin: dict) -> dict:
     ]
     meta = {"meeting": form.meeting_id, "wg": form.group_number, **origin}
     return modal(MODAL, "Highlight update", "Send", blocks, meta)
-
-
-def _pressed(body: dict) -> dict:
-    try:
-        value = json.loads(body["actions"][0]["value"])
-    except (KeyError, IndexError, TypeError, json.JSONDecodeError):
-        raise UserError(NO_LONGER_WORKS) from None
-    if not isinstance(value, dict):
-        raise UserError(NO_LONGER_WORKS)
-    return value

@@ -10,11 +10,12 @@ import shutil
 import time
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from storage.database import Database, normalize_url
-from storage.migrate import upgrade
+from storage.migrate import alembic_config, upgrade
 from storage.models import Base
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -93,3 +94,28 @@ def worker_database(url: str) -> str:
     finally:
         engine.dispose()
     return given.set(database=name).render_as_string(hide_password=False)
+
+
+def filled_at(
+    revision: str, statements: list[str], serial_tables: tuple[str, ...], backend: str, folder
+) -> str:
+    """A database of `backend` migrated only to `revision` and filled by raw `statements` (rows
+    as an older version of the bot wrote them), for a migration test to upgrade; returns its
+    URL. On PostgreSQL each of `serial_tables` has its id sequence moved past the rows given
+    their ids, as the bot's own inserts would have."""
+    url = f"sqlite:///{folder / 'old.db'}" if backend == "sqlite" else empty_postgres_schema()
+    command.upgrade(alembic_config(url), revision)
+    db = Database(url)
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+        if backend == "postgresql":
+            for table in serial_tables:
+                connection.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
+                        f"FROM {table}"
+                    )
+                )
+    db.dispose()
+    return url
