@@ -1,6 +1,7 @@
 """Run the real bot over HTTP on a loopback port in a background thread (tests and the demo)."""
 
 import contextlib
+import logging
 import threading
 import time
 
@@ -10,6 +11,19 @@ from handlers.slack.app import build_app
 from sendbot.runtime import Runtime
 from sendbot.serve import context
 from sendbot.web import make_server, wsgi_app
+
+
+@contextlib.contextmanager
+def _quiet(*loggers: logging.Logger):
+    """Only errors from these loggers while stopping."""
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 class BackgroundServer:
@@ -30,7 +44,10 @@ class BackgroundServer:
     def __exit__(self, *exc) -> None:
         # Let the request threads finish first (they wake the loop through its trigger), then
         # close the sockets from inside the loop: closing them from here races with select().
-        self.server.task_dispatcher.shutdown()
+        # Stopping on purpose cancels what is still queued: waitress's warnings about that
+        # ("Task queue depth is 1", "Canceling 1 pending task(s)") would only alarm a reader.
+        with _quiet(logging.getLogger("waitress"), logging.getLogger("waitress.queue")):
+            self.server.task_dispatcher.shutdown()
         # OSError: the loop has already closed its trigger, and with it every socket.
         with contextlib.suppress(OSError):
             self.server.trigger.pull_trigger(lambda: wasyncore.close_all(self.server._map))
