@@ -103,6 +103,20 @@ class Area(Base):
     title: Mapped[str] = mapped_column(CleanLine(500))
 
 
+# An action's co-owners: leads beside its owner, often from another organisation. Both are
+# reminded and both may update.
+action_co_owners = Table(
+    "action_co_owners",
+    Base.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "person_id",
+        ForeignKey("people.id", name="fk_action_co_owners_person", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Index("ix_action_co_owners_person", "person_id"),
+)
+
 action_areas = Table(
     "action_areas",
     Base.metadata,
@@ -129,11 +143,15 @@ class Action(Base):
     owner_id: Mapped[int] = mapped_column(person_fk("actions", "owner_id"))
     sro_id: Mapped[int | None] = mapped_column(person_fk("actions", "sro_id"))
     start_date: Mapped[date | None] = mapped_column(Date)
-    original_due_date: Mapped[date] = mapped_column(Date)
-    due_date: Mapped[date] = mapped_column(Date)
+    # Both empty when no date is agreed ("Ongoing", "TBC"): never overdue, never reminded.
+    original_due_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
     due_revised_by: Mapped[int | None] = mapped_column(person_fk("actions", "due_revised_by"))
     due_revised_at: Mapped[datetime | None]
     due_revised_reason: Mapped[str | None] = mapped_column(CleanText)
+    # Who approved the revised date, "board" or "dfe" (DfE/NHS England), and when.
+    due_approved_by: Mapped[str | None] = mapped_column(String(20))
+    due_approved_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(20), default="not started")
     success_measures: Mapped[str | None] = mapped_column(CleanText)
     evidence: Mapped[str | None] = mapped_column(CleanText)
@@ -157,6 +175,9 @@ class Action(Base):
     sro: Mapped[Person | None] = relationship(foreign_keys=[sro_id], lazy="joined")
     due_reviser: Mapped[Person | None] = relationship(foreign_keys=[due_revised_by])
     areas: Mapped[list[Area]] = relationship(secondary=action_areas, order_by=Area.number)
+    co_owners: Mapped[list[Person]] = relationship(
+        secondary=action_co_owners, order_by=Person.id, lazy="selectin"
+    )
     history: Mapped[list["ActionHistory"]] = relationship(
         back_populates="action", order_by="ActionHistory.id", cascade="all, delete-orphan"
     )
@@ -206,6 +227,26 @@ class Deadline(Base):
     # A visit's evidence went in (`deadline evidence-sent`): its evidence reminders stop.
     evidence_sent_at: Mapped[datetime | None]
     evidence_sent_by: Mapped[int | None] = mapped_column(person_fk("deadlines", "evidence_sent_by"))
+    # When this review's snapshot of every action was taken (it had passed).
+    snapshot_at: Mapped[datetime | None]
+
+
+class ReviewSnapshot(Base):
+    """An action's BRAG and latest commentary as they stood when a review (a visit or board
+    meeting) passed: what real trackers keep as one BRAG and one Progress column per review."""
+
+    __tablename__ = "review_snapshots"
+    __table_args__ = (
+        UniqueConstraint("deadline_id", "action_id", name="uq_review_snapshots_action"),
+        Index("ix_review_snapshots_action", "action_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"))
+    brag: Mapped[str] = mapped_column(String(20))
+    progress: Mapped[str | None] = mapped_column(CleanText)
+    taken_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class DateRequest(Base):
@@ -301,7 +342,8 @@ class Risk(Base):
     status: Mapped[str] = mapped_column(String(10), default="open")
     # Since the last rescore: "up", "down" or "same"; None until the first review.
     trend: Mapped[str | None] = mapped_column(String(5))
-    created_by: Mapped[int] = mapped_column(person_fk("risks", "created_by"))
+    # None: brought in by an import, not created by a person in chat.
+    created_by: Mapped[int | None] = mapped_column(person_fk("risks", "created_by"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
@@ -331,7 +373,7 @@ class RiskHistory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     risk_id: Mapped[int] = mapped_column(ForeignKey("risks.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    actor_id: Mapped[int] = mapped_column(person_fk("risk_history", "actor_id"))
+    actor_id: Mapped[int | None] = mapped_column(person_fk("risk_history", "actor_id"))
     event: Mapped[str] = mapped_column(String(30))
     old_score: Mapped[int | None]
     new_score: Mapped[int | None]
@@ -341,7 +383,7 @@ class RiskHistory(Base):
     note: Mapped[str | None] = mapped_column(CleanText)
 
     risk: Mapped[Risk] = relationship(back_populates="history")
-    actor: Mapped[Person] = relationship(lazy="joined")
+    actor: Mapped[Person | None] = relationship(lazy="joined")
 
 
 class SeenRequest(Base):
