@@ -7,6 +7,7 @@ from datetime import date
 from bot.clean_text import clean
 from bot.dates import DateError, date_at_start, take_date
 from bot.errors import UserError
+from bot.no_date import no_date_words
 from bot.status import STATUS_WORDS, Status, parse_status
 from bot.tokens import TokenError, parse_number, rest_after, split_args
 from bot.typed_text import COMMAND, MAX_TEXT, bounded_text, person_in, quoted, shown
@@ -122,7 +123,7 @@ class AddAction:
     title: str
     group: int
     owner: int
-    due: date
+    due: date | None  # None: no date agreed ("due TBC")
     areas: tuple[int, ...] = ()
     description: str | None = None
     sro: int | None = None
@@ -389,6 +390,9 @@ def _add_keywords(args: _Args, i: int) -> dict:
             raise args.fail(f"I don't understand “{quoted(words[i], 30)}” here.")
         if i + 1 >= len(words):
             raise args.fail(f"“{key}” needs a value after it.")
+        if key == "due" and (used := no_date_words(words[i + 1 :])):
+            values[key], i = None, i + 1 + used  # "due TBC", "due no date": no date agreed
+            continue
         if key in ("due", "start"):
             values[key], i = _date_words(args, words, i + 1)
             continue

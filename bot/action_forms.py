@@ -6,6 +6,7 @@ field. Nothing is written by a refusal.
 """
 
 from collections.abc import Mapping
+from datetime import date
 
 from bot import action_commands as cmd
 from bot.errors import UserError
@@ -54,9 +55,7 @@ def add_form(values: Values) -> cmd.AddAction:
     owner = values.get("owner")
     if not isinstance(owner, int):
         raise UserError("Choose the owner.", field="owner")
-    due = values.get("due")
-    if not due:
-        raise UserError("Choose the due date.", field="due")
+    due = form_due(values)
     areas = values.get("areas") or []
     sro = values.get("sro")
     return cmd.AddAction(
@@ -72,6 +71,22 @@ def add_form(values: Values) -> cmd.AddAction:
         source=form_text(values, "source", multiline=False),
         success_measures=form_text(values, "success"),
     )
+
+
+NO_DATE_BOX = "No date agreed yet"  # the add form's tick box beside the due date
+TICKED = "yes"  # what each door's form gives for the box when it is ticked
+
+
+def form_due(values: Values) -> date | None:
+    """The due date chosen, or None when “No date agreed yet” is ticked instead (SPEC §2)."""
+    due = values.get("due")
+    ticked = values.get("no_date")
+    no_date = ticked == TICKED or (isinstance(ticked, list) and TICKED in ticked)
+    if due and no_date:
+        raise UserError(f"Choose a due date or tick “{NO_DATE_BOX}”, not both.", field="due")
+    if not due and not no_date:
+        raise UserError(f"Choose the due date, or tick “{NO_DATE_BOX}”.", field="due")
+    return due if isinstance(due, date) else None
 
 
 def form_ref(ref: object) -> str:

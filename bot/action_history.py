@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from bot.dates import format_long
 from bot.message_text import Mention, Text, text
+from bot.no_date import NO_DATE_AGREED
 from bot.people import PersonRef, optional_ref
 from bot.results import HistoryLine
 from bot.status import Status
@@ -76,7 +77,10 @@ def _summary(row: ActionHistory, people: dict[int, PersonRef]) -> Text:
         return text(f"{who} ", *old, " → ", *new, tail)
     if row.field in ("due_date", "start_date", "original_due_date"):
         label = {"due_date": "Due date", "start_date": "Start date"}.get(row.field, "Due date")
-        return text(f"{label} {_date(row.old_value)} → {_date(row.new_value)}", tail)
+        # An empty due date is one with no date agreed; an empty start date is none.
+        empty = "none" if row.field == "start_date" else NO_DATE_AGREED
+        old, new = _date(row.old_value, empty), _date(row.new_value, empty)
+        return text(f"{label} {old} → {new}", tail)
     if row.field == "snoozed_until":
         return text(f"Reminders snoozed until {_date(row.new_value)}")
     if row.field == "evidence":
@@ -96,7 +100,7 @@ def _person(value: str | None, people: dict[int, PersonRef]) -> tuple:
     return (Mention(person),) if person else ("someone no longer known",)
 
 
-def _date(value: str | None) -> str:
+def _date(value: str | None, empty: str = "none") -> str:
     if not value:
-        return "none"
+        return empty
     return format_long(datetime.fromisoformat(value).date())

@@ -245,12 +245,14 @@ class ActionService:
         today = self.today()
         if action.status == Status.BLUE:
             return Outcome(Notice(f"{action.ref} is complete, so it has no reminders to snooze."))
-        if action.due_date <= today:
+        if action.due_date is not None and action.due_date <= today:
             raise UserError(
                 f"{action.ref} is due {'today' if action.due_date == today else 'already'}, "
                 "so its reminders can't be snoozed — please update it instead."
             )
-        until = min(add_working_days(today, SNOOZE_WORKING_DAYS), action.due_date)
+        until = add_working_days(today, SNOOZE_WORKING_DAYS)
+        if action.due_date is not None:
+            until = min(until, action.due_date)
         if action.snoozed_until and action.snoozed_until >= until:
             shown = format_weekday_long(action.snoozed_until)
             return Outcome(Notice(f"Reminders for {action.ref} are already snoozed until {shown}."))
@@ -273,7 +275,8 @@ class ActionService:
 
     def _add(self, session: Session, actor: Actor, command: cmd.AddAction) -> Outcome:
         require_admin(actor, "add actions")
-        self._refuse_past(command.due, "add")
+        if command.due is not None:  # None: no date agreed yet
+            self._refuse_past(command.due, "add")
         group = q.find_group(session, command.group)
         if group is None:
             raise UserError(self._no_group(session, command.group), cmd.usage("add"), field="group")
@@ -281,7 +284,7 @@ class ActionService:
         missing = sorted(set(command.areas) - {a.number for a in areas})
         if missing:
             raise UserError(self._no_area(session, missing[0]), cmd.usage("add"), field="areas")
-        if command.start and command.start > command.due:
+        if command.start and command.due and command.start > command.due:
             raise UserError(
                 "The start date is after the due date.", cmd.usage("add"), field="start"
             )
@@ -363,12 +366,17 @@ class ActionService:
                 "before then.",
                 cmd.usage("due"),
             )
+        first = action.original_due_date is None
         revise_due(action, actor.person_id, self.now(), command.due, command.reason)
         session.flush()
+        since = (
+            "the first date agreed for it"
+            if first
+            else f"originally {format_long(action.original_due_date)}"
+        )
         return Outcome(
             Notice(
-                f"{action.ref} is now due on {format_long(command.due)} "
-                f"(originally {format_long(action.original_due_date)}).",
+                f"{action.ref} is now due on {format_long(command.due)} ({since}).",
                 self._card(action),
             )
         )
@@ -511,18 +519,14 @@ def card(action: Action, tz: ZoneInfo) -> ActionCard:
 
 def revise_due(action: Action, actor_id: int, now: datetime, due: date, reason: str | None) -> None:
     """A new due date, as an admin's re-date or an approved request sets it: the original is
-    kept, and the revision says who, when and why, in the action and its history."""
-    record(
-        action,
-        actor_id,
-        now,
-        "update",
-        "due_date",
-        action.due_date.isoformat(),
-        due.isoformat(),
-        reason,
-    )
+    kept, and the revision says who, when and why, in the action and its history. An action
+    with no date agreed gets its first date: that is its original too."""
+    old = action.due_date.isoformat() if action.due_date else None
+    record(action, actor_id, now, "update", "due_date", old, due.isoformat(), reason)
     action.due_date = due
+    if action.original_due_date is None:
+        action.original_due_date = due  # agreed, not revised: the history says who and why
+        return
     action.due_revised_by = actor_id
     action.due_revised_at = now
     action.due_revised_reason = reason

@@ -215,6 +215,13 @@ class DateRequests:
         if action.status == Status.BLUE:
             raise UserError(f"{action.ref} is already complete, so it needs no new date.")
         require_update(actor, action)
+        if action.due_date is None:
+            # A request is to move an agreed date; the first date is the board's to agree.
+            raise UserError(
+                f"{action.ref} has no date agreed yet, so there is no date to move. Ask an "
+                f"admin to agree its first date with {COMMAND}action due {action.ref} DATE. "
+                "Nothing was changed."
+            )
         return action
 
     def _pending(self, session: Session, action: Action) -> DateRequest | None:
@@ -265,12 +272,13 @@ def _decision_words(
             f". {note}" if note else ".",
         )
         return said, told
-    said = f"Declined: {action.ref} stays due on {format_long(action.due_date)}."
+    # An import may have taken the date away ("TBC") while the request waited.
+    stays = f"due on {format_long(action.due_date)}" if action.due_date else "with no date agreed"
+    said = f"Declined: {action.ref} stays {stays}."
     told = text(
         f"Your request for {action.ref} to be due on {proposed} was declined by ",
         Mention(actor.person),
-        f": {note} It is still due on {format_long(action.due_date)}: update it or mark it "
-        "complete.",
+        f": {note} It stays {stays}: update it or mark it complete.",
     )
     return said, told
 

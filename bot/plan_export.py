@@ -38,6 +38,7 @@ from bot.dates import format_long
 from bot.export_front_sheet import FrontSheet, front_sheet, write_front_sheet
 from bot.export_style import BOLD, STATUS_COLOUR, WRAPPED, paint
 from bot.message_text import Text
+from bot.no_date import EXPORT_CELL
 from bot.people import refs
 from bot.plan_import import latest_progress, protect_formula
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, impact_name, likelihood_name
@@ -261,8 +262,8 @@ def _action_cells(action: Action, tz: ZoneInfo, progress: dict[int, str]) -> lis
         person_name(action.sro) if action.sro else None,
         Coloured(Status(action.status).label, STATUS_COLOUR[action.status]),
         action.start_date,
-        action.original_due_date,
-        action.due_date,
+        action.original_due_date or EXPORT_CELL,
+        action.due_date or EXPORT_CELL,
         action.achieved_on,
         action.due_revised_reason,
         action.outcome,

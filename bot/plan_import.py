@@ -23,6 +23,7 @@ from bot.action_history import record
 from bot.clean_text import clean
 from bot.dates import DateError, format_long, parse_written_date
 from bot.fill_colours import OTHER
+from bot.no_date import NO_DATE_AGREED, is_our_words
 from bot.people import PersonKey, ensure_person
 from bot.person_cells import looks_mistyped, read_named
 from bot.plan_file import ImportFileError, SheetRow, file_name, plan_sheets, quote
@@ -468,15 +469,13 @@ class _RowParser:
             self._note(f"{_WHO[column]} “{quote(text)}” kept as a person without a chat account")
         return key
 
-    def _due(self, text: str) -> date:
+    def _due(self, text: str) -> date | None:
         try:
             return self._date(text, "due")
         except NoDateAgreed as no_date:
-            # Action.due_date is NOT NULL: "no date agreed" needs a schema change first.
-            raise _CellError(
-                f"{no_date} is not a due date. The bot cannot keep an action with no date "
-                "agreed yet: give the date the board expects, or leave the row out."
-            ) from None
+            if not is_our_words(text):  # our export's own words need no note
+                self._row.notes.append(f"due date {no_date} read as {NO_DATE_AGREED}")
+            return None  # no date agreed (SPEC §2)
 
     def _start(self, text: str) -> date | None:
         try:
@@ -990,7 +989,9 @@ def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
             writer.note,
         )
         setattr(action, change.attribute, change.new)
-        if change.attribute == "due_date":
+        if change.attribute == "due_date" and action.original_due_date is None:
+            action.original_due_date = change.new  # the first date agreed is the original
+        elif change.attribute == "due_date":
             # The original due date stays; the revision says who changed it, when and why.
             action.due_revised_by = writer.actor_id
             action.due_revised_at = writer.now

@@ -36,7 +36,7 @@ class ActionFacts:
     owner: PersonRef
     lead: PersonRef | None
     status: Status
-    due: date
+    due: date | None  # None: no date agreed, so no due-date reminders
     last_update: datetime
     snoozed_until: date | None = None
     version: int = 1
@@ -150,7 +150,7 @@ class Policy:
         return found
 
     def _before_due(self, action: ActionFacts, now: datetime, today: date) -> list[Due]:
-        if today > action.due:
+        if action.due is None or today > action.due:  # no date agreed: nothing to be due
             return []
         config = self.config
         series = [(f"{d}d", action.due - timedelta(days=d)) for d in config.before_due_days]
@@ -172,7 +172,7 @@ class Policy:
     def _overdue(
         self, action: ActionFacts, now: datetime, today: date, owner_snoozed: bool
     ) -> list[Due]:
-        if today <= action.due:
+        if action.due is None or today <= action.due:
             return []
         first = next_working_day(action.due)
         every = self.config.overdue_every_days

@@ -24,6 +24,7 @@ from bot.delivery import (
     deliver,
     recipient_words,
 )
+from bot.no_date import NO_DATE_AGREED, dated_first
 from bot.people import PersonRef, optional_ref, person_ref
 from bot.reminder_policy import (
     ActionFacts,
@@ -65,7 +66,7 @@ class Bundle:
             if item.kind not in NOT_ABOUT_ONE_ACTION and item.action is not None:
                 by_action.setdefault(item.action.id, []).append(item)
         found = [ActionReminder.of(items) for items in by_action.values()]
-        return sorted(found, key=lambda reminder: reminder.action.due)
+        return sorted(found, key=lambda reminder: dated_first(reminder.action.due))
 
     def others(self) -> list[Due]:
         """The reminders that are not about one action (a visit, a meeting, a risk)."""
@@ -162,7 +163,7 @@ def _action_line(reminder: ActionReminder, today: date) -> str:
 
 def _owners_action_line(reminder: ActionReminder, today: date) -> str:
     action = reminder.action
-    day = format_day(action.due, today)
+    day = format_day(action.due, today) if action.due else NO_DATE_AGREED
     if reminder.overdue and "overdue" not in reminder.kinds:
         return f"{action.ref} ({action.owner.shown}) was due on {day} — ask for an update"
     if reminder.overdue:

@@ -18,8 +18,8 @@ class ActionCard:
     group_name: str
     owner: PersonRef
     status: Status
-    due: date
-    original_due: date
+    due: date | None  # None: no date agreed
+    original_due: date | None
     last_update_on: date  # local date of the last report on progress
     version: int
     description: str | None = None
@@ -36,14 +36,16 @@ class ActionCard:
     withdrawn: bool = False
 
     def days_overdue(self, today: date) -> int:
-        if self.status.is_complete or self.withdrawn or self.due >= today:
+        if self.status.is_complete or self.withdrawn or self.due is None or self.due >= today:
             return 0
         return (today - self.due).days
 
     def may_snooze(self, today: date) -> bool:
         """Snooze is offered on an open action not yet due: an overdue one needs an update,
         and a snooze never runs past the due date."""
-        return not (self.status.is_complete or self.withdrawn) and self.due > today
+        if self.status.is_complete or self.withdrawn:
+            return False
+        return self.due is None or self.due > today
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ As in bot/list_lines.py, the words and figures are the core's and the markup is 
 """
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from bot.dates import describe_due, format_long
@@ -24,6 +25,11 @@ IRREGULAR = {"person": "people"}
 
 def plural(count: int, word: str) -> str:
     return f"{count} {word if count == 1 else IRREGULAR.get(word, word + 's')}"
+
+
+def no_date_heading(count: int) -> str:
+    """'3 actions have no date agreed'."""
+    return f"{plural(count, 'action')} {'has' if count == 1 else 'have'} no date agreed"
 
 
 def status_name(status: Status) -> str:
@@ -118,6 +124,7 @@ class SummaryLines:
             ),
             (f"Overdue ({result.overdue.total}), oldest first", result.overdue, lines.overdue),
             (f"Due in the next 14 days ({result.due_soon.total})", result.due_soon, lines.due),
+            *self._no_date(result),
             (
                 f"No update for {result.stale_after_days} days or more ({result.stale.total})",
                 result.stale,
@@ -129,3 +136,14 @@ class SummaryLines:
             lists.append((f"Open actions ({total})", result.group_actions, lines.open))
         lists.append((f"Top risks ({result.risks.total} open)", result.risks, lines.risk))
         return [item for item in lists if item[1].total]
+
+    def _no_date(self, result) -> list[tuple[str, object, Callable[..., str]]]:
+        """'3 actions have no date agreed', then (for admins) which: ref, title and owner. For
+        everyone else the heading alone, its part emptied so that no "…and 3 more" follows."""
+        part = result.no_date
+        if not part.total:
+            return []
+        # The heading stays without lines: a total below zero passes the filter of empty
+        # lists and asks for no "…and N more".
+        listed = part if part.items else replace(part, total=-1)
+        return [(no_date_heading(part.total), listed, lambda a, today: self.lines.action(a))]

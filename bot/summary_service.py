@@ -14,6 +14,7 @@ from bot.dates import format_long, relative_day
 from bot.deadline_service import DeadlineCard, deadline_card
 from bot.delivery import OutgoingFile
 from bot.errors import UserError
+from bot.no_date_summary import for_viewer
 from bot.people import Actor, PersonRef, person_ref, refs
 from bot.permissions import ADMIN_WORDS, admin_words, export_groups
 from bot.readiness import ReadinessWindow, evidence_words, readiness_window
@@ -134,6 +135,7 @@ class Overview:
     overdue_on_track: Part = field(default_factory=lambda: Part((), 0))
     areas: tuple[GroupLine, ...] = ()  # one line per area of weakness (number, title, counts)
     highlights: Highlights | None = None
+    no_date: Part = field(default_factory=lambda: Part((), 0))  # items for admins only
 
     @property
     def totals(self) -> dict[str, int]:
@@ -259,7 +261,7 @@ class SummaryService:
         request = parse(clean(text, multiline=True), actor.is_admin, admin_words(actor))
         if request.kind == "export":
             return Outcome(self.export(actor, request))
-        result = self._answer(request)
+        result = for_viewer(self._answer(request), actor.is_admin)
         if isinstance(result, OutgoingFile):
             where = _where(request)
             return Outcome(FileReply(result, request.here, f"The chart is on its way {where}."))
@@ -312,7 +314,7 @@ class SummaryService:
 
     def digest(self) -> tuple[Overview, OutgoingFile]:
         """The weekly digest: the board overview, then the BRAG chart beneath it."""
-        overview = self.overview()
+        overview = for_viewer(self.overview(), is_admin=False)  # the channel's: counts only
         title = f"Weekly digest — {format_long(overview.today)}"
         return replace(overview, title=title), chart_file(overview)
 
@@ -351,6 +353,7 @@ class SummaryService:
                 ),
                 areas=self._areas(session) if whole else (),
                 highlights=self._highlights(session, today) if whole else None,
+                no_date=self._part(sq.no_date_agreed(session, LIST_LIMIT, group, area)),
             )
 
     def _title(self, session, group: int | None, area: int | None) -> str:

@@ -170,10 +170,18 @@ def read_group(text: str) -> GroupName:
 # Dates
 
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's date numbers (its 1900 leap year included)
+# Words trackers write for "no date agreed" (status_key form): the action gets no due date.
 NO_DATE_WORDS = (
     "ongoing",
     "on going",
+    "ongoing reviewed termly",
     "termly",
+    "reviewed termly",
+    "annual",
+    "annually",
+    "continuous",
+    "no date",
+    "no date agreed",
     "tbc",
     "tba",
     "tbd",
@@ -200,7 +208,7 @@ class NoDateAgreed(CellValueError):
 
 
 def is_no_date(text: str) -> bool:
-    return status_key(text.replace("/", " ")) in NO_DATE_WORDS
+    return status_key(re.sub(r"[/–—,()]", " ", text)) in NO_DATE_WORDS
 
 
 def read_tracker_date(text: str, what: str = "date") -> Read[date] | None:

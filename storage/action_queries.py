@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session, selectinload
 from storage.models import Action, ActionHistory, Area, WorkingGroup, action_areas
 
 COMPLETE = "blue"
+# Soonest due first, and those with no date agreed after every dated one: SQLite would put
+# NULL first, PostgreSQL last.
+DUE_DATED_FIRST = Action.due_date.asc().nulls_last()
 
 
 @dataclass(frozen=True)
@@ -88,9 +91,10 @@ def _filtered(query: Select, flt: ActionFilter, today: date) -> Select:
 def list_actions(
     session: Session, flt: ActionFilter, today: date, limit: int
 ) -> tuple[list[Action], int]:
-    """The first `limit` matching actions, soonest due first, and how many match in all."""
+    """The first `limit` matching actions, soonest due first (those with no date agreed last),
+    and how many match in all."""
     total = session.scalar(_filtered(select(func.count(Action.id)), flt, today)) or 0
-    query = _filtered(select(Action), flt, today).order_by(Action.due_date, Action.ref_key)
+    query = _filtered(select(Action), flt, today).order_by(DUE_DATED_FIRST, Action.ref_key)
     rows = list(session.scalars(query.options(selectinload(Action.areas)).limit(limit)))
     return rows, total
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from storage.action_queries import DUE_DATED_FIRST
 from storage.models import (
     Action,
     ActionHistory,
@@ -136,7 +137,14 @@ def not_updated_since(session: Session, since: datetime, limit: int, group=None,
 
 
 def open_actions(session: Session, limit: int, group=None, area=None):
-    return _first_and_total(session, OPEN, (Action.due_date, Action.ref_key), limit, group, area)
+    order = (DUE_DATED_FIRST, Action.ref_key)
+    return _first_and_total(session, OPEN, order, limit, group, area)
+
+
+def no_date_agreed(session: Session, limit: int, group=None, area=None):
+    """Open actions with no due date agreed ("Ongoing", "TBC"), by reference."""
+    where = (*OPEN, Action.due_date.is_(None))
+    return _first_and_total(session, where, (Action.ref_key,), limit, group, area)
 
 
 def top_risks(
@@ -293,7 +301,7 @@ def not_progressed_since(session: Session, since: datetime):
         select(Action, WorkingGroup)
         .join(WorkingGroup, Action.working_group_id == WorkingGroup.id)
         .where(*OPEN, ~_progressed(since))
-        .order_by(Action.owner_id, Action.due_date, Action.ref_key)
+        .order_by(Action.owner_id, DUE_DATED_FIRST, Action.ref_key)
     ).all()
 
 

@@ -686,13 +686,8 @@ def test_a_tracker_s_values_are_read_as_written_and_each_guess_is_noted(db, dire
     path = write_xlsx(tmp_path / "tracker.xlsx", TRACKER)
     report = run(db, path, directory, skip_invalid=True)
 
-    assert report.created == ["3.7", "1.1", "1.2", "2.1"]
+    assert report.created == ["3.7", "1.1", "1.2", "2.1", "4.1"]
     assert report.rejected == [
-        RejectedRow(
-            6,
-            "due: “Ongoing” is not a due date. The bot cannot keep an action with no date agreed "
-            "yet: give the date the board expects, or leave the row out.",
-        ),
         RejectedRow(
             7,
             "working_group: there is no working group “2 SEN Support” "
@@ -722,6 +717,7 @@ def test_a_tracker_s_values_are_read_as_written_and_each_guess_is_noted(db, dire
         (5, "status “Embedded” read as blue"),
         (5, "start date “43836” read as Monday 6 January 2020 (an Excel date number)"),
         (5, "working group “Workstream 2” read as 2 Commissioning"),
+        (6, "due date “Ongoing” read as no date agreed"),
     ]
     with db.session() as session:
         read = {
@@ -733,6 +729,7 @@ def test_a_tracker_s_values_are_read_as_written_and_each_guess_is_noted(db, dire
         "1.1": (1, [3, 5], date(2020, 9, 30), "green"),
         "1.2": (1, [3, 5], date(2020, 3, 31), "not started"),
         "2.1": (2, [2], date(2020, 4, 30), "blue"),
+        "4.1": (4, [], None, "not started"),
     }
     charter = load(db, "3.7")
     assert charter.start_date is None
@@ -742,7 +739,7 @@ def test_a_tracker_s_values_are_read_as_written_and_each_guess_is_noted(db, dire
 
     history = count(db, ActionHistory)
     again = run(db, path, directory, skip_invalid=True, now=LATER)
-    assert again.unchanged == ["3.7", "1.1", "1.2", "2.1"] and again.updated == []
+    assert again.unchanged == ["3.7", "1.1", "1.2", "2.1", "4.1"] and again.updated == []
     assert count(db, ActionHistory) == history
 
 
@@ -772,11 +769,8 @@ def test_sendbot_import_reads_a_tracker_with_the_board_s_own_status_words(
 
     assert done.returncode == 0, done.stderr
     said = done.stdout.splitlines()
-    assert said[0] == "Created 3 actions: 1.1, 2.1, 3.1"
-    assert (
-        "Line 5: due: “TBC” is not a due date. The bot cannot keep an action with no date agreed "
-        "yet: give the date the board expects, or leave the row out."
-    ) in said
+    assert said[0] == "Created 4 actions: 1.1, 2.1, 3.1, 4.1"
+    assert "Line 5: due date “TBC” read as no date agreed." in said
     db = Database(database_url)
     with db.session() as session:
         read = {
@@ -788,4 +782,5 @@ def test_sendbot_import_reads_a_tracker_with_the_board_s_own_status_words(
         "1.1": (1, [3], date(2027, 9, 30), "amber"),
         "2.1": (2, [3, 5], date(2028, 3, 31), "blue"),
         "3.1": (3, [3], date(2027, 12, 31), "red"),
+        "4.1": (4, [], None, "not started"),
     }

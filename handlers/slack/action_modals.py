@@ -1,6 +1,7 @@
 """The modals for actions: Update, Mark complete and Add. Built here, read back here."""
 
 from bot.action_commands import MAX_TITLE
+from bot.action_forms import NO_DATE_BOX, TICKED
 from bot.results import ActionCard
 from bot.status import Status
 from handlers.slack.modal_kit import input_block, modal, option, text_input
@@ -70,7 +71,13 @@ def add_view(groups: list[tuple[int, str]], areas: list[tuple[int, str]]) -> dic
         input_block("title", "Title", text_input(False, MAX_TITLE)),
         input_block("group", "Working group", {"type": "static_select", "options": group_options}),
         input_block("owner", "Owner", {"type": "users_select"}),
-        input_block("due", "Due date", {"type": "datepicker"}),
+        input_block("due", "Due date", {"type": "datepicker"}, optional=True),
+        input_block(
+            "no_date",
+            "If no date is agreed",
+            {"type": "checkboxes", "options": [option(NO_DATE_BOX, TICKED)]},
+            optional=True,
+        ),
         input_block(
             "areas",
             "Areas of weakness",

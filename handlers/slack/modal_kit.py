@@ -80,7 +80,7 @@ def _element_value(element: dict) -> object:
     kind = element.get("type")
     if kind == "static_select":
         return (element.get("selected_option") or {}).get("value")
-    if kind == "multi_static_select":
+    if kind in ("multi_static_select", "checkboxes"):
         return [o["value"] for o in element.get("selected_options") or []]
     if kind == "users_select":
         return element.get("selected_user")

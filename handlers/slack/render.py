@@ -203,7 +203,7 @@ def _detail_text(card: ActionCard, today: date) -> str:
     ]
     if card.achieved_on:
         lines.append(f"*Achieved on:* {format_long(card.achieved_on)}")
-    if card.due != card.original_due:
+    if card.original_due and card.due != card.original_due:
         reason = f": {escape(card.due_revised_reason)}" if card.due_revised_reason else ""
         lines.append(f"*Originally due:* {format_long(card.original_due)}{reason}")
     if card.sro:

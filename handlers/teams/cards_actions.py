@@ -102,7 +102,7 @@ def _detail_facts(action: ActionCard, today: date) -> list[dict]:
     ]
     if action.achieved_on:
         facts.append(fact("Achieved on", format_long(action.achieved_on)))
-    if action.due != action.original_due:
+    if action.original_due and action.due != action.original_due:
         reason = f": {inert(action.due_revised_reason)}" if action.due_revised_reason else ""
         facts.append(fact("Originally due", f"{format_long(action.original_due)}{reason}"))
     if action.sro:

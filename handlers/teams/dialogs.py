@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from bot.action_forms import NO_DATE_BOX, TICKED
 from bot.errors import UserError
 from bot.people import PersonRef
 from bot.results import ActionCard
@@ -103,7 +104,8 @@ def add_dialog(
         _text("title", "Title", typed, required="Give the action a title."),
         _choices("group", "Working group", _numbered(groups), typed.get("group"), required=True),
         _choices("owner", "Owner", _people(people), typed.get("owner"), required=True),
-        _date("due", "Due date", typed, required=True),
+        _date("due", "Due date", typed),
+        _tick("no_date", NO_DATE_BOX, typed),
         _choices("areas", "Areas of weakness", _numbered(areas), typed.get("areas"), multi=True),
         _text("description", "Description", typed, multiline=True),
         _text("success", "Success measures", typed, multiline=True),
@@ -247,6 +249,13 @@ def _date(key: str, label: str, typed: Mapping, required: bool = False) -> dict:
         element["value"] = str(typed[key])
     if required:
         element |= {"isRequired": True, "errorMessage": "Choose a date."}
+    return element
+
+
+def _tick(key: str, title: str, typed: Mapping) -> dict:
+    """A box to tick: its value is TICKED when ticked, empty when not."""
+    element: dict = {"type": "Input.Toggle", "id": key, "title": title}
+    element |= {"valueOn": TICKED, "valueOff": "", "value": str(typed.get(key) or "")}
     return element
 
 
