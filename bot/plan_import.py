@@ -689,7 +689,6 @@ def _reviews(
             rows,
             report,
             writer.now,
-            writer.note,
             status_words or StatusWords(),
         )
 

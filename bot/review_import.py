@@ -65,7 +65,6 @@ def import_reviews(
     rows: list[tuple[int, Action | None]],
     report,
     now: datetime,
-    note: str,
     status_words: StatusWords,
 ) -> None:
     """Bring in the review columns for the rows taken in: (line, action; None when a check would
@@ -83,7 +82,7 @@ def import_reviews(
             if action is None:
                 continue
             row = cells.get(line, {})
-            if _row(session, column, row, line, action, stored, report, now, note, status_words):
+            if _row(session, column, row, line, action, stored, report, now, status_words):
                 updated.add(action.ref)
     moved = [ref for ref in report.unchanged if ref in updated]
     report.unchanged[:] = [ref for ref in report.unchanged if ref not in updated]
@@ -177,7 +176,6 @@ def _row(
     stored: dict[int, ReviewSnapshot],
     report,
     now: datetime,
-    note: str,
     status_words: StatusWords,
 ) -> bool:
     """One action's snapshot at one review; True when it was created or changed."""
@@ -229,7 +227,7 @@ def _row(
                     field=field_name,
                     old_value=before,
                     new_value=after,
-                    note=f"{column.label}. {note}",
+                    note=column.label,
                 )
             )
     what = f"BRAG {old.brag} → {new.brag}" if old.brag != new.brag else "progress changed"

@@ -285,3 +285,9 @@ def test_a_tracker_arrives_with_its_past_quarters_and_goes_round_unchanged(
         ("review_brag", "green", "amber"),
         ("review_progress", "Data in", "Data late"),
     ]
+    # The history says what the import put right, as the export's History sheet shows it.
+    assert sendbot("export", str(exported)) == 0
+    history = openpyxl.load_workbook(exported)["History"]
+    happened = [row[4] for row in history.iter_rows(min_row=2, values_only=True) if row[0] == "1.1"]
+    assert "BRAG at the review “Q3 2019/20”: green → amber" in happened
+    assert "Progress at the review “Q3 2019/20”: Data in → Data late" in happened
