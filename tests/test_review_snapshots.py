@@ -92,6 +92,10 @@ def test_a_late_snapshot_keeps_the_plan_as_it_stood_at_the_end_of_the_review_day
 
 def test_two_processes_taking_the_same_snapshot_do_not_duplicate_it(chat, plan):
     a_stocktake_passes_and_the_plan_moves_on(chat, plan)
+    # Neither an "other" deadline nor a removed board meeting is a review.
+    chat.ask("add 21/1/2020 Self-evaluation refresh due", ADMIN, "/deadline")
+    assert "Added deadline 3" in chat.says("add board 20/1/2020", ADMIN, "/deadline")
+    chat.ask("remove 3", ADMIN, "/deadline")
     today = LATE_THAT_NIGHT.date()
     assert take_due_snapshots(plan.db, today) == 1
     # A second process that looked before the first had finished: it tries the same rows.
