@@ -85,6 +85,10 @@ def _summary(row: ActionHistory, people: dict[int, PersonRef]) -> Text:
         return text(f"Reminders snoozed until {_date(row.new_value)}")
     if row.field == "evidence":
         return text("Evidence: ", row.new_value or "")
+    if row.field in ("review_brag", "review_progress"):  # an import put a past review right
+        what = "BRAG" if row.field == "review_brag" else "Progress"
+        old, new = row.old_value or "—", row.new_value or "—"
+        return text(f"{what} at the review “{note}”: {old} → {new}")
     label = (row.field or "").replace("_", " ").capitalize()
     return text(f"{label} changed from “{row.old_value or '—'}” to “{row.new_value or '—'}”", tail)
 

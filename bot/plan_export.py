@@ -41,6 +41,7 @@ from bot.message_text import Text
 from bot.no_date import EXPORT_CELL
 from bot.people import refs
 from bot.plan_import import latest_progress, protect_formula
+from bot.review_snapshots import ReviewColumns, review_columns, take_due_snapshots
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, impact_name, likelihood_name
 from bot.status import Status
 from storage.database import Database
@@ -190,6 +191,7 @@ def export_plan(
             else "Name the export file with .xlsx, .csv or .zip at the end."
         )
     options = ExportOptions(tz, bands, groups, today or datetime.now(tz).date())
+    take_due_snapshots(db, options.today, tz)  # a review that passed with no clock running
     with db.session() as session:
         actions = load_actions(session, options)
         tables = [build(session, options, actions) for build in writer.tables]
@@ -238,8 +240,12 @@ def load_actions(session: Session, options: ExportOptions) -> PlanActions:
 
 def actions_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
     progress = latest_progress(session, [a.id for a in actions.live])
-    rows = [[*_action_cells(a, options.tz, progress), *_accounts(a)] for a in actions.live]
-    return Table(options.titled("Actions"), ACTION_COLUMNS, rows)
+    reviews = review_columns(session, options.today, [a.id for a in actions.live])
+    rows = [
+        [*_action_cells(a, options.tz, progress), *_accounts(a), *snapshot_cells(reviews, a.id)]
+        for a in actions.live
+    ]
+    return Table(options.titled("Actions"), (*ACTION_COLUMNS, *snapshot_columns(reviews)), rows)
 
 
 def withdrawn_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
@@ -277,6 +283,26 @@ def _action_cells(action: Action, tz: ZoneInfo, progress: dict[int, str]) -> lis
 
 def _accounts(action: Action) -> list[Cell]:
     return [_person_key(action.owner), _person_key(action.sro)]
+
+
+def snapshot_columns(reviews: ReviewColumns) -> list[Column]:
+    """One BRAG and one Progress column per review, oldest first (bot/review_snapshots.py)."""
+    return [
+        column
+        for label in reviews.labels
+        for column in (Column(f"BRAG {label}", 18), Column(f"Progress {label}", 40, wrap=True))
+    ]
+
+
+def snapshot_cells(reviews: ReviewColumns, action_id: int) -> list[Cell]:
+    cells: list[Cell] = []
+    for state in reviews.cells(action_id):
+        if state is None:
+            cells += [None, None]
+        else:
+            status = Status(state.brag)
+            cells += [Coloured(status.label, STATUS_COLOUR[status]), state.progress]
+    return cells
 
 
 def history_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:

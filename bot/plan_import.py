@@ -28,6 +28,7 @@ from bot.people import PersonKey, ensure_person
 from bot.person_cells import looks_mistyped, read_named
 from bot.plan_file import ImportFileError, SheetRow, file_name, plan_sheets, quote
 from bot.plan_file import protect_formula as protect_formula  # the export's, kept importable here
+from bot.review_import import import_reviews, review_heading
 from bot.status import Status
 from bot.tracker_headings import HEADINGS, IGNORE, field_for, heading_key
 from bot.tracker_values import (
@@ -152,6 +153,9 @@ class PlanFile:
     rows: list[tuple[int, dict[str, str]]]
     warnings: list[str]
     notes: list[ImportNote] = field(default_factory=list)
+    # BRAG and Progress columns per review (bot/review_import.py): headings, and cells by line.
+    review_headings: tuple[str, ...] = ()
+    review_cells: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 # Reading the file (bot/plan_file.py reads the rows; here they become columns)
@@ -170,6 +174,7 @@ class _Header:
     ignored: list[str]  # headings of columns nobody knows
     not_kept: list[str]  # headings of fields the import can't keep yet
     duplicate: tuple[str, str, str] | None  # a field two headings name, and the two headings
+    reviews: dict[int, str] = field(default_factory=dict)  # position → a review column's heading
 
 
 def read_rows(path: Path, heading_map: dict[str, str] | None = None) -> PlanFile:
@@ -240,6 +245,7 @@ def _read_table(
     required_at = {i for i, c in columns.items() if c in REQUIRED}
     status_at = next((i for i, c in columns.items() if c == "status"), None)
     body: list[tuple[int, dict[str, str]]] = []
+    review_cells: dict[int, dict[str, str]] = {}
     waiting: list[ImportNote] = []  # skipped rows: section headings, or footers if no row follows
     blanks = 0
     after_key = False
@@ -270,6 +276,8 @@ def _read_table(
         notes += waiting
         waiting = []
         values = {c: _at(cells, i) for i, c in columns.items()}
+        if header.reviews:
+            review_cells[line] = {h: _at(cells, i) for i, h in header.reviews.items()}
         if status_at is not None and not values["status"] and colours and status_at in colours:
             colour = colours[status_at]
             if colour == OTHER:
@@ -286,7 +294,7 @@ def _read_table(
     ]
     if not body:
         warnings.append("The file has a header row but no actions under it.")
-    return PlanFile(body, warnings, notes)
+    return PlanFile(body, warnings, notes, tuple(header.reviews.values()), review_cells)
 
 
 def _match_header(line: int, cells: list[str], known: dict[str, str]) -> _Header:
@@ -298,7 +306,9 @@ def _match_header(line: int, cells: list[str], known: dict[str, str]) -> _Header
     for index, heading in enumerate(cells):
         column = field_for(heading, known)
         if column is None:
-            if heading:
+            if review_heading(heading):
+                header.reviews[index] = heading
+            elif heading:
                 header.ignored.append(heading)
         elif column == IGNORE:
             continue
@@ -641,12 +651,14 @@ def import_plan(
                 report.without_account = list(people.without_account.values())
                 if check:
                     _tally(plans, report)
+                    _reviews(session, plan_file, plans, report, writer, status_words)
                     report.checked = True
                     raise _Refused(report)  # leaving by an exception rolls everything back
                 if report.rejected and not skip_invalid:
                     # The people the checks added go too: a refused file writes nothing at all.
                     raise _Refused(report)
                 _write(session, plans, writer, report)
+                _reviews(session, plan_file, plans, report, writer, status_words)
                 return report
         except _Refused as refused:
             return refused.report
@@ -655,6 +667,29 @@ def import_plan(
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def _reviews(
+    session: Session,
+    plan_file: PlanFile,
+    plans: list[_Plan],
+    report: ImportReport,
+    writer: _Writer,
+    status_words: StatusWords | None,
+) -> None:
+    """The file's BRAG and Progress columns per review (bot/review_import.py)."""
+    if plan_file.review_headings:
+        session.flush()  # the new actions' ids
+        rows = [(p.line, p.action) for p in plans if not p.problems]
+        import_reviews(
+            session,
+            plan_file.review_headings,
+            plan_file.review_cells,
+            rows,
+            report,
+            writer.now,
+            status_words or StatusWords(),
+        )
 
 
 class _Refused(Exception):
@@ -924,7 +959,8 @@ def _write(session: Session, plans: list[_Plan], writer: _Writer, report: Import
         if plan.problems:
             continue
         if plan.action is None:
-            session.add(_create(plan, writer))
+            plan.action = _create(plan, writer)
+            session.add(plan.action)
             report.created.append(plan.ref)
         elif plan.changes:
             _apply(plan.action, plan.changes, writer)

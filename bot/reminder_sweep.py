@@ -35,6 +35,7 @@ from bot.reminder_policy import (
     RiskFacts,
     StatusCounts,
 )
+from bot.review_snapshots import take_due_snapshots
 from bot.status import Status
 from bot.unreachable import AdminNotice, pending_notices
 from bot.visit_facts import load_visit_facts
@@ -259,6 +260,8 @@ class ReminderSweep:
     ) -> SweepReport:
         now = now or self.clock.now()
         report = SweepReport(at=now, dry_run=dry_run)
+        if not dry_run:  # reviews pass at any hour, not only in the delivery window
+            take_due_snapshots(self.db, self.window.local_date(now), self.clock.tz, now)
         if not self.window.is_open(now):
             report.window_open = False
             report.next_window = self.window.earliest_delivery(now)

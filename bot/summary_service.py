@@ -19,6 +19,7 @@ from bot.people import Actor, PersonRef, person_ref, refs
 from bot.permissions import ADMIN_WORDS, admin_words, export_groups
 from bot.readiness import ReadinessWindow, evidence_words, readiness_window
 from bot.results import ActionCard, Help, Outcome
+from bot.review_snapshots import SinceReview, since_last_review, take_due_snapshots
 from bot.risk_scale import band_of
 from bot.risk_service import RiskCard, risk_card
 from bot.status import Status
@@ -136,6 +137,7 @@ class Overview:
     areas: tuple[GroupLine, ...] = ()  # one line per area of weakness (number, title, counts)
     highlights: Highlights | None = None
     no_date: Part = field(default_factory=lambda: Part((), 0))  # items for admins only
+    since_review: SinceReview | None = None  # improved and slipped since the latest review
 
     @property
     def totals(self) -> dict[str, int]:
@@ -324,6 +326,7 @@ class SummaryService:
     def overview(self, group: int | None = None, area: int | None = None) -> Overview:
         """The whole plan, one working group's part (`wg N`) or one area of weakness's."""
         today = self.today()
+        take_due_snapshots(self.db, today, self.clock.tz)
         with self.db.session() as session:
             title = self._title(session, group, area)
             whole = group is None and area is None
@@ -354,6 +357,7 @@ class SummaryService:
                 areas=self._areas(session) if whole else (),
                 highlights=self._highlights(session, today) if whole else None,
                 no_date=self._part(sq.no_date_agreed(session, LIST_LIMIT, group, area)),
+                since_review=since_last_review(session, today, group, area),
             )
 
     def _title(self, session, group: int | None, area: int | None) -> str:

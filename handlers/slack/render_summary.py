@@ -43,6 +43,9 @@ def render_overview(result: Overview, title: str | None = None) -> dict:
         blocks += pack_sections(["*Next deadlines*", *deadlines])
     if result.changes is not None:
         blocks.append(section(_changes(result)))
+    if result.since_review is not None:
+        since = result.since_review
+        blocks += pack_sections([f"*{escape(since.heading())}*", *map(escape, since.lines())])
     if result.highlights is not None:
         blocks += pack_sections(_highlights(result.highlights, result.today))
     blocks.append(context(f"As at {format_long(result.today)}. {MORE}"))

@@ -47,6 +47,9 @@ def overview_card(result: Overview) -> dict:
         body += [line(LINES.deadline(d, result.today)) for d in result.deadlines]
     if result.changes is not None:
         body += _changes(result)
+    if result.since_review is not None:
+        since = result.since_review
+        body += [label(inert(since.heading())), *(line(inert(text)) for text in since.lines())]
     if result.highlights is not None:
         body += highlight_lines(result.highlights, result.today)
     body.append(note(f"As at {format_long(result.today)}. {MORE}"))
