@@ -255,13 +255,21 @@ class ReminderSweep:
         self.policy = Policy(config, board.stale_after_days, self.window)
         self.holder = holder_id()
 
+    def _snapshots(self, now: datetime) -> None:
+        """Keep each passed review's snapshot. A failure here must not stop the reminders: the
+        next sweep, /summary or the export takes it again."""
+        try:
+            take_due_snapshots(self.db, self.window.local_date(now), self.clock.tz, now)
+        except Exception:
+            log.exception("Taking the snapshots of passed reviews failed; the sweep goes on")
+
     def run(
         self, delivery: Delivery | None, now: datetime | None = None, dry_run: bool = False
     ) -> SweepReport:
         now = now or self.clock.now()
         report = SweepReport(at=now, dry_run=dry_run)
         if not dry_run:  # reviews pass at any hour, not only in the delivery window
-            take_due_snapshots(self.db, self.window.local_date(now), self.clock.tz, now)
+            self._snapshots(now)
         if not self.window.is_open(now):
             report.window_open = False
             report.next_window = self.window.earliest_delivery(now)

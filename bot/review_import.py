@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from bot.clean_text import clean
 from bot.dates import DateError, format_long, parse_written_date
-from bot.people import PersonKey, ensure_person
 from bot.review_snapshots import (
     State,
     end_of_day,
@@ -35,8 +34,6 @@ _BRAG = re.compile(rf"(?:b?rag(?:\s+(?:rating|status))?|status)\b{_SEP}(.+)", re
 _PROGRESS = re.compile(
     rf"(?:progress(?:\s+updates?)?|updates?|commentary)\b{_SEP}(.+)", re.IGNORECASE
 )
-# Who made a review the import brought in: deadlines need a person, and no one typed it.
-IMPORT_PERSON = PersonKey(name="The plan import")
 NEW_KIND = "stocktake"
 
 
@@ -130,12 +127,11 @@ def _resolve(session: Session, column: _Column, report, now: datetime, today: da
             "month or quarter."
         )
         return
-    person = ensure_person(session, now, IMPORT_PERSON)
     review = Deadline(
         kind=NEW_KIND,
         date=day,
         title=column.label,
-        created_by=person.id,
+        created_by=None,  # the import brought it in: no one typed it
         created_at=now,
         snapshot_at=now,  # the tracker is the record of it: nothing to rebuild
     )

@@ -220,7 +220,8 @@ class Deadline(Base):
     kind: Mapped[str] = mapped_column(String(10))
     date: Mapped[date] = mapped_column(Date)
     title: Mapped[str] = mapped_column(CleanLine(300))
-    created_by: Mapped[int] = mapped_column(person_fk("deadlines", "created_by"))
+    # None: a past review an import brought in from a tracker's columns, not added in chat.
+    created_by: Mapped[int | None] = mapped_column(person_fk("deadlines", "created_by"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]
     removed_by: Mapped[int | None] = mapped_column(person_fk("deadlines", "removed_by"))

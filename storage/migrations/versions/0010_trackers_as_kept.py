@@ -10,7 +10,8 @@ Real trackers (SPEC §2, §7) hold what the schema could not:
 - who approved a revised due date (the board or DfE/NHS England) and when;
 - a snapshot of each action's BRAG and latest commentary at each review (`review_snapshots`),
   and on the review itself when its snapshot was taken;
-- risks and their history brought in by an import, which no person in chat created.
+- risks and their history, and past reviews, brought in by an import, which no person in chat
+  created.
 Every column added is empty or nullable and every constraint only loosened: no row is removed.
 """
 
@@ -54,6 +55,7 @@ def upgrade() -> None:
     op.create_index("ix_action_co_owners_person", "action_co_owners", ["person_id"])
     with op.batch_alter_table("deadlines") as batch_op:
         batch_op.add_column(sa.Column("snapshot_at", storage.types.UTCDateTime(), nullable=True))
+        batch_op.alter_column("created_by", existing_type=sa.Integer(), nullable=True)
     op.create_table(
         "review_snapshots",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -86,6 +88,7 @@ def downgrade() -> None:
     op.drop_index("ix_review_snapshots_action", table_name="review_snapshots")
     op.drop_table("review_snapshots")
     with op.batch_alter_table("deadlines") as batch_op:
+        batch_op.alter_column("created_by", existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column("snapshot_at")
     op.drop_index("ix_action_co_owners_person", table_name="action_co_owners")
     op.drop_table("action_co_owners")
