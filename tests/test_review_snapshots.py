@@ -295,3 +295,23 @@ def test_a_tracker_arrives_with_its_past_quarters_and_goes_round_unchanged(
     happened = [row[4] for row in history.iter_rows(min_row=2, values_only=True) if row[0] == "1.1"]
     assert "BRAG at the review “Q3 2019/20”: green → amber" in happened
     assert "Progress at the review “Q3 2019/20”: Data in → Data late" in happened
+
+
+def test_a_failure_taking_snapshots_is_logged_and_the_sweep_goes_on(
+    chat, plan, monkeypatch, caplog
+):
+    a_stocktake_passes_and_the_plan_moves_on(chat, plan)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("bot.reminder_sweep.take_due_snapshots", broken)
+    sweep = ReminderSweep(plan.db, plan.board, None, plan.clock)
+    with time_machine.travel(LATE_THAT_NIGHT, tick=False):
+        assert sweep.run(None, now=LATE_THAT_NIGHT).window_open is False
+    assert "Taking the snapshots of passed reviews failed" in caplog.text
+    assert snapshots(plan.db) == []
+    monkeypatch.undo()
+    with time_machine.travel(LATE_THAT_NIGHT, tick=False):
+        chat.says("", ADMIN, "/summary")  # the next reader takes them
+    assert snapshots(plan.db) == AT_THE_STOCKTAKE
