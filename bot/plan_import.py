@@ -190,7 +190,7 @@ def read_rows(path: Path, heading_map: dict[str, str] | None = None) -> PlanFile
     filled = False
     for number, sheet in enumerate(plan_sheets(path)):
         rows = iter(sheet.rows)
-        notes: list[ImportNote] = []
+        notes = [ImportNote(0, sheet.note)] if sheet.note else []
         header = None
         searched = 0
         for row in rows:

@@ -488,7 +488,10 @@ def report_lines(report: RiskReport | None, checked: bool) -> list[str]:
         for line, kind in report.notes:
             by_line.setdefault(line, []).append(kind)
         entries = [(line, f"Line {line}: {reason}") for line, reason in report.rejected]
-        entries += [(line, f"Line {line}: {'; '.join(kinds)}.") for line, kinds in by_line.items()]
+        entries += [
+            (line, f"{f'Line {line}' if line else 'The file'}: {'; '.join(kinds)}.")
+            for line, kinds in by_line.items()
+        ]
         out += [f"  {text}" for _, text in sorted(entries, key=lambda entry: entry[0])]
     return out
 

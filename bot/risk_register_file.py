@@ -74,6 +74,7 @@ def read_register(path: Path) -> RiskSheet | None:
             columns = _match(row.cells) if found is None else None
             if columns is not None:
                 found = RiskSheet(sheet.name)
+                found.notes += [(0, sheet.note)] if sheet.note else []
                 _not_read(found, row.cells, columns)
                 found.notes += [(line, "title rows above the header skipped") for line in titles]
                 _read_body(found, columns, row.cells, sheet.rows)
