@@ -6,11 +6,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from storage.database import Database
-from storage.models import Risk
+from storage.models import Action, Risk
 from tests.conftest import BOT_TOKEN, OWNER
 from tests.support.preloaded import run_sendbot
 from tests.test_teams_door import (
@@ -252,5 +252,25 @@ def test_on_teams_the_register_owner_is_found_in_the_board_team(
             assert [(a.platform, a.account_id) for a in risk.owner.accounts] == [
                 ("teams", priya.aad_object_id)
             ]
+    finally:
+        db.dispose()
+
+
+def test_a_bad_risk_row_stops_the_actions_too_one_unit_of_work(tmp_path, env, database_url):
+    path = staffordshire_workbook(tmp_path / "app.xlsx")
+    book = load_workbook(path)
+    book["APP risk register"]["G6"] = "12"  # residual 12 with no likelihood or impact: two splits
+    book.save(path)
+
+    done = run_sendbot("import", str(path), cwd=tmp_path, **env)
+
+    assert done.returncode == 1
+    assert "Line 6: score: 12 could be more than one likelihood × impact" in done.stdout
+    assert "Nothing was imported because 1 row has problems." in done.stdout
+    assert risks(database_url) == {}
+    db = Database(database_url)
+    try:
+        with db.session() as session:
+            assert session.scalars(select(Action)).all() == []
     finally:
         db.dispose()
