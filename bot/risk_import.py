@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.action_commands import MAX_NOTE
@@ -127,8 +127,8 @@ def parse(
                 row.problems.append(f"{name}: {error}")
             except person_error as error:
                 row.problems.append(f"owner: {error}")
-        _describe(row, cells)
-        _score(row, cells)
+        _describe(row)
+        _score(row)
         if "owner" not in row.values and not any(p.startswith("owner") for p in row.problems):
             row.problems.append("owner: the risk owner is missing.")
         key = f"R{row.number}" if row.number else (row.plan_ref or "").casefold()
@@ -187,7 +187,7 @@ def _date(text: str, today: date) -> date | None:
     return read.value if read else parse_written_date(text, today)
 
 
-def _describe(row: RiskRow, cells: dict[str, str]) -> None:
+def _describe(row: RiskRow) -> None:
     """The description, or cause → event → consequence from their own columns."""
     parts = [row.values.pop(n) for n in ("cause", "event", "consequence") if row.values.get(n)]
     if "description" not in row.values and parts:
@@ -197,7 +197,7 @@ def _describe(row: RiskRow, cells: dict[str, str]) -> None:
         row.problems.append("description: the risk description is missing.")
 
 
-def _score(row: RiskRow, cells: dict[str, str]) -> None:
+def _score(row: RiskRow) -> None:
     """Likelihood and impact from their columns, the (residual) score, or the inherent one."""
     score: Score | None = row.values.pop("score", None)
     inherent: Score | None = row.values.pop("inherent", None)
@@ -260,6 +260,7 @@ def check(session: Session, rows: list[RiskRow], now: datetime, sheet: RiskSheet
         )
     }
     by_id = {r.id: r for r in by_number.values()}
+    by_words = {_words(r.description): r for r in by_number.values()}
     inherent = _latest_inherent(session)
     taken = set(by_number) | {row.number for row in rows if row.number}
     next_number = max(taken, default=0) + 1
@@ -280,6 +281,11 @@ def check(session: Session, rows: list[RiskRow], now: datetime, sheet: RiskSheet
             plan.number = row.number
         elif row.plan_ref and row.plan_ref.casefold() in by_plan_ref:
             plan.risk = by_id.get(by_plan_ref[row.plan_ref.casefold()])
+        elif not row.plan_ref:
+            # No ref at all: the same words are the same risk, so importing again adds nothing.
+            plan.risk = by_words.get(_words(row.values["description"]))
+            if plan.risk is None:
+                report.notes.append((row.line, "no reference: given the next free R number"))
         if plan.risk is not None:
             plan.number = plan.risk.number
             plan.changes = _changes(plan.risk, row.values)
@@ -291,6 +297,10 @@ def check(session: Session, rows: list[RiskRow], now: datetime, sheet: RiskSheet
             next_number += 1
         report.plans.append(plan)
     return report
+
+
+def _words(description: str) -> str:
+    return " ".join(description.split()).casefold()
 
 
 def _latest_inherent(session: Session) -> dict[int, str]:
@@ -498,7 +508,3 @@ def report_lines(report: RiskReport | None, checked: bool) -> list[str]:
 
 def _plural(count: int, word: str) -> str:
     return f"{count:,} {word if count == 1 else word + 's'}"
-
-
-def count_in(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Risk)) or 0

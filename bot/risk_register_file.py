@@ -108,6 +108,7 @@ def _match(cells: list[str]) -> dict[int, str] | None:
     scored = found & set(_SCORED) and (found & {"score", "inherent"} or "impact" in found)
     # An action plan's "Description" is not a risk: a register also names a risk or scores.
     explicit = any(heading_key(c).startswith("risk") for c in cells) or "event" in found
+    explicit = explicit or {"likelihood", "impact"} <= found
     return columns if described and scored and explicit else None
 
 

@@ -274,3 +274,24 @@ def test_a_bad_risk_row_stops_the_actions_too_one_unit_of_work(tmp_path, env, da
             assert session.scalars(select(Action)).all() == []
     finally:
         db.dispose()
+
+
+def test_plain_headings_and_rows_with_no_ref_are_found_again_by_their_words(
+    tmp_path, env, database_url
+):
+    path = tmp_path / "register.csv"
+    path.write_text(
+        "Ref,Description,Owner,Likelihood,Impact,Mitigation,Review date,Status\n"
+        ",Health data not shared with education,Designated Clinical Officer,Possible,Moderate,"
+        "Data-sharing agreement drafted,30/06/2027,Open\n",
+        encoding="utf-8",
+    )
+    done = run_sendbot("import", str(path), cwd=tmp_path, **env)
+    assert "Created 1 risk: R1" in done.stdout, done.stdout + done.stderr
+    assert "1 row: no reference: given the next free R number" in done.stdout
+    assert risks(database_url)["R1"]["score"] == (3, 3)
+    assert risks(database_url)["R1"]["owner"] == "Designated Clinical Officer"
+
+    again = run_sendbot("import", str(path), cwd=tmp_path, **env)
+    assert "Unchanged: 1 risk" in again.stdout, again.stdout + again.stderr
+    assert list(risks(database_url)) == ["R1"]
