@@ -127,6 +127,7 @@ def parse(
                 row.problems.append(f"{name}: {error}")
             except person_error as error:
                 row.problems.append(f"owner: {error}")
+        _consequence_score(row)
         _describe(row)
         _score(row)
         if "owner" not in row.values and not any(p.startswith("owner") for p in row.problems):
@@ -185,6 +186,20 @@ def _date(text: str, today: date) -> date | None:
     except NoDateAgreed:
         return None
     return read.value if read else parse_written_date(text, today)
+
+
+def _consequence_score(row: RiskRow) -> None:
+    """Registers scored likelihood × consequence (as the NHS's are) write the impact under
+    "Consequence": a cell that is a level, 1–5 or Minor … Catastrophic, is the impact."""
+    text = row.values.get("consequence")
+    if "impact" in row.values or not text:
+        return
+    try:
+        row.values["impact"] = read_level(text, "impact")
+    except RiskCellError:
+        return
+    del row.values["consequence"]
+    row.notes.append("“Consequence” read as the impact score")
 
 
 def _describe(row: RiskRow) -> None:

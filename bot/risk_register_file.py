@@ -47,7 +47,6 @@ DERIVED = {"rag", "ragrating", "ragstatus", "band", "riskband", "lastupdate", "r
 RISK_HEADINGS = {key: name for name, keys in _SYNONYMS.items() for key in keys.split()}
 # Our export's hidden column: the owner's account, read instead of their name.
 _OWNER_ACCOUNT = "owneraccount"
-_SCORED = ("score", "inherent", "likelihood")
 
 
 @dataclass
@@ -105,10 +104,12 @@ def _match(cells: list[str]) -> dict[int, str] | None:
             columns[index] = name
     found = set(columns.values())
     described = found & {"description", "event", "cause"}
-    scored = found & set(_SCORED) and (found & {"score", "inherent"} or "impact" in found)
+    # Impact may be headed "Consequence", as in the NHS's likelihood × consequence registers.
+    rated = "likelihood" in found and bool(found & {"impact", "consequence"})
+    scored = bool(found & {"score", "inherent"}) or rated
     # An action plan's "Description" is not a risk: a register also names a risk or scores.
     explicit = any(heading_key(c).startswith("risk") for c in cells) or "event" in found
-    explicit = explicit or {"likelihood", "impact"} <= found
+    explicit = explicit or rated
     return columns if described and scored and explicit else None
 
 

@@ -276,19 +276,20 @@ def test_a_bad_risk_row_stops_the_actions_too_one_unit_of_work(tmp_path, env, da
         db.dispose()
 
 
-def test_plain_headings_and_rows_with_no_ref_are_found_again_by_their_words(
+def test_plain_headings_a_consequence_score_and_no_ref_found_again_by_its_words(
     tmp_path, env, database_url
 ):
     path = tmp_path / "register.csv"
     path.write_text(
-        "Ref,Description,Owner,Likelihood,Impact,Mitigation,Review date,Status\n"
-        ",Health data not shared with education,Designated Clinical Officer,Possible,Moderate,"
+        "Ref,Description,Owner,Likelihood,Consequence,Mitigation,Review date,Status\n"
+        ",Health data not shared with education,Designated Clinical Officer,Possible,3,"
         "Data-sharing agreement drafted,30/06/2027,Open\n",
         encoding="utf-8",
     )
     done = run_sendbot("import", str(path), cwd=tmp_path, **env)
     assert "Created 1 risk: R1" in done.stdout, done.stdout + done.stderr
     assert "1 row: no reference: given the next free R number" in done.stdout
+    assert "1 row: “Consequence” read as the impact score" in done.stdout
     assert risks(database_url)["R1"]["score"] == (3, 3)
     assert risks(database_url)["R1"]["owner"] == "Designated Clinical Officer"
 

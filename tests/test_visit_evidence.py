@@ -2,14 +2,27 @@
 weakness for the next visit — each action's entries since the previous review, dated and naming
 who gave them (an owner's `done`, or the plan import), and the actions with none named as gaps."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 
+from bot.people import PersonRef
+from bot.readiness import ReadinessWindow
+from bot.visit_evidence import ActionEvidence, AreaEvidence, EvidenceEntry, VisitEvidence
+from handlers.slack.render_result import render as slack_render
+from handlers.teams.cards import render as teams_render
 from tests.conftest import ADMIN, BOT_TOKEN, OTHER, OWNER
+from tests.support.blockkit import assert_valid_message, flatten
 from tests.support.preloaded import run_sendbot
-from tests.test_teams_cards import assert_same_figures, summary, today, voice  # noqa: F401
+from tests.test_teams_cards import (  # noqa: F401
+    assert_same_figures,
+    summary,
+    teams_reading,
+    today,
+    valid_card,
+    voice,
+)
 
 pytestmark = pytest.mark.usefixtures("plan")
 # The plan fixture, Monday 20 January 2020: 1.1 (area 1, owner OWNER), 1.2 (no area), 2.1 (area 2,
@@ -85,3 +98,25 @@ def test_the_teams_card_says_what_slack_says(plan, voice, today):  # noqa: F811
     assert "Waiting times down from 30 to 18 weeks" in said
     assert "1 entry" in said and "4 actions" in said
     assert "summary evidence" in " ".join(usage for usage, _ in summary(plan, voice, "help").lines)
+
+
+def test_a_big_plan_stays_within_slack_and_teams_limits(plan):
+    """Thirty areas of twenty actions, each with four long entries: both doors cut, and say so."""
+    owner = PersonRef(1, "Priya Shah", None, ())
+    entry = EvidenceEntry(date(2020, 1, 20), owner, "Evidence of impact. " * 40)
+    actions = tuple(
+        ActionEvidence(f"{n}.{i}", f"Action {i}", owner, (entry,) * 4)
+        for n in range(30)
+        for i in range(20)
+    )
+    areas = tuple(
+        AreaEvidence(n, f"Area {n}", actions[n * 20 : n * 20 + 10], actions[n * 20 + 10 :][:10])
+        for n in range(1, 31)
+    )
+    window = ReadinessWindow(date(2020, 1, 1), "plan", plan.clock.tz)
+    result = VisitEvidence(date(2020, 1, 20), None, window, areas)
+    slack = slack_render(result, result.today)
+    assert_valid_message(slack)
+    assert "more areas. /summary evidence area N shows one area." in flatten(slack)
+    card = valid_card(teams_render(result, result.today))
+    assert "more. summary evidence area N shows one area." in teams_reading(card)

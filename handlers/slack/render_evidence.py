@@ -21,16 +21,20 @@ ACTIONS_SHOWN = 15  # per area, with evidence and without
 ENTRIES_SHOWN = 3  # per action, newest first
 ENTRY_LENGTH = 300
 MORE = "/summary export has every action's evidence in full."
+ONE = "/summary evidence area N shows one area."
 
 
 def render_visit_evidence(result: VisitEvidence) -> dict:
     blocks = [header(result.heading), section(_opening(result))]
     if not result.areas:
         blocks.append(section("The plan has no actions yet."))
-    for area in result.areas:
-        blocks += pack_sections(_area_lines(area))
-    if len(blocks) > MAX_BLOCKS:
-        blocks = blocks[: MAX_BLOCKS - 1] + [context(f"…and more areas. {MORE}")]
+    for shown, area in enumerate(result.areas):
+        sections = pack_sections(_area_lines(area))
+        if len(blocks) + len(sections) > MAX_BLOCKS - 1:  # room for the line that says so
+            left = len(result.areas) - shown
+            blocks.append(context(f"…and {left} more {'area' if left == 1 else 'areas'}. {ONE}"))
+            break
+        blocks += sections
     return message(result.heading, blocks)
 
 

@@ -4,7 +4,18 @@ the actions with none yet."""
 from bot.dates import format_long
 from bot.visit_evidence import ActionEvidence, AreaEvidence, VisitEvidence
 from handlers.teams.cards_actions import who
-from handlers.teams.cards_kit import block, card, cut, heading, inert, label, line, name, note
+from handlers.teams.cards_kit import (
+    block,
+    card,
+    cut,
+    fitting,
+    heading,
+    inert,
+    label,
+    line,
+    name,
+    note,
+)
 
 ACTIONS_SHOWN = 15  # per area, with evidence and without
 ENTRIES_SHOWN = 3  # per action, newest first
@@ -16,8 +27,8 @@ def visit_evidence_card(result: VisitEvidence) -> dict:
     body = [heading(result.heading), block(_opening(result))]
     if not result.areas:
         body.append(block("The plan has no actions yet."))
-    for area in result.areas:
-        body += _area(area)
+    areas = ({"type": "Container", "items": _area(area)} for area in result.areas)
+    body += fitting(areas, len(result.areas), "summary evidence area N shows one area.")
     return card(body)
 
 
