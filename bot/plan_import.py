@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot import risk_import
 from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
 from bot.clean_text import clean
@@ -632,8 +633,7 @@ def import_plan(
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    from bot import risk_import  # the risk register, when the file has one
-
+    # The file's risk register, when it has one, comes in beside the actions.
     plan_file, register = risk_import.read_both(
         path, lambda: read_rows(path, heading_map), PlanFile([], [])
     )

@@ -152,9 +152,6 @@ def _read_cell(
                 row.number = int(m[1])
             else:
                 row.plan_ref = quote(text)
-                row.notes.append(
-                    "register's own ref kept in the risk's history; next free R number given"
-                )
         case "owner":
             key = person(text)
             row.values["owner"] = key
@@ -296,6 +293,9 @@ def check(session: Session, rows: list[RiskRow], now: datetime, sheet: RiskSheet
             plan.number = row.number
         elif row.plan_ref and row.plan_ref.casefold() in by_plan_ref:
             plan.risk = by_id.get(by_plan_ref[row.plan_ref.casefold()])
+        elif row.plan_ref:
+            note = "register's own ref kept in the risk's history; next free R number given"
+            report.notes.append((row.line, note))
         elif not row.plan_ref:
             # No ref at all: the same words are the same risk, so importing again adds nothing.
             plan.risk = by_words.get(_words(row.values["description"]))
