@@ -9,7 +9,7 @@ the risk's score and the inherent is kept in its history as a note, and the repo
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -276,7 +276,10 @@ def check(session: Session, rows: list[RiskRow], now: datetime, sheet: RiskSheet
     inherent = _latest_inherent(session)
     taken = set(by_number) | {row.number for row in rows if row.number}
     next_number = max(taken, default=0) + 1
-    for row in rows:
+    for read in rows:
+        # A copy: if the write is tried again (someone took a number meanwhile), the rows
+        # are checked afresh in the new unit of work, people and groups found again.
+        row = replace(read, values=dict(read.values), problems=list(read.problems))
         plan = RiskPlan(row)
         key = row.values.get("owner")
         if isinstance(key, PersonKey):
