@@ -8,6 +8,8 @@ the forty lines that say it, so that one fix in the spreadsheet is seen as one f
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from bot.risk_import import report_lines as risk_report_lines
+
 if TYPE_CHECKING:
     from bot.plan_import import ImportReport
 
@@ -27,6 +29,7 @@ def report_lines(report: "ImportReport") -> list[str]:
         out.append("Summary:")
         out += [f"  {line}" for line in summary]
         out += _line_by_line(report)
+    out += risk_report_lines(report.risks, report.checked)
     out += _look_ups(report)
     out += _without_account(report)
     out += _verdict(report)
@@ -114,29 +117,29 @@ def _verdict(report: "ImportReport") -> list[str]:
     if report.checked:
         return _check_verdict(report) + ["This was a check: nothing was written."]
     if not report.written:
-        count = plural(len(report.rejected), "row has", "rows have")
+        count = plural(report.refused_rows, "row has", "rows have")
         return [
             f"Nothing was imported because {count} problems. Fix them and import again, "
             "or import with --skip-invalid to leave those rows out."
         ]
-    if not report.rejected:
+    if not report.refused_rows:
         return []
-    out = [f"Left out {plural(len(report.rejected), 'row')} with problems."]
+    out = [f"Left out {plural(report.refused_rows, 'row')} with problems."]
     if not report.imported:
         out.append("Nothing was imported: every row has problems.")
     return out
 
 
 def _check_verdict(report: "ImportReport") -> list[str]:
-    if not report.rejected:
+    if not report.refused_rows:
         return []
     if not report.skip_invalid:
-        count = plural(len(report.rejected), "row has", "rows have")
+        count = plural(report.refused_rows, "row has", "rows have")
         return [
             f"Would import nothing as it stands, because {count} problems. Fix them, or import "
             "with --skip-invalid to leave those rows out."
         ]
-    out = [f"Would leave out {plural(len(report.rejected), 'row')} with problems."]
+    out = [f"Would leave out {plural(report.refused_rows, 'row')} with problems."]
     if not report.imported:
         out.append("Would import nothing: every row has problems.")
     return out

@@ -157,6 +157,7 @@ RISK_COLUMNS = (
     Column("Review date", 12),
     Column("Status", 9),
     Column("Last update", 12),
+    Column(OWNER_ACCOUNT, 16, hidden=True),  # read back by the import (bot/risk_import.py)
 )
 
 HISTORY_COLUMNS = (
@@ -355,6 +356,7 @@ def risks_table(session: Session, options: ExportOptions, actions: PlanActions) 
                 risk.review_date,
                 risk.status.capitalize(),
                 _local_day(risk.updated_at, options.tz),
+                _person_key(risk.owner),
             ]
         )
     return Table(options.titled("Risks"), RISK_COLUMNS, rows)

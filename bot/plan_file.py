@@ -23,6 +23,8 @@ from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.utils.cell import range_boundaries
 
 from bot.clean_text import clean
+from bot.csv_encoding import Encoding, NotText
+from bot.csv_encoding import detect as detect_encoding
 from bot.fill_colours import fill_status, theme_colours
 from bot.xlsx_bounds import MB, UnsafeWorkbook, check_workbook, megabytes
 
@@ -69,6 +71,7 @@ class Sheet:
 
     name: str
     rows: Iterator[SheetRow]
+    note: str | None = None  # how the file was read, when the report should say (its encoding)
 
 
 class ImportFileError(ValueError):
@@ -92,7 +95,8 @@ def plan_sheets(path: Path) -> Iterator[Sheet]:
     Raises ImportFileError, while reading, when the file can't be read or crosses a bound."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        yield Sheet(path.name, _bounded(path, _csv_rows(path)))
+        encoding = _encoding(path)
+        yield Sheet(path.name, _bounded(path, _csv_rows(path, encoding)), encoding.note)
     elif suffix == ".xlsx":
         yield from _xlsx_sheets(path)
     else:
@@ -136,13 +140,25 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _csv_rows(path: Path) -> Iterator[SheetRow]:
+def _encoding(path: Path) -> Encoding:
     _check_file(path)
+    try:
+        return detect_encoding(path)
+    except NotText:
+        raise ImportFileError(
+            f"{file_name(path)} is not text in UTF-8 or in Excel's older encoding — in Excel "
+            "choose Save As › “CSV UTF-8”."
+        ) from None
+    except OSError as error:
+        raise ImportFileError(f"Can't open {file_name(path)}: {error.strerror}.") from None
+
+
+def _csv_rows(path: Path, encoding: Encoding) -> Iterator[SheetRow]:
     start = 1
     try:
         # utf-8-sig also reads files that begin with a byte order mark, as Excel writes them.
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            reader = csv.reader(file)
+        with path.open(encoding=encoding.codec, newline="") as file:
+            reader = csv.reader(file, delimiter=encoding.delimiter)
             for cells in reader:
                 texts = [_clean_cell(unprotect_formula(c)) for c in cells[:MAX_COLUMNS]]
                 yield SheetRow(start, texts if any(texts) else [])

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot import risk_import
 from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
 from bot.clean_text import clean
@@ -133,11 +134,19 @@ class ImportReport:
     look_ups: dict[str, list[str]] = field(default_factory=dict)
     # The people the file names who have (or, in a check, would have) no chat account.
     without_account: list[str] = field(default_factory=list)
+    # The file's risk register, when it has one (bot.risk_import.RiskReport).
+    risks: Any = None
 
     @property
     def imported(self) -> bool:
         """Whether any row was (or, in a check, would be) taken in."""
-        return bool(self.created or self.updated or self.unchanged)
+        risks = self.risks and (self.risks.created or self.risks.updated or self.risks.unchanged)
+        return bool(self.created or self.updated or self.unchanged or risks)
+
+    @property
+    def refused_rows(self) -> int:
+        """Rows with problems: actions and risks."""
+        return len(self.rejected) + (len(self.risks.rejected) if self.risks else 0)
 
     def lines(self) -> list[str]:
         """The report in plain English, one line each, for the command line."""
@@ -188,7 +197,7 @@ def read_rows(path: Path, heading_map: dict[str, str] | None = None) -> PlanFile
     filled = False
     for number, sheet in enumerate(plan_sheets(path)):
         rows = iter(sheet.rows)
-        notes: list[ImportNote] = []
+        notes = [ImportNote(0, sheet.note)] if sheet.note else []
         header = None
         searched = 0
         for row in rows:
@@ -633,11 +642,15 @@ def import_plan(
     now = now or datetime.now(UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    plan_file = read_rows(path, heading_map)
+    # The file's risk register, when it has one, comes in beside the actions.
+    plan_file, register = risk_import.read_both(
+        path, lambda: read_rows(path, heading_map), PlanFile([], [])
+    )
     # Emails are looked up here, before any database transaction is open.
     today = now.astimezone(LONDON).date()
     people = _People(directory)
     rows = _parse_rows(plan_file.rows, people, today, status_words)
+    risk_rows = risk_import.parse(register, people.key, _CellError, today)
     writer = _Writer(now, f"Imported from {path.name}", today)
     for attempt in range(WRITE_ATTEMPTS):
         try:
@@ -649,16 +662,22 @@ def import_plan(
                 report.notes[:0] = plan_file.notes  # the rows the reading skipped, first
                 report.skip_invalid = skip_invalid
                 report.without_account = list(people.without_account.values())
+                if register is not None:
+                    report.risks = risk_import.check(session, risk_rows, now, register)
                 if check:
                     _tally(plans, report)
                     _reviews(session, plan_file, plans, report, writer, status_words)
+                    if report.risks is not None:
+                        risk_import.tally(report.risks)
                     report.checked = True
                     raise _Refused(report)  # leaving by an exception rolls everything back
-                if report.rejected and not skip_invalid:
+                if report.refused_rows and not skip_invalid:
                     # The people the checks added go too: a refused file writes nothing at all.
                     raise _Refused(report)
                 _write(session, plans, writer, report)
                 _reviews(session, plan_file, plans, report, writer, status_words)
+                if report.risks is not None:
+                    risk_import.write(session, report.risks, now, path.name)
                 return report
         except _Refused as refused:
             return refused.report

@@ -14,7 +14,7 @@ from bot.clock import Clock
 from bot.dates import format_long
 from bot.errors import NotAllowed, UserError
 from bot.message_text import Mention, Text, text
-from bot.people import Actor, PersonRef, load_person, person_ref
+from bot.people import Actor, PersonRef, load_person, optional_ref, person_ref
 from bot.permissions import admin_words
 from bot.results import Help, Notice, Outcome
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, trend
@@ -52,7 +52,7 @@ class RiskCard:
 @dataclass(frozen=True)
 class RiskHistoryLine:
     on: date
-    actor: PersonRef
+    actor: PersonRef | None  # None: the plan import
     summary: Text
 
 
@@ -184,7 +184,9 @@ class RiskService:
             .limit(HISTORY_SHOWN)
         )
         history = tuple(
-            RiskHistoryLine(r.at.astimezone(self.clock.tz).date(), person_ref(r.actor), _summary(r))
+            RiskHistoryLine(
+                r.at.astimezone(self.clock.tz).date(), optional_ref(r.actor), _summary(r)
+            )
             for r in rows
         )
         return Outcome(RiskDetail(self._card(risk), history))
@@ -373,8 +375,13 @@ def _text(value) -> str | None:
 
 def _summary(row: RiskHistory) -> Text:
     note = f": {row.note}" if row.note else ""
+    if row.event == "logged" and row.actor_id is None:
+        own_ref = f" (the register's ref {row.new_value})" if row.new_value else ""
+        return text(f"Added by import with score {row.new_score}{own_ref}")
     if row.event == "logged":
         return text(f"Logged with score {row.new_score}")
+    if row.event == "inherent":
+        return text(f"Inherent score before controls: {row.new_value}")
     if row.event == "rescored":
         return text(f"Rescored {row.old_score} → {row.new_score}{note}")
     if row.event == "closed":

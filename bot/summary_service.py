@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot import visit_evidence
 from bot.action_commands import DUE_SOON_DAYS
 from bot.action_service import card
 from bot.board_config import BoardConfig
@@ -44,6 +45,7 @@ USAGE = {
     "area": (f"{COMMAND}summary area N (an area of weakness)", f"{COMMAND}summary area 2"),
     "risks": (f"{COMMAND}summary risks", f"{COMMAND}summary risks"),
     "visit": (f"{COMMAND}summary visit", f"{COMMAND}summary visit"),
+    "evidence": visit_evidence.USAGE,
     "export": (
         f"{COMMAND}summary export [xlsx|csv] (admins: the whole plan; working group leads: "
         "their group's actions)",
@@ -221,11 +223,13 @@ def parse(text: str, is_admin: bool, admins: str = ADMIN_WORDS) -> SummaryReques
         if fmt not in ("xlsx", "csv") or len(rest) > 1:
             raise UserError("Export as xlsx or csv.", USAGE["export"][0])
         return SummaryRequest("export", here, file_format=fmt)
+    if kind == "evidence":
+        return SummaryRequest("evidence", here, area=visit_evidence.parse_area(rest))
     if kind in ("risks", "visit", "chart") and not rest:
         return SummaryRequest(kind, here)
     raise UserError(
         f"I don't know “{quoted(' '.join(words), 30)}”. Try {COMMAND}summary help.",
-        f"{COMMAND}summary [wg N | area N | risks | visit | export | chart] [here]",
+        f"{COMMAND}summary [wg N | area N | risks | visit | evidence | export | chart] [here]",
     )
 
 
@@ -312,6 +316,8 @@ class SummaryService:
                 return self.visit_readiness()
             case "chart":
                 return chart_file(self.overview())
+            case "evidence":
+                return visit_evidence.visit_evidence(self.db, self.board, self.clock, request.area)
         raise TypeError(f"no summary {request.kind}")
 
     def digest(self) -> tuple[Overview, OutgoingFile]:

@@ -223,7 +223,7 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         owners.after_import()
     print("\n".join(report.lines()))
     # --skip-invalid that left every row out imported nothing: a script must not take it as done.
-    return 0 if report.written and (report.imported or not report.rejected) else 1
+    return 0 if report.written and (report.imported or not report.refused_rows) else 1
 
 
 def _check_import(
@@ -261,7 +261,7 @@ def _check_import(
         db.dispose()
     report.look_ups = owners.look_ups()
     print("\n".join(report.lines()))
-    return 1 if report.rejected else 0
+    return 1 if report.refused_rows else 0
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:

@@ -303,14 +303,16 @@ def test_the_workbook_holds_the_risk_register_with_scores_and_bands_in_words(db,
         "Review date": None,
         "Status": "Open",
         "Last update": datetime(2020, 1, 20),
+        "Owner account": first["Owner account"],  # hidden: the import reads the owner from it
     } | {"Last update": first["Last update"]}
+    assert first["Owner account"] and sheet.column_dimensions["M"].hidden
     assert sheet["G2"].fill.start_color.rgb.endswith("F47738")  # amber, and "medium" in words
     assert (second["Reference"], second["Score"], second["Trend"]) == (
         "R2",
         "2 (low)",
         "Not reviewed yet",
     )
-    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("B2", "A1:L3")
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("B2", "A1:M3")
 
 
 def test_a_zip_holds_every_table_sheet_as_csv(db, tmp_path):

@@ -329,9 +329,10 @@ def test_a_bad_header_refuses_the_whole_file(db, directory, tmp_path, header, me
 def test_files_that_cannot_be_read_are_refused_in_one_line(db, directory, tmp_path):
     cases = {
         "plan.xls": (b"anything", "“plan.xls” is not a .csv or .xlsx file"),
-        "latin.csv": (
-            f"{','.join(HEADER)}\n1.1,Zo\xeb".encode("latin-1"),
-            "“latin.csv” is not UTF-8",
+        # Bytes that are neither UTF-8 nor Windows-1252 (0x81 and 0x90 mean nothing in it).
+        "binary.csv": (
+            f"{','.join(HEADER)}\n1.1,Zo".encode() + b"\x81\x90",
+            "“binary.csv” is not text in UTF-8 or in Excel's older encoding",
         ),
         "broken.xlsx": (b"not a zip file", "“broken.xlsx” can't be read as an Excel workbook"),
         "empty.csv": (b"\n\n", "“empty.csv” is empty. It needs a header row"),

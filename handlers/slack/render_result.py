@@ -8,6 +8,7 @@ from bot.reminder_sweep import Bundle
 from bot.results import ActionDetail, ActionList, Help, Notice
 from bot.risk_service import RiskDetail, RiskList
 from bot.summary_service import Overview, RiskSummary, VisitReadiness
+from bot.visit_evidence import VisitEvidence
 from handlers.slack.date_request_views import request_message
 from handlers.slack.reminder_messages import render_bundle
 from handlers.slack.render import (
@@ -17,6 +18,7 @@ from handlers.slack.render import (
     render_list,
     render_notice,
 )
+from handlers.slack.render_evidence import render_visit_evidence
 from handlers.slack.render_risks import render_risk_detail, render_risk_list
 from handlers.slack.render_summary import render_overview, render_risk_summary, render_visit
 
@@ -43,6 +45,8 @@ def render(result: object, today: date) -> dict:
             return render_risk_summary(result)
         case VisitReadiness():
             return render_visit(result)
+        case VisitEvidence():
+            return render_visit_evidence(result)
         case Bundle():
             return render_bundle(result, today)
         case RequestCard():

@@ -14,6 +14,7 @@ from bot.reminder_sweep import Bundle
 from bot.results import ActionDetail, ActionList, Help, Notice, OpenAddForm
 from bot.risk_service import RiskDetail, RiskForm, RiskList
 from bot.summary_service import Overview, RiskSummary, ToChannel, VisitReadiness
+from bot.visit_evidence import VisitEvidence
 from handlers.teams.cards_actions import (
     action_block,
     detail_card,
@@ -22,6 +23,7 @@ from handlers.teams.cards_actions import (
     notice_card,
 )
 from handlers.teams.cards_chart import chart_card, is_picture
+from handlers.teams.cards_evidence import visit_evidence_card
 from handlers.teams.cards_forms import add_form_card, risk_form_card
 from handlers.teams.cards_kit import (
     CARD_CONTENT_TYPE,
@@ -78,6 +80,8 @@ def render(result: object, today: date) -> dict | None:
             return risk_summary_card(result)
         case VisitReadiness():
             return visit_card(result)
+        case VisitEvidence():
+            return visit_evidence_card(result)
         case Bundle():
             return bundle_card(result, today)
         case RequestCard():
