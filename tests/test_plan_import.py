@@ -2,6 +2,7 @@
 
 import csv
 import os
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -393,7 +394,8 @@ def test_rows_past_the_size_a_sheet_declares_are_read(tmp_path):
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     sheet = "xl/worksheets/sheet1.xml"
-    assert b'<dimension ref="A1:E3" />' in parts[sheet]
+    # openpyxl writes `<dimension ref="A1:E3" />`, or without the space when lxml is installed.
+    assert re.search(rb'<dimension ref="A1:E3"\s*/>', parts[sheet])
     parts[sheet] = parts[sheet].replace(b'ref="A1:E3"', b'ref="A1:E2"')  # says one row too few
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in parts.items():
