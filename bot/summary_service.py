@@ -17,6 +17,8 @@ from bot.errors import UserError
 from bot.people import Actor, PersonRef, person_ref, refs
 from bot.permissions import ADMIN_WORDS, admin_words, export_groups
 from bot.readiness import ReadinessWindow, evidence_words, readiness_window
+from bot.plan_config import plan_heading
+from bot.redate_approval import all_awaiting
 from bot.results import ActionCard, Help, Outcome
 from bot.risk_scale import band_of
 from bot.risk_service import RiskCard, risk_card
@@ -134,6 +136,8 @@ class Overview:
     overdue_on_track: Part = field(default_factory=lambda: Part((), 0))
     areas: tuple[GroupLine, ...] = ()  # one line per area of weakness (number, title, counts)
     highlights: Highlights | None = None
+    # For admins: re-dates awaiting DfE/NHS England approval (bot/redate_approval.py).
+    awaiting: Part = field(default_factory=lambda: Part((), 0))
 
     @property
     def totals(self) -> dict[str, int]:
@@ -260,6 +264,8 @@ class SummaryService:
         if request.kind == "export":
             return Outcome(self.export(actor, request))
         result = self._answer(request)
+        if isinstance(result, Overview) and actor.is_admin and not request.here:
+            result = replace(result, awaiting=self._awaiting(result))
         if isinstance(result, OutgoingFile):
             where = _where(request)
             return Outcome(FileReply(result, request.here, f"The chart is on its way {where}."))
@@ -316,6 +322,13 @@ class SummaryService:
         title = f"Weekly digest — {format_long(overview.today)}"
         return replace(overview, title=title), chart_file(overview)
 
+    def _awaiting(self, overview: Overview) -> Part:
+        if overview.group_actions is not None:  # one group's or area's: the chair's list only
+            return Part((), 0)
+        with self.db.session() as session:
+            items = all_awaiting(session)
+        return Part(tuple(items[:LIST_LIMIT]), len(items))
+
     def _start_of(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.clock.tz)
 
@@ -364,7 +377,7 @@ class SummaryService:
             if place is None:
                 raise UserError(f"There is no area of weakness {area}.", USAGE["area"][0])
             return f"Area of weakness: {area_name(place.number, place.title)}"
-        return "SEND Improvement Board — where the plan stands"
+        return f"{plan_heading(self.board.plan)} — where the plan stands"
 
     def risk_summary(self) -> RiskSummary:
         with self.db.session() as session:

@@ -51,7 +51,7 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
         db,
         clock,
         People(db, admins, clock),
-        ActionService(db, clock),
+        ActionService(db, clock, board.plan),
         DeadlineService(db, board.evidence_lead_working_days, clock),
         RiskService(db, board.risk_bands, clock),
         SummaryService(db, board, clock),

@@ -1,0 +1,124 @@
+"""Re-dates approved by the board or by DfE/NHS England (issue 13 item 5), through signed Slack
+requests: with `redate_approval = "dfe"` a re-date waits until an admin records the approval."""
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from slack_standin.signed_requests import text_input
+from tests.conftest import ADMIN, BOARD_TOML, OTHER, OWNER
+from tests.support import plan_state
+from tests.support.blockkit import flatten
+from tests.test_date_requests import (
+    TUESDAY,
+    dms_to,
+    picked,
+    press_for_form,
+    reminder,  # noqa: F401 (a fixture)
+)
+
+DFE_BOARD = BOARD_TOML + '\n[plan]\nname = "Written Statement of Action"\nredate_approval = "dfe"\n'
+
+
+@pytest.fixture
+def board_file(tmp_path: Path, request) -> Path:
+    path = tmp_path / "board.toml"
+    dfe = "board" not in request.node.name
+    path.write_text(DFE_BOARD if dfe else BOARD_TOML, encoding="utf-8")
+    return path
+
+
+def test_the_board_approves_a_re_date_at_once_by_default(chat, plan):
+    said = chat.says("due 1.2 28/02/2020 Data arrives late", ADMIN)
+    assert "1.2 is now due on 28 February 2020" in said
+    action = plan_state.action(plan, "1.2")
+    assert action.due_date == date(2020, 2, 28)
+    assert action.due_approved_by == "board"
+    assert action.due_approved_at is not None
+    shown = chat.says("show 1.2", OTHER)
+    assert "New date approved:* by the board on 20 January 2020" in shown
+    assert "awaiting" not in shown
+
+
+def test_a_typed_re_date_waits_for_dfe_until_an_admin_records_their_approval(chat, plan):
+    said = chat.says("due 1.2 28/02/2020 Data arrives late", ADMIN)
+    assert "awaiting DfE/NHS England approval" in said
+    assert "stays due on 6 February 2020, and reminders use that date" in said
+    action = plan_state.action(plan, "1.2")
+    assert action.due_date == date(2020, 2, 6) and action.due_approved_by is None
+    shown = chat.says("show 1.2", OTHER)
+    assert (
+        "New date awaiting approval:* 28 February 2020, awaiting DfE/NHS England approval: "
+        "Data arrives late" in shown
+    )
+    # A second re-date while one waits is refused; so is recording an answer by a non-admin.
+    again = chat.says("due 1.2 31/03/2020 Another reason", ADMIN)
+    assert "is already awaiting DfE/NHS England approval" in again
+    assert "Only" in chat.says("due 1.2 approved", OWNER)
+    assert plan_state.action(plan, "1.2").due_date == date(2020, 2, 6)
+    with time_machine.travel(datetime(2020, 1, 27, 11, 0, tzinfo=UTC), tick=True):
+        done = chat.says("due 1.2 approved", ADMIN)
+    assert "DfE/NHS England approved the new date. 1.2 is now due on 28 February 2020" in done
+    action = plan_state.action(plan, "1.2")
+    assert action.due_date == date(2020, 2, 28) and action.original_due_date == date(2020, 2, 6)
+    assert action.due_approved_by == "dfe"
+    assert action.due_approved_at.date() == date(2020, 1, 27)
+    assert action.due_revised_reason == "Data arrives late"
+    shown = chat.says("show 1.2", OTHER)
+    assert "New date approved:* by DfE/NHS England on 27 January 2020" in shown
+    assert "awaiting" not in shown
+    assert "No new date for 1.2 is awaiting" in chat.says("due 1.2 approved", ADMIN)
+
+
+def test_dfe_may_agree_another_date_or_refuse(chat, plan):
+    chat.says("due 1.2 28/02/2020 Data arrives late", ADMIN)
+    assert "Say why DfE/NHS England refused" in chat.says("due 1.2 refused", ADMIN)
+    refused = chat.says("due 1.2 refused They want it by the visit", ADMIN)
+    assert "refused the new date for 1.2. It stays due on 6 February 2020" in refused
+    assert plan_state.action(plan, "1.2").due_date == date(2020, 2, 6)
+    chat.says("due 1.2 28/02/2020 Data arrives late", ADMIN)
+    agreed = chat.says("due 1.2 approved 14/02/2020", ADMIN)
+    assert "1.2 is now due on 14 February 2020" in agreed
+    assert plan_state.action(plan, "1.2").due_approved_by == "dfe"
+
+
+def test_an_approved_request_from_an_owner_waits_for_dfe(chat, standin, plan, reminder):  # noqa: F811
+    with time_machine.travel(TUESDAY, tick=True):
+        view = chat.press(reminder, "date_request_open", "3.1", OWNER)
+        reason = "The printer needs three more weeks"
+        standin.reset()
+        chat.sender.submit(
+            view, {"date": picked("2020-02-28"), "reason": text_input(reason)}, OWNER
+        )
+        (request,) = standin.wait_for("chat.postMessage")
+        approve = press_for_form(chat, request.params, "date_request_approve", ADMIN)
+        standin.reset()
+        chat.sender.submit(approve, {"note": text_input("Agreed at the board")}, ADMIN)
+        answer = flatten(standin.wait_for_response(chat.last_response_url)[0])
+        assert "Agreed, awaiting DfE/NHS England approval" in answer
+        standin.wait_for("chat.postMessage")
+        (told,) = dms_to(standin, OWNER)
+        assert "now awaits DfE/NHS England approval" in flatten(told)
+        assert "stays due on 10 January 2020" in flatten(told)
+        assert plan_state.action(plan, "3.1").due_date == date(2020, 1, 10)
+        standin.reset()
+        done = chat.says("due 3.1 approved", ADMIN)
+        assert "3.1 is now due on 28 February 2020" in done
+        (told,) = standin.wait_for("chat.postMessage")
+        assert told.params["channel"] == OWNER
+        assert "DfE/NHS England approved the new date" in flatten(told.params)
+    action = plan_state.action(plan, "3.1")
+    assert action.due_date == date(2020, 2, 28) and action.due_approved_by == "dfe"
+
+
+def test_the_summary_lists_re_dates_awaiting_dfe_for_admins_only(chat, plan):
+    chat.says("due 1.2 28/02/2020 Data arrives late", ADMIN)
+    said = chat.says("", ADMIN, command="/summary")
+    assert "Written Statement of Action — where the plan stands" in said
+    assert "New dates awaiting DfE/NHS England approval (1)" in said
+    assert "1.2* Publish the SEND data dashboard — 28 February 2020 (now 6 February 2020)" in said
+    assert "awaiting" not in chat.says("", OTHER, command="/summary")
+    chat.says("due 1.2 approved", ADMIN)
+    assert "awaiting" not in chat.says("", ADMIN, command="/summary")
