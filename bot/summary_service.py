@@ -16,8 +16,8 @@ from bot.delivery import OutgoingFile
 from bot.errors import UserError
 from bot.people import Actor, PersonRef, person_ref, refs
 from bot.permissions import ADMIN_WORDS, admin_words, export_groups
-from bot.readiness import ReadinessWindow, evidence_words, readiness_window
 from bot.plan_config import plan_heading
+from bot.readiness import ReadinessWindow, evidence_words, readiness_window
 from bot.redate_approval import all_awaiting
 from bot.results import ActionCard, Help, Outcome
 from bot.risk_scale import band_of
