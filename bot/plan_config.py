@@ -132,6 +132,27 @@ def _officers(value: Any, key: str) -> tuple[Officer, ...]:
     return tuple(officers)
 
 
+def short_review(review: str) -> str:
+    """A main review in running text: "visit" for a monitoring visit, as ever; else its name."""
+    return "visit" if review == "monitoring visit" else review
+
+
+def review_word(plan: PlanConfig, kind: str) -> str:
+    """What the board calls a stored review kind: the main review ("visit") or the one between
+    ("stocktake")."""
+    if kind == "visit":
+        return short_review(plan.main_review)
+    return plan.review_kinds[1] if len(plan.review_kinds) > 1 else "stocktake"
+
+
+def sentence(words: str) -> str:
+    """'support and challenge meeting' → 'Support and challenge meeting'."""
+    return words[:1].upper() + words[1:]
+
+
 def plan_heading(plan: PlanConfig) -> str:
     """The summary's heading: the plan's name, or as before when the board names none."""
     return "SEND Improvement Board" if plan.name == DEFAULT_NAME else plan.name
+
+
+DEFAULT_PLAN = PlanConfig()

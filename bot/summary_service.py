@@ -167,6 +167,7 @@ class VisitReadiness:
     areas: tuple[tuple[int, str, int, int], ...] = ()  # number, title, open, updated
     waiting: Part = field(default_factory=lambda: Part((), 0))  # (person, how many)
     off_track: Part = field(default_factory=lambda: Part((), 0))
+    review: str = "monitoring visit"  # what the board calls it ([plan] review_kinds)
 
     @property
     def open_total(self) -> int:
@@ -399,10 +400,11 @@ class SummaryService:
         today = self.today()
         with self.db.session() as session:
             visit = sq.next_event(session, "visit", today)
+            review = self.board.plan.main_review
             if visit is None:
-                return VisitReadiness(today, None, None)
+                return VisitReadiness(today, None, None, review=review)
             window = readiness_window(
-                session, visit.date, self.board.plan_start, self.clock.tz, today
+                session, visit.date, self.board.plan_start, self.clock.tz, today, self.board.plan
             )
             owners, total = sq.owners_waiting(session, window.moment, 30)
             named = refs(session, [owner for owner, _ in owners])
@@ -417,6 +419,7 @@ class SummaryService:
                 areas=tuple(sq.updated_share_by_area(session, window.moment)),
                 waiting=Part(waiting, total),
                 off_track=self._off_track(session, None, None),
+                review=review,
             )
 
     def _evidence(self, session, visit: Deadline, due: date, today: date) -> str:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from bot.dates import format_long, relative_day
+from bot.plan_config import sentence
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
 from bot.summary_lines import OFF_TRACK_TITLE, SummaryLines, plural
@@ -151,7 +152,8 @@ def _heat_map(result: RiskSummary, bands) -> str:
 
 def render_visit(result: VisitReadiness) -> dict:
     if result.visit is None:
-        text = "No monitoring visit is set. An admin can add one with /deadline add visit DATE."
+        review = result.review
+        text = f"No {review} is set. An admin can add one with /deadline add {review} DATE."
         return message(text, [section(text)])
     visit = result.visit
     opening = (
@@ -165,7 +167,7 @@ def render_visit(result: VisitReadiness) -> dict:
     )
     lines = SUMMARY_LINES
     blocks = [
-        header("Monitoring visit readiness"),
+        header(f"{sentence(result.review)} readiness"),
         section(opening),
         section(share),
         *pack_sections(["*By working group*"] + [lines.group_share(*g) for g in result.groups]),
@@ -184,4 +186,4 @@ def render_visit(result: VisitReadiness) -> dict:
     if result.off_track.total:
         title = f"*{OFF_TRACK_TITLE} ({result.off_track.total})*"
         blocks += pack_sections([title, *_lines(result.off_track, lines.off_track, result.today)])
-    return message("Monitoring visit readiness", blocks)
+    return message(f"{sentence(result.review)} readiness", blocks)
