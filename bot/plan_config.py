@@ -156,3 +156,18 @@ def plan_heading(plan: PlanConfig) -> str:
 
 
 DEFAULT_PLAN = PlanConfig()
+
+
+def officer_rows(plan: PlanConfig) -> tuple[list[str], ...]:
+    """The export front sheet's lines naming who answers for the plan and who advises it:
+    a heading, then one row per person (name, role, organisation)."""
+    rows: list[list[str]] = []
+    for heading, people in (
+        ("Accountable officers", plan.accountable_officers),
+        ("DfE/NHS England advisers", plan.advisers),
+    ):
+        if people:
+            rows.append([heading])
+            rows += [[p.name, p.role or "", p.organisation or ""] for p in people]
+            rows.append([])
+    return tuple(rows)

@@ -19,6 +19,7 @@ from bot.errors import UserError
 from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, person_ref
 from bot.plan_config import APPROVER_WORDS
+from bot.redate_import import approver_words
 from bot.results import ActionCard, DirectMessage
 from bot.typed_text import COMMAND
 from storage.models import Action, DateRequest
@@ -204,3 +205,31 @@ def with_approval(shown: ActionCard, action: Action, tz: ZoneInfo) -> ActionCard
         why = f": {awaiting.reason}" if awaiting.reason else ""
         waiting = f"{format_long(awaiting.proposed)}, awaiting {DFE_WORDS} approval{why}"
     return replace(shown, due_approval=approval, awaiting_due=waiting)
+
+
+# The export's columns for a revised date, after "Reason for new date" (the import reads the
+# first two back; bot/redate_import.py).
+REDATE_COLUMN_NAMES = (
+    ("New date approved by", 14),
+    ("New date approved on", 13),
+    ("New date awaiting approval", 13),
+    ("Reason for new date awaiting approval", 30),
+)
+
+
+def awaiting_by_action(session: Session) -> dict[int, DateRequest]:
+    query = select(DateRequest).where(DateRequest.state == AWAITING)
+    return {r.action_id: r for r in session.scalars(query)}
+
+
+def redate_cells(
+    action: Action, tz: ZoneInfo, waiting: dict[int, DateRequest]
+) -> list[str | date | None]:
+    approved = action.due_approved_at
+    request = waiting.get(action.id)
+    return [
+        approver_words(action.due_approved_by),
+        approved.astimezone(tz).date() if approved is not None else None,
+        request.proposed_date if request is not None else None,
+        (request.reason or None) if request is not None else None,
+    ]

@@ -289,6 +289,7 @@ class SummaryService:
             self.board.risk_bands,
             request.file_format,
             groups,
+            self.board.plan,
         )
         if groups is None:
             return FileReply(file, request.here, f"The export is on its way {_where(request)}.")

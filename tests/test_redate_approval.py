@@ -1,6 +1,7 @@
 """Re-dates approved by the board or by DfE/NHS England (issue 13 item 5), through signed Slack
 requests: with `redate_approval = "dfe"` a re-date waits until an admin records the approval."""
 
+import csv
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from slack_standin.signed_requests import text_input
 from tests.conftest import ADMIN, BOARD_TOML, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import flatten
+from tests.test_action_outcome import cli  # noqa: F401 (a fixture)
 from tests.test_date_requests import (
     TUESDAY,
     dms_to,
@@ -122,3 +124,65 @@ def test_the_summary_lists_re_dates_awaiting_dfe_for_admins_only(chat, plan):
     assert "awaiting" not in chat.says("", OTHER, command="/summary")
     chat.says("due 1.2 approved", ADMIN)
     assert "awaiting" not in chat.says("", ADMIN, command="/summary")
+
+
+TRACKER = """\
+Ref,Action,Working group,Lead officer,Due date,Revised due date,Reason for change,Approved by
+7.1,Refresh the SEND sufficiency plan,2,Head of SEND,31/03/2030,30/06/2030,\
+Census data late,DfE/NHSE
+7.2,Publish the short breaks statement,2,Head of SEND,31/03/2030,30/04/2030,Consultation,Board
+7.3,Review the EHCP template,2,Head of SEND,31/03/2030,,,
+"""
+
+
+def test_revised_dates_come_in_from_a_tracker_and_go_out_and_back_unchanged(
+    plan,
+    chat,
+    cli,  # noqa: F811
+    tmp_path,
+    capsys,
+):
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(TRACKER, encoding="utf-8")
+    assert cli("import", str(tracker)) == 0
+    assert "Created 3 actions: 7.1, 7.2, 7.3" in capsys.readouterr().out
+    first = plan_state.action(plan, "7.1")
+    assert (first.original_due_date, first.due_date) == (date(2030, 3, 31), date(2030, 6, 30))
+    assert first.due_revised_reason == "Census data late" and first.due_approved_by == "dfe"
+    assert plan_state.action(plan, "7.2").due_approved_by == "board"
+    third = plan_state.action(plan, "7.3")
+    assert third.due_date == third.original_due_date == date(2030, 3, 31)
+    assert third.due_approved_by is None
+    # A re-date awaiting DfE/NHS England is exported for the board to see.
+    chat.says("due 1.2 28/02/2020 Data arrives late", ADMIN)
+    chat.says("due 1.1 14/02/2020 Waiting for health data", ADMIN)
+    chat.says("due 1.1 approved", ADMIN)
+    export = tmp_path / "plan.csv"
+    assert cli("export", str(export)) == 0
+    with export.open(encoding="utf-8-sig", newline="") as file:
+        rows = {row["Reference"]: row for row in csv.DictReader(file)}
+    assert rows["7.1"]["Original due date"] == "31/03/2030"
+    assert rows["7.1"]["Due date"] == "30/06/2030"
+    assert rows["7.1"]["Reason for new date"] == "Census data late"
+    assert rows["7.1"]["New date approved by"] == "DfE/NHSE"
+    assert rows["7.2"]["New date approved by"] == "Board"
+    assert rows["1.1"]["New date approved by"] == "DfE/NHSE"
+    assert rows["1.1"]["New date approved on"] == "20/01/2020"
+    assert rows["1.2"]["Due date"] == "06/02/2020"
+    assert rows["1.2"]["New date awaiting approval"] == "28/02/2020"
+    assert rows["1.2"]["Reason for new date awaiting approval"] == "Data arrives late"
+    capsys.readouterr()
+    assert cli("import", str(export)) == 0
+    out = capsys.readouterr().out
+    assert "Unchanged: 8 actions" in out and "Updated" not in out, out
+    assert plan_state.action(plan, "1.1").due_approved_by == "dfe"
+
+
+def test_a_tracker_names_who_approved_in_words_the_import_knows(plan, cli, tmp_path, capsys):  # noqa: F811
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text(TRACKER.replace("DfE/NHSE", "the council"), encoding="utf-8")
+    assert cli("import", str(tracker)) == 1
+    out = capsys.readouterr()
+    assert "“the council” is not who approved a new date" in out.out + out.err
+    with pytest.raises(AssertionError, match="no action 7.2"):
+        plan_state.action(plan, "7.2")  # a file with a problem imports nothing
