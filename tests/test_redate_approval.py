@@ -20,6 +20,8 @@ from tests.test_date_requests import (
     press_for_form,
     reminder,  # noqa: F401 (a fixture)
 )
+from tests.test_teams_dialogs import ask, chair, framework, said, teams  # noqa: F401
+from tests.test_teams_door import door  # noqa: F401 (a fixture)
 
 DFE_BOARD = BOARD_TOML + '\n[plan]\nname = "Written Statement of Action"\nredate_approval = "dfe"\n'
 
@@ -186,3 +188,22 @@ def test_a_tracker_names_who_approved_in_words_the_import_knows(plan, cli, tmp_p
     assert "“the council” is not who approved a new date" in out.out + out.err
     with pytest.raises(AssertionError, match="no action 7.2"):
         plan_state.action(plan, "7.2")  # a file with a problem imports nothing
+
+
+def test_a_re_date_waits_for_dfe_and_is_approved_on_teams(
+    teams,  # noqa: F811
+    framework,  # noqa: F811
+    chair,  # noqa: F811
+    plan,
+):
+    held = said(ask(teams, framework, chair, "action due 1.2 28/02/2020 Data arrives late").card)
+    assert "awaiting DfE/NHS England approval" in held
+    assert plan_state.action(plan, "1.2").due_date == date(2020, 2, 6)
+    shown = said(ask(teams, framework, chair, "action show 1.2").card)
+    assert "28 February 2020, awaiting DfE/NHS England approval: Data arrives late" in shown
+    summary = said(ask(teams, framework, chair, "summary").card)
+    assert "New dates awaiting DfE/NHS England approval (1)" in summary
+    done = said(ask(teams, framework, chair, "action due 1.2 approved").card)
+    assert "DfE/NHS England approved the new date. 1.2 is now due on 28 February 2020" in done
+    action = plan_state.action(plan, "1.2")
+    assert action.due_date == date(2020, 2, 28) and action.due_approved_by == "dfe"
