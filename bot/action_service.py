@@ -20,7 +20,7 @@ from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, load_person, optional_ref, person_ref, refs
 from bot.permissions import may_update, require_admin, require_update
 from bot.plan_config import PlanConfig
-from bot.redate_approval import DFE_WORDS, hold_redate, record_answer, with_approval
+from bot.redate_approval import DFE_WORDS, AwaitingNotice, hold_redate, record_answer, with_approval
 from bot.results import (
     ActionCard,
     ActionDetail,
@@ -371,7 +371,8 @@ class ActionService:
             )
         if self.plan.needs_dfe:
             said = hold_redate(session, action, actor, self.now(), command.due, command.reason)
-            return Outcome(Notice(f"Recorded, awaiting {DFE_WORDS} approval: {said}"))
+            said = f"Recorded, awaiting {DFE_WORDS} approval: {said}"
+            return Outcome(AwaitingNotice(said, action.ref))
         revise_due(action, actor.person_id, self.now(), command.due, command.reason)
         session.flush()
         return Outcome(

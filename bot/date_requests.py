@@ -20,7 +20,7 @@ from bot.message_text import Mention, Part, Text, text
 from bot.people import Actor, PersonRef, person_ref
 from bot.permissions import require_update
 from bot.plan_config import PlanConfig
-from bot.redate_approval import AWAITING, DFE_WORDS, hold_redate
+from bot.redate_approval import AWAITING, DFE_WORDS, AwaitingNotice, hold_redate
 from bot.results import ActionCard, DirectMessage, Notice
 from bot.status import Status
 from bot.typed_text import COMMAND, form_text
@@ -76,7 +76,7 @@ class Asked:
 class Decided:
     """What deciding did: the answer for the admin, and whom else to tell (the asker)."""
 
-    notice: Notice
+    notice: Notice | AwaitingNotice
     messages: list[DirectMessage] = field(default_factory=list)
 
 
@@ -301,7 +301,7 @@ def _held(
         f"on {format_long(action.due_date)}. You will be told their answer.",
     )
     return Decided(
-        Notice(f"Agreed, awaiting {DFE_WORDS} approval: {said}"),
+        AwaitingNotice(f"Agreed, awaiting {DFE_WORDS} approval: {said}", action.ref),
         [DirectMessage(person_ref(request.requester), told)],
     )
 

@@ -233,3 +233,12 @@ def redate_cells(
         request.proposed_date if request is not None else None,
         (request.reason or None) if request is not None else None,
     ]
+
+
+@dataclass(frozen=True)
+class AwaitingNotice:
+    """A re-date now awaiting DfE/NHS England: said to the admin, with a button to record their
+    approval when it comes (a refusal needs a reason, so it is typed)."""
+
+    text: str
+    ref: str

@@ -20,7 +20,15 @@ from tests.test_date_requests import (
     press_for_form,
     reminder,  # noqa: F401 (a fixture)
 )
-from tests.test_teams_dialogs import ask, chair, framework, said, teams  # noqa: F401
+from tests.test_teams_cards import valid_card
+from tests.test_teams_dialogs import (  # noqa: F401 (fixtures)
+    ask,
+    button,
+    chair,
+    framework,
+    said,
+    teams,
+)
 from tests.test_teams_door import door  # noqa: F401 (a fixture)
 
 DFE_BOARD = BOARD_TOML + '\n[plan]\nname = "Written Statement of Action"\nredate_approval = "dfe"\n'
@@ -74,6 +82,18 @@ def test_a_typed_re_date_waits_for_dfe_until_an_admin_records_their_approval(cha
     assert "New date approved:* by DfE/NHS England on 27 January 2020" in shown
     assert "awaiting" not in shown
     assert "No new date for 1.2 is awaiting" in chat.says("due 1.2 approved", ADMIN)
+
+
+def test_the_pending_notice_has_a_button_an_admin_presses_once_dfe_approve(chat, plan):
+    pending = chat.ask("due 1.2 28/02/2020 Data arrives late", ADMIN)
+    refused = chat.press_expecting_reply(pending, "redate_dfe_approved", "1.2", OWNER)
+    assert "can record DfE/NHS England's answer to a new date. Nothing was changed." in refused
+    assert plan_state.action(plan, "1.2").due_date == date(2020, 2, 6)
+    done = chat.press_expecting_reply(pending, "redate_dfe_approved", "1.2", ADMIN)
+    assert "DfE/NHS England approved the new date. 1.2 is now due on 28 February 2020" in done
+    assert plan_state.action(plan, "1.2").due_approved_by == "dfe"
+    again = chat.press_expecting_reply(pending, "redate_dfe_approved", "1.2", ADMIN)
+    assert "No new date for 1.2 is awaiting DfE/NHS England approval" in again
 
 
 def test_dfe_may_agree_another_date_or_refuse(chat, plan):
@@ -203,6 +223,12 @@ def test_a_re_date_waits_for_dfe_and_is_approved_on_teams(
     assert "28 February 2020, awaiting DfE/NHS England approval: Data arrives late" in shown
     summary = said(ask(teams, framework, chair, "summary").card)
     assert "New dates awaiting DfE/NHS England approval (1)" in summary
+    pending = ask(teams, framework, chair, "action due 1.1 14/02/2020 Waiting for health data")
+    pressed = button(pending.card, "DfE/NHS England approved it", "1.1")
+    assert pressed["type"] == "Action.Execute"
+    answer = framework.send(teams.activities.card_action(chair, pressed["verb"], pressed["data"]))
+    assert "1.1 is now due on 14 February 2020" in said(valid_card(answer["value"]))
+    assert plan_state.action(plan, "1.1").due_approved_by == "dfe"
     done = said(ask(teams, framework, chair, "action due 1.2 approved").card)
     assert "DfE/NHS England approved the new date. 1.2 is now due on 28 February 2020" in done
     action = plan_state.action(plan, "1.2")
