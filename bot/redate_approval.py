@@ -31,7 +31,7 @@ DFE_WORDS = "DfE/NHS England"
 
 @dataclass(frozen=True)
 class AwaitingRedate:
-    """A re-date awaiting DfE/NHS England: what `action show` and `/summary` list."""
+    """A re-date awaiting DfE/NHS England: what `action show` and the summary list."""
 
     request_id: int
     ref: str

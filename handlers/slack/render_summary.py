@@ -3,7 +3,7 @@
 from datetime import date
 
 from bot.dates import format_long, relative_day
-from bot.plan_config import sentence
+from bot.plan_config import sentence, short_review
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
 from bot.summary_lines import OFF_TRACK_TITLE, SummaryLines, plural
@@ -153,7 +153,8 @@ def _heat_map(result: RiskSummary, bands) -> str:
 def render_visit(result: VisitReadiness) -> dict:
     if result.visit is None:
         review = result.review
-        text = f"No {review} is set. An admin can add one with /deadline add {review} DATE."
+        typed = short_review(review)
+        text = f"No {review} is set. An admin can add one with /deadline add {typed} DATE."
         return message(text, [section(text)])
     visit = result.visit
     opening = (
