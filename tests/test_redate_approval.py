@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from bot.reminder_sweep import ReminderSweep
 from slack_standin.signed_requests import text_input
 from tests.conftest import ADMIN, BOARD_TOML, OTHER, OWNER
 from tests.support import plan_state
@@ -233,3 +234,17 @@ def test_a_re_date_waits_for_dfe_and_is_approved_on_teams(
     assert "DfE/NHS England approved the new date. 1.2 is now due on 28 February 2020" in done
     action = plan_state.action(plan, "1.2")
     assert action.due_date == date(2020, 2, 28) and action.due_approved_by == "dfe"
+
+
+def test_reminders_keep_the_current_date_while_a_new_one_awaits_dfe(chat, plan):
+    chat.says("due 1.2 28/02/2020 Data arrives late", ADMIN)
+    sweep = ReminderSweep(plan.db, plan.board, None, plan.clock)
+    # 6 February is 1.2's date until DfE/NHS England approve: 7 days before it, it is reminded.
+    thursday = datetime(2020, 1, 30, 9, 30, tzinfo=UTC)
+    due = [
+        (item.key, item.action.due)
+        for bundle in sweep.run(None, now=thursday, dry_run=True).sent
+        for item in bundle.items
+        if item.action is not None and item.action.ref == "1.2"
+    ]
+    assert due and all(day == date(2020, 2, 6) for _, day in due), due
