@@ -20,6 +20,9 @@ REF_PATTERN = re.compile(r"^(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9._/-]{0,19}\Z")
 MAX_NOTE = MAX_TEXT
 MAX_TITLE = 300
 DUE_SOON_DAYS = 14
+# After `due REF`: DfE/NHS England's answer to a re-date awaiting them (bot/redate_approval.py).
+APPROVE_WORDS = ("approved", "approve", "agreed")
+REFUSE_WORDS = ("refused", "refuse", "declined", "decline")
 
 USAGE = {
     "help": (f"{COMMAND}action help", f"{COMMAND}action help"),
@@ -49,7 +52,9 @@ USAGE = {
     ),
     "assign": (f"{COMMAND}action assign REF @user", f"{COMMAND}action assign 1.1 @Sam"),
     "due": (
-        f"{COMMAND}action due REF DATE [reason]",
+        f"{COMMAND}action due REF DATE [reason] — where DfE/NHS England approve re-dates, "
+        f"then {COMMAND}action due REF approved [DATE] or {COMMAND}action due REF refused "
+        "REASON",
         f"{COMMAND}action due 1.1 in 6 weeks Data arrives late",
     ),
     "remove": (f"{COMMAND}action remove REF", f"{COMMAND}action remove 1.1"),
@@ -148,6 +153,16 @@ class Redate:
     ref: str
     due: date
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RedateAnswer:
+    """DfE/NHS England's answer to a re-date awaiting them, as an admin records it."""
+
+    ref: str
+    approved: bool
+    agreed: date | None = None  # the date they agreed, when not the one asked for
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -261,13 +276,29 @@ def _assign(args: _Args) -> Assign:
     return Assign(ref, _user(args, args.words[1]))
 
 
-def _due(args: _Args) -> Redate:
+def _due(args: _Args) -> Redate | RedateAnswer:
     ref = args.ref()
+    if len(args.words) > 1 and args.words[1].lower() in APPROVE_WORDS + REFUSE_WORDS:
+        return _redate_answer(args, ref)
     try:
         due, reason = take_date(rest_after(args.raw, 1), args.today)
     except DateError as error:
         raise args.fail(str(error)) from None
     return Redate(ref, due, args.free(reason))
+
+
+def _redate_answer(args: _Args, ref: str) -> RedateAnswer:
+    """`due REF approved [DATE]` or `due REF refused REASON`."""
+    rest = rest_after(args.raw, 2)
+    if args.words[1].lower() in REFUSE_WORDS:
+        return RedateAnswer(ref, False, note=args.free(rest))
+    if not rest.strip():
+        return RedateAnswer(ref, True)
+    try:
+        agreed, note = take_date(rest, args.today)
+    except DateError as error:
+        raise args.fail(str(error)) from None
+    return RedateAnswer(ref, True, agreed, args.free(note))
 
 
 def _remove(args: _Args) -> Remove:

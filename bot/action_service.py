@@ -19,6 +19,8 @@ from bot.errors import UserError
 from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, load_person, optional_ref, person_ref, refs
 from bot.permissions import may_update, require_admin, require_update
+from bot.plan_config import PlanConfig
+from bot.redate_approval import DFE_WORDS, AwaitingNotice, hold_redate, record_answer, with_approval
 from bot.results import (
     ActionCard,
     ActionDetail,
@@ -44,10 +46,13 @@ SNOOZE_WORKING_DAYS = 2
 
 
 class ActionService:
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self, db: Database, clock: Clock | None = None, plan: PlanConfig | None = None
+    ) -> None:
         self.db = db
         self.clock = clock or Clock()
         self.now = self.clock.now
+        self.plan = plan or PlanConfig()
 
     def today(self) -> date:
         return self.clock.today()
@@ -100,6 +105,8 @@ class ActionService:
                 return self._assign(session, actor, command)
             case cmd.Redate():
                 return self._redate(session, actor, command)
+            case cmd.RedateAnswer():
+                return self._redate_answer(session, actor, command)
             case cmd.Remove():
                 return self._remove(session, actor, command)
             case cmd.PrepareForm():
@@ -124,9 +131,7 @@ class ActionService:
 
     def _help(self) -> Outcome:
         lines = tuple(cmd.USAGE[name] for name in cmd.USAGE if name != "help")
-        return Outcome(
-            Help(f"{COMMAND}action — the actions of the Written Statement of Action", lines)
-        )
+        return Outcome(Help(f"{COMMAND}action — the actions of {self.plan.the_plan}", lines))
 
     def _mine(self, session: Session, actor: Actor) -> Outcome:
         flt = q.ActionFilter(owner=actor.person_id)
@@ -169,7 +174,8 @@ class ActionService:
         named = refs(session, people_named(rows))
         lines = tuple(describe(r, self.clock.tz, named) for r in rows)
         may_change = action.withdrawn_at is None and may_update(actor, action)
-        return Outcome(ActionDetail(self._card(action), lines, total, may_change))
+        shown = with_approval(self._card(action), action, self.clock.tz)
+        return Outcome(ActionDetail(shown, lines, total, may_change))
 
     # Owners, leads and admins
 
@@ -367,6 +373,10 @@ class ActionService:
                 cmd.usage("due"),
             )
         first = action.original_due_date is None
+        if self.plan.needs_dfe and not first:  # a first date agreed moves no date in the plan
+            said = hold_redate(session, action, actor, self.now(), command.due, command.reason)
+            said = f"Recorded, awaiting {DFE_WORDS} approval: {said}"
+            return Outcome(AwaitingNotice(said, action.ref))
         revise_due(action, actor.person_id, self.now(), command.due, command.reason)
         session.flush()
         since = (
@@ -380,6 +390,16 @@ class ActionService:
                 self._card(action),
             )
         )
+
+    def _redate_answer(self, session: Session, actor: Actor, command: cmd.RedateAnswer) -> Outcome:
+        require_admin(actor, "record DfE/NHS England's answer to a new date")
+        action = self._find_open(session, command.ref, "due")
+        if command.agreed is not None:
+            self._refuse_past(command.agreed, "due")
+        done = record_answer(
+            session, action, actor, self.now(), command.approved, command.agreed, command.note
+        )
+        return Outcome(Notice(done.said, self._card(action)), done.messages)
 
     def _remove(self, session: Session, actor: Actor, command: cmd.Remove) -> Outcome:
         require_admin(actor, "remove actions")
@@ -517,10 +537,18 @@ def card(action: Action, tz: ZoneInfo) -> ActionCard:
     )
 
 
-def revise_due(action: Action, actor_id: int, now: datetime, due: date, reason: str | None) -> None:
+def revise_due(
+    action: Action,
+    actor_id: int,
+    now: datetime,
+    due: date,
+    reason: str | None,
+    approved_by: str = "board",
+) -> None:
     """A new due date, as an admin's re-date or an approved request sets it: the original is
-    kept, and the revision says who, when and why, in the action and its history. An action
-    with no date agreed gets its first date: that is its original too."""
+    kept, and the revision says who, when and why (and who approved it: the board or DfE/NHS
+    England), in the action and its history. An action with no date agreed gets its first date:
+    that is its original too."""
     old = action.due_date.isoformat() if action.due_date else None
     record(action, actor_id, now, "update", "due_date", old, due.isoformat(), reason)
     action.due_date = due
@@ -530,3 +558,5 @@ def revise_due(action: Action, actor_id: int, now: datetime, due: date, reason: 
     action.due_revised_by = actor_id
     action.due_revised_at = now
     action.due_revised_reason = reason
+    action.due_approved_by = approved_by
+    action.due_approved_at = now

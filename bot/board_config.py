@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import ConfigError
+from bot.plan_config import PlanConfig, parse_plan
 from bot.risk_scale import COLOURS, DEFAULT_BANDS, Band, check_bands
 from bot.status import Status
 from bot.tracker_values import CellValueError, status_words_from
@@ -98,6 +99,8 @@ class BoardConfig:
     # The board's own words for statuses in its tracker ([import] status_words), beside the
     # defaults in bot/tracker_values.py.
     status_words: tuple[tuple[str, Status], ...] = ()
+    # The plan's own words, its re-date approval and its officers ([plan]).
+    plan: PlanConfig = field(default_factory=PlanConfig)
 
 
 def default_board() -> BoardConfig:
@@ -120,7 +123,7 @@ def load_board(path: Path | None, ids: IdRules = ANY_ID) -> BoardConfig:
 def parse_board(
     data: dict[str, Any], where: str = "board.toml", ids: IdRules = ANY_ID
 ) -> BoardConfig:
-    known = {"working_groups", "areas", "board", "reminders", "risk_bands", "import"}
+    known = {"working_groups", "areas", "board", "reminders", "risk_bands", "import", "plan"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}: unknown section {key!r} (expected {sorted(known)}).")
@@ -151,6 +154,7 @@ def parse_board(
         risk_bands=_bands(data["risk_bands"], where) if "risk_bands" in data else DEFAULT_BANDS,
         plan_start=_optional_day(board.get("plan_start"), f"{where}: board.plan_start"),
         status_words=_status_words(_table(data, "import", where), f"{where}: import"),
+        plan=parse_plan(_table(data, "plan", where), f"{where}: plan"),
     )
 
 

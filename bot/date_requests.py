@@ -19,6 +19,8 @@ from bot.errors import NotAllowed, UserError
 from bot.message_text import Mention, Part, Text, text
 from bot.people import Actor, PersonRef, person_ref
 from bot.permissions import require_update
+from bot.plan_config import PlanConfig
+from bot.redate_approval import AWAITING, DFE_WORDS, AwaitingNotice, hold_redate
 from bot.results import ActionCard, DirectMessage, Notice
 from bot.status import Status
 from bot.typed_text import COMMAND, form_text
@@ -74,7 +76,7 @@ class Asked:
 class Decided:
     """What deciding did: the answer for the admin, and whom else to tell (the asker)."""
 
-    notice: Notice
+    notice: Notice | AwaitingNotice
     messages: list[DirectMessage] = field(default_factory=list)
 
 
@@ -82,10 +84,13 @@ AdminFinder = Callable[[], list[PersonRef]]
 
 
 class DateRequests:
-    def __init__(self, db: Database, clock: Clock, admins: AdminFinder) -> None:
+    def __init__(
+        self, db: Database, clock: Clock, admins: AdminFinder, plan: PlanConfig | None = None
+    ) -> None:
         self.db = db
         self.clock = clock
         self.admins = admins
+        self.plan = plan or PlanConfig()
 
     def prepare(self, actor: Actor, ref: str) -> ActionCard:
         """The action as it is now, before the form opens, if this person may ask for it."""
@@ -180,6 +185,8 @@ class DateRequests:
                     "decline it, saying so, and the owner can ask for another."
                 )
             now = self.clock.now()
+            if approve and self.plan.needs_dfe:
+                return _held(session, request, action, actor, now, note)
             request.state = APPROVED if approve else DECLINED
             request.decided_by = actor.person_id
             request.decided_at = now
@@ -226,7 +233,7 @@ class DateRequests:
 
     def _pending(self, session: Session, action: Action) -> DateRequest | None:
         query = select(DateRequest).where(
-            DateRequest.action_id == action.id, DateRequest.state == PENDING
+            DateRequest.action_id == action.id, DateRequest.state.in_((PENDING, AWAITING))
         )
         return session.scalars(query).first()
 
@@ -283,12 +290,37 @@ def _decision_words(
     return said, told
 
 
+def _held(
+    session: Session,
+    request: DateRequest,
+    action: Action,
+    actor: Actor,
+    now: datetime,
+    note: str | None,
+) -> Decided:
+    """The board agrees, but the date moves only once DfE/NHS England approve it."""
+    said = hold_redate(session, action, actor, now, request.proposed_date, request.reason, request)
+    request.decision_note = note
+    told = text(
+        f"Your request for {action.ref} to be due on {format_long(request.proposed_date)} was "
+        "agreed by ",
+        Mention(actor.person),
+        f", and now awaits {DFE_WORDS} approval. Until they approve it, {action.ref} stays due "
+        f"on {format_long(action.due_date)}. You will be told their answer.",
+    )
+    return Decided(
+        AwaitingNotice(f"Agreed, awaiting {DFE_WORDS} approval: {said}", action.ref),
+        [DirectMessage(person_ref(request.requester), told)],
+    )
+
+
 def _already_decided(request: DateRequest, action: Action, clock: Clock) -> str:
     who = person_ref(request.decider).shown if request.decider else "an admin"
     when = format_weekday_long(request.decided_at.astimezone(clock.tz).date())
+    state = f"agreed (awaiting {DFE_WORDS})" if request.state == AWAITING else request.state
     return (
         f"The request for {action.ref} to be due on {format_long(request.proposed_date)} was "
-        f"already {request.state} by {who} on {when}. Nothing was changed."
+        f"already {state} by {who} on {when}. Nothing was changed."
     )
 
 

@@ -12,7 +12,9 @@ from bot.dates import DateError, format_long, take_date
 from bot.errors import UserError
 from bot.people import Actor, refs
 from bot.permissions import require_admin
+from bot.plan_config import PlanConfig
 from bot.results import Help, Notice, Outcome
+from bot.review_kinds import review_kinds, take_kind
 from bot.tokens import TokenError, parse_number, split_args
 from bot.typed_text import COMMAND, quoted, shown
 from bot.working_calendar import add_working_days
@@ -85,7 +87,9 @@ class DeadlineService:
         db: Database,
         evidence_lead_working_days: int = 10,
         clock: Clock | None = None,
+        plan: PlanConfig | None = None,
     ) -> None:
+        self.kinds = review_kinds(plan or PlanConfig())
         self.db = db
         self.lead_days = evidence_lead_working_days
         self.clock = clock or Clock()
@@ -106,7 +110,7 @@ class DeadlineService:
             return Outcome(
                 Help(
                     f"{COMMAND}deadline — visits, board meetings and other deadlines",
-                    tuple(USAGE.values()),
+                    self._usage_lines(),
                 )
             )
         if verb == "list":
@@ -120,6 +124,13 @@ class DeadlineService:
         raise UserError(
             f"I don't know “{quoted(words[0], 30)}”.",
             f"{COMMAND}deadline list | add | remove | evidence-sent",
+        )
+
+    def _usage_lines(self) -> tuple[tuple[str, str], ...]:
+        """Help, with one `add` line for each kind of review the board has."""
+        lines = [USAGE["list"], *(k.usage for k in self.kinds)]
+        return tuple(
+            lines + [u for n, u in USAGE.items() if n not in ("list", "add visit", "add stocktake")]
         )
 
     def upcoming(self, limit: int = 20) -> DeadlineList:
@@ -138,11 +149,14 @@ class DeadlineService:
 
     def _add(self, actor: Actor, rest: str) -> Outcome:
         require_admin(actor, "add deadlines")
-        kind, usage = "other", USAGE["add"][0]
+        kind, usage, default_title = "other", USAGE["add"][0], ""
         first = rest.split(maxsplit=1)
-        if first and first[0].lower() in KINDS:
-            kind = first[0].lower()
-            usage = USAGE[f"add {kind}"][0]
+        review, after = take_kind(rest, self.kinds)
+        if review is not None:
+            kind, usage, rest, default_title = review.stored, review.usage[0], after, review.title
+        elif first and first[0].lower() == "board":
+            kind, default_title = "board", KINDS["board"]
+            usage = USAGE["add board"][0]
             rest = first[1] if len(first) > 1 else ""
         try:
             when, title = take_date(rest, self.today())
@@ -152,11 +166,12 @@ class DeadlineService:
         if not title:
             if kind == "other":
                 raise UserError("What is the deadline for? Add a title after the date.", usage)
-            title = KINDS[kind]
+            title = default_title
         if len(title) > MAX_TITLE:
             raise UserError(f"The title can be at most {MAX_TITLE} characters.", usage)
         with self.db.session() as session:
-            self._refuse_a_second_review(session, kind, when, usage, rest)
+            typed = f"{review.words if review else kind} {rest}"
+            self._refuse_a_second_review(session, kind, when, usage, typed, default_title)
             deadline = Deadline(
                 kind=kind, date=when, title=title, created_by=actor.person_id, created_at=self.now()
             )
@@ -166,7 +181,7 @@ class DeadlineService:
         return Outcome(Notice(self._added_text(card)))
 
     def _refuse_a_second_review(
-        self, session: Session, kind: str, when: date, usage: str, typed: str
+        self, session: Session, kind: str, when: date, usage: str, typed: str, what: str
     ) -> None:
         """A visit or board meeting on a date that already has one would double every message
         about it: refused, naming the one there is (other deadlines may share a date)."""
@@ -179,11 +194,11 @@ class DeadlineService:
         )
         if there is not None:
             raise UserError(
-                f"There is already a {KINDS[kind]} on {format_long(when)}: "
+                f"There is already a {what} on {format_long(when)}: "
                 f"{there.title} (deadline {there.id}). To change it, remove it first "
                 f"({COMMAND}deadline remove {there.id}), then add it again.",
                 usage,
-                echo=f"{COMMAND}deadline add {kind} {typed}",
+                echo=f"{COMMAND}deadline add {typed}",
             )
 
     def _added_text(self, card: DeadlineCard) -> str:

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from bot.dates import format_long
 from bot.export_style import BOLD, STATUS_COLOUR, WRAPPED, paint
+from bot.plan_config import officer_rows, sentence
 from bot.status import DONE_FIRST, Status
 from storage.models import Action, Area
 
 if TYPE_CHECKING:
     from bot.plan_export import ExportOptions, PlanActions
 
-PLAN_TITLE = "The SEND improvement plan"
 STATUS_HEADINGS = tuple(s.label for s in DONE_FIRST)
 LABEL_COLOUR = {s.label: STATUS_COLOUR[s.value] for s in DONE_FIRST}  # a status column's heading
 PERCENT_FORMAT = "0%"
@@ -65,6 +65,7 @@ class FrontSheet:
     areas: tuple[CountRow, ...]
     withdrawn: int
     chart: bytes
+    officers: tuple[list[str], ...] = ()  # the plan's accountable officers and advisers
 
 
 def front_sheet(session: Session, options: "ExportOptions", actions: "PlanActions") -> FrontSheet:
@@ -75,15 +76,17 @@ def front_sheet(session: Session, options: "ExportOptions", actions: "PlanAction
         group = action.working_group
         row = groups.setdefault(group.number, CountRow(f"{group.number} {group.name}", Counter()))
         row.counts[action.status] += 1
+    title = sentence(options.plan.the_plan)
     return FrontSheet(
         title=options.titled("Summary"),
-        heading=PLAN_TITLE if options.groups is None else f"{PLAN_TITLE}: {_scope(options)} only",
+        heading=title if options.groups is None else f"{title}: {_scope(options)} only",
         exported=f"Exported on {format_long(options.today)}",
         whole=CountRow("All actions", Counter(a.status for a in live)),
         groups=tuple(groups[n] for n in sorted(groups)),
         areas=_areas(session, live),
         withdrawn=len(actions.withdrawn),
         chart=_chart(groups, options),
+        officers=officer_rows(options.plan),
     )
 
 
@@ -146,6 +149,7 @@ def write_front_sheet(sheet: WriteOnlyWorksheet, front: FrontSheet) -> None:
         [_styled(sheet, front.heading, font=TITLE)],
         [front.exported],
         [],
+        *([_styled(sheet, r[0], font=SUBTITLE)] if len(r) == 1 else r for r in front.officers),
         *_status_table(sheet, front),
         [],
         *_count_table(sheet, "By working group", "Working group", front.groups),

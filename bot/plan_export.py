@@ -40,7 +40,9 @@ from bot.export_style import BOLD, STATUS_COLOUR, WRAPPED, paint
 from bot.message_text import Text
 from bot.no_date import EXPORT_CELL
 from bot.people import refs
+from bot.plan_config import DEFAULT_PLAN, PlanConfig
 from bot.plan_import import latest_progress, protect_formula
+from bot.redate_approval import REDATE_COLUMN_NAMES, awaiting_by_action, redate_cells
 from bot.review_snapshots import ReviewColumns, review_columns, take_due_snapshots
 from bot.risk_scale import DEFAULT_BANDS, Band, band_of, impact_name, likelihood_name
 from bot.status import Status
@@ -99,6 +101,7 @@ class ExportOptions:
     bands: tuple[Band, ...] = DEFAULT_BANDS
     groups: tuple[int, ...] | None = None  # working group numbers; None is the whole plan
     today: date = field(default_factory=lambda: datetime.now(LONDON).date())
+    plan: PlanConfig = DEFAULT_PLAN  # its name, officers and advisers, for the front sheet
 
     def titled(self, title: str) -> str:
         """A sheet's title, naming the groups when the export is not the whole plan."""
@@ -119,6 +122,7 @@ class ExportError(ValueError):
 
 # Headings a board member reads. The people's accounts sit in hidden columns at the end, so
 # that an export imports back unchanged (the import reads them instead of the names).
+REDATE_COLUMNS = tuple(Column(n, w, wrap=n.startswith("Reason")) for n, w in REDATE_COLUMN_NAMES)
 ACTION_COLUMNS = (
     Column("Reference", 11),
     Column("Action", 50, wrap=True),
@@ -133,6 +137,7 @@ ACTION_COLUMNS = (
     Column("Due date", 12),
     Column("Date achieved", 12),
     Column("Reason for new date", 30, wrap=True),
+    *REDATE_COLUMNS,
     Column("Intended outcome", 40, wrap=True),
     Column("Success measures", 40, wrap=True),
     Column("Evidence", 40, wrap=True),
@@ -177,6 +182,7 @@ def export_plan(
     bands: tuple[Band, ...] = DEFAULT_BANDS,
     groups: tuple[int, ...] | None = None,
     today: date | None = None,
+    plan: PlanConfig = DEFAULT_PLAN,
 ) -> int:
     """Write the plan to `path` (.xlsx or .csv); return how many actions it holds.
 
@@ -191,7 +197,7 @@ def export_plan(
             if path.suffix
             else "Name the export file with .xlsx, .csv or .zip at the end."
         )
-    options = ExportOptions(tz, bands, groups, today or datetime.now(tz).date())
+    options = ExportOptions(tz, bands, groups, today or datetime.now(tz).date(), plan)
     take_due_snapshots(db, options.today, tz)  # a review that passed with no clock running
     with db.session() as session:
         actions = load_actions(session, options)
@@ -242,8 +248,13 @@ def load_actions(session: Session, options: ExportOptions) -> PlanActions:
 def actions_table(session: Session, options: ExportOptions, actions: PlanActions) -> Table:
     progress = latest_progress(session, [a.id for a in actions.live])
     reviews = review_columns(session, options.today, [a.id for a in actions.live])
+    waiting = awaiting_by_action(session)
     rows = [
-        [*_action_cells(a, options.tz, progress), *_accounts(a), *snapshot_cells(reviews, a.id)]
+        [
+            *_action_cells(a, options.tz, progress, waiting),
+            *_accounts(a),
+            *snapshot_cells(reviews, a.id),
+        ]
         for a in actions.live
     ]
     return Table(options.titled("Actions"), (*ACTION_COLUMNS, *snapshot_columns(reviews)), rows)
@@ -258,7 +269,9 @@ def withdrawn_table(session: Session, options: ExportOptions, actions: PlanActio
     return Table(options.titled("Withdrawn"), WITHDRAWN_COLUMNS, rows)
 
 
-def _action_cells(action: Action, tz: ZoneInfo, progress: dict[int, str]) -> list[Cell]:
+def _action_cells(
+    action: Action, tz: ZoneInfo, progress: dict[int, str], waiting: dict | None = None
+) -> list[Cell]:
     return [
         action.ref,
         action.title,
@@ -273,6 +286,7 @@ def _action_cells(action: Action, tz: ZoneInfo, progress: dict[int, str]) -> lis
         action.due_date or EXPORT_CELL,
         action.achieved_on,
         action.due_revised_reason,
+        *redate_cells(action, tz, waiting or {}),
         action.outcome,
         action.success_measures,
         action.evidence,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from bot import risk_import
+from bot import redate_import, risk_import
 from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
 from bot.clean_text import clean
@@ -50,7 +50,7 @@ REQUIRED = ("ref", "title", "working_group", "owner", "due")
 # Columns whose text may run over several lines; every other column is one line.
 MULTILINE = ("description", "success_measures", "evidence", "outcome", "progress")
 OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
-OPTIONAL += ("evidence", "outcome", "progress")
+OPTIONAL += ("evidence", "outcome", "progress", *redate_import.FIELDS)
 # The headings councils use, and our export's own, are in bot/tracker_headings.py. The export
 # shows people by name and keeps their accounts in hidden columns: where those are, they are the
 # people; the names are only to read.
@@ -66,7 +66,7 @@ _WHAT = {"ref": "reference", "working_group": "working group", "due": "due date"
 _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 # A reference with a remark after it, as trackers write them: "3.7 (added Oct 24)".
 _REF_REMARK = re.compile(r"(\S+)\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]")
-_DATE_WHAT = {"due": "due date", "start": "start date"}
+_DATE_WHAT = {"due": "due date", "start": "start date", **redate_import.DATE_FIELDS}
 _WHO = {"owner": "owner", "sro": "SRO"}
 MAX_PERSON_NAME = 200  # the width of Person.name
 
@@ -480,6 +480,12 @@ class _RowParser:
                 return self._status
             case "area":
                 return self._area
+            case "original_due" | "revised_due" | "approved_on":
+                return lambda text: self._date(text, column)
+            case "revised_reason":
+                return self._description
+            case "revised_by":
+                return _approver
         raise KeyError(column)
 
     def _person(self, column: str, text: str) -> PersonKey:
@@ -774,6 +780,7 @@ def _plan(row: _Row, lookup: _Lookup) -> _Plan:
     plan.action = lookup.actions.get(q.ref_key(row.ref)) if row.ref else None
     _resolve_group(plan, lookup.groups)
     _resolve_areas(plan, lookup.areas)
+    redate_import.settle_revised(plan.values)
     _check_dates(plan, row.failed)
     if plan.action is not None and not plan.problems:
         plan.changes = _changes(plan.action, plan.values)
@@ -934,7 +941,24 @@ _COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
     "due": _compare_plain("due_date"),
     "start": _compare_plain("start_date"),
     "status": _compare_status,
+    "approved_on": lambda action, new: _compare_approved_on(action, new),
 }
+_COMPARE |= {f: _compare_plain(a) for f, a in redate_import.ATTRIBUTES.items()}
+_COMPARE["revised_reason"] = _compare_text("due_revised_reason")
+
+
+def _compare_approved_on(action: Action, new: date | None) -> _Change | None:
+    found = redate_import.compare_approved_on(action, new)
+    if found is None:
+        return None
+    return _Change("due_approved_at", found[0], found[1], _plain_text(new))
+
+
+def _approver(text: str) -> str:
+    try:
+        return redate_import.read_approver(text)
+    except ValueError as error:
+        raise _CellError(str(error)) from None
 
 
 def _report(plans: list[_Plan], warnings: list[str], today: date) -> ImportReport:
@@ -1014,6 +1038,7 @@ def _create(plan: _Plan, writer: _Writer) -> Action:
     if action.status == Status.BLUE:
         action.achieved_on = writer.today
     action.areas = values.get("area") or []
+    redate_import.fill_new(action, values)
     note = writer.note
     if plan.remark:
         note += f". The plan's remark on {plan.ref}: {plan.remark}"
@@ -1028,6 +1053,8 @@ def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
     # row of every action changed (a query each, and 100,000 rows for a big plan): start from
     # none instead. The rows in the database stay as they are.
     set_committed_value(action, "history", [])
+    # A reason the file gives for a new date is kept rather than the import's own note.
+    reason_given = any(c.attribute == "due_revised_reason" for c in changes)
     for change in changes:
         if change.attribute == "progress":
             # The plan's commentary, not an owner's report: progress_at stays as it is.
@@ -1046,7 +1073,7 @@ def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
         setattr(action, change.attribute, change.new)
         if change.attribute == "due_date" and action.original_due_date is None:
             action.original_due_date = change.new  # the first date agreed is the original
-        elif change.attribute == "due_date":
+        elif change.attribute == "due_date" and not reason_given:
             # The original due date stays; the revision says who changed it, when and why.
             action.due_revised_by = writer.actor_id
             action.due_revised_at = writer.now

@@ -12,14 +12,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.dates import format_long, format_weekday_long
+from bot.plan_config import DEFAULT_PLAN, PlanConfig, review_word, short_review
 from bot.typed_text import COMMAND
 from bot.working_calendar import working_days_until
 from storage import summary_queries as sq
-
-BASIS_WORDS = {
-    "visit": "the last visit",
-    "stocktake": "the stocktake",
-}
 
 
 @dataclass(frozen=True)
@@ -27,6 +23,7 @@ class ReadinessWindow:
     start: date
     basis: str  # visit, stocktake or plan
     tz: ZoneInfo
+    plan: PlanConfig = DEFAULT_PLAN  # the board's words for its reviews
 
     @property
     def moment(self) -> datetime:
@@ -38,22 +35,28 @@ class ReadinessWindow:
         """'since the last visit on 10 October 2019', 'since the plan started on …'."""
         if self.basis == "plan":
             return f"since the plan started on {format_long(self.start)}"
-        return f"since {BASIS_WORDS[self.basis]} on {format_long(self.start)}"
+        last = "the last " if self.basis == "visit" else "the "
+        return f"since {last}{review_word(self.plan, self.basis)} on {format_long(self.start)}"
 
 
 def readiness_window(
-    session: Session, visit: date, plan_start: date | None, tz: ZoneInfo, today: date
+    session: Session,
+    visit: date,
+    plan_start: date | None,
+    tz: ZoneInfo,
+    today: date,
+    plan: PlanConfig = DEFAULT_PLAN,
 ) -> ReadinessWindow:
     """Where readiness for the visit on `visit` is counted from."""
     # Only a review that has happened: a stocktake planned for next week opens no window yet.
     review = sq.previous_review(session, min(visit, today + timedelta(days=1)))
     if review is not None:
-        return ReadinessWindow(review[0], review[1], tz)
+        return ReadinessWindow(review[0], review[1], tz, plan)
     if plan_start is not None and plan_start < visit:
-        return ReadinessWindow(plan_start, "plan", tz)
+        return ReadinessWindow(plan_start, "plan", tz, plan)
     first = sq.first_created_at(session)
     start = first.astimezone(tz).date() if first is not None else today
-    return ReadinessWindow(min(start, visit), "plan", tz)
+    return ReadinessWindow(min(start, visit), "plan", tz, plan)
 
 
 def evidence_words(
@@ -84,11 +87,14 @@ def _working_days(count: int) -> str:
     return f"in {count} working day{'s' if count != 1 else ''}"
 
 
-def next_visit_words(title: str, visit: date, suggested: date) -> str:
+def next_visit_words(
+    title: str, visit: date, suggested: date, review: str = "monitoring visit"
+) -> str:
     """What admins are asked once a visit has passed with no next one set."""
-    typed = f"{COMMAND}deadline add visit {suggested.strftime('%d/%m/%Y')}"
+    review = short_review(review)
+    typed = f"{COMMAND}deadline add {review} {suggested.strftime('%d/%m/%Y')}"
     return (
-        f"{title} on {format_weekday_long(visit)} has passed and no next visit is set. "
+        f"{title} on {format_weekday_long(visit)} has passed and no next {review} is set. "
         f"Three months on would be {format_weekday_long(suggested)}: to add it, type {typed} "
         "(with the right date if it is another)."
     )

@@ -64,6 +64,7 @@ class EventFacts:
     since_words: str = ""
     evidence_words: str = ""
     evidence_sent: bool = False
+    review: str = "monitoring visit"  # what the board calls a visit ([plan] review_kinds)
 
 
 @dataclass(frozen=True)

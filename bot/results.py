@@ -27,6 +27,10 @@ class ActionCard:
     start: date | None = None
     due_revised_reason: str | None = None
     due_revised_by: PersonRef | None = None
+    # In words, for `action show`: who approved the revised date and when, and a new date
+    # awaiting DfE/NHS England (bot/redate_approval.py).
+    due_approval: str | None = None
+    awaiting_due: str | None = None
     success_measures: str | None = None
     evidence: str | None = None
     source: str | None = None

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.dates import format_long
 from bot.delivery import OutgoingFile
 from bot.export_front_sheet import group_numbers as group_numbers  # summary_service's
+from bot.plan_config import DEFAULT_PLAN, PlanConfig, sentence
 from bot.plan_export import export_plan
 from bot.risk_scale import Band
 from bot.status import DONE_FIRST
@@ -62,21 +63,22 @@ def export_file(
     bands: tuple[Band, ...],
     file_format: str,
     groups: tuple[int, ...] | None = None,
+    plan: PlanConfig = DEFAULT_PLAN,
 ) -> OutgoingFile:
     """The whole plan, the risk register and the history; or only `groups`' part of them."""
     suffix = ".xlsx" if file_format == "xlsx" else ".zip"
     scope = "".join(f"wg{number}-" for number in groups or ())
     with tempfile.TemporaryDirectory(prefix="sendbot-export-") as folder:
         path = Path(folder) / f"send-plan-{scope}{today.isoformat()}{suffix}"
-        count = export_plan(db, path, tz=tz, bands=bands, groups=groups, today=today)
+        count = export_plan(db, path, tz=tz, bands=bands, groups=groups, today=today, plan=plan)
         content = path.read_bytes()
     as_at = format_long(today)
     if groups is None:
-        title = f"The SEND improvement plan, {as_at}"
+        title = f"{sentence(plan.the_plan)}, {as_at}"
         comment = f"The whole plan ({_actions(count)}), the risk register and the history"
     else:
         named = group_numbers(groups)
-        title = f"The SEND improvement plan, {named} only, {as_at}"
+        title = f"{sentence(plan.the_plan)}, {named} only, {as_at}"
         comment = f"{named} only, not the whole plan: {_actions(count)}, their history and risks"
     return OutgoingFile(
         filename=path.name,

@@ -86,6 +86,15 @@ class SummaryLines:
             f"{percent(line.complete, line.total)} complete"
         )
 
+    def awaiting(self, a, today: date) -> str:
+        """'1.2 Publish the dashboard — 28 February 2020 (now 6 February 2020): reason'."""
+        now = format_long(a.due) if a.due else "no date agreed"
+        why = f": {self.m.safe(a.reason)}" if a.reason else ""
+        return (
+            f"{self.m.strong(self.m.safe(a.ref))} {self.m.safe(a.title)} — "
+            f"{format_long(a.proposed)} (now {now}){why}"
+        )
+
     def group_share(self, number: int, name: str, total: int, done: int) -> str:
         """'1 Understanding of Need — 1 of 2 updated (50%)'."""
         return f"{number} {self.m.safe(name)} — {_updated(done, total)}"
@@ -135,6 +144,8 @@ class SummaryLines:
             total = result.group_actions.total
             lists.append((f"Open actions ({total})", result.group_actions, lines.open))
         lists.append((f"Top risks ({result.risks.total} open)", result.risks, lines.risk))
+        awaiting = f"New dates awaiting DfE/NHS England approval ({result.awaiting.total})"
+        lists.append((awaiting, result.awaiting, self.awaiting))
         return [item for item in lists if item[1].total]
 
     def _no_date(self, result) -> list[tuple[str, object, Callable[..., str]]]:

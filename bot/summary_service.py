@@ -18,7 +18,9 @@ from bot.errors import UserError
 from bot.no_date_summary import for_viewer
 from bot.people import Actor, PersonRef, person_ref, refs
 from bot.permissions import ADMIN_WORDS, admin_words, export_groups
+from bot.plan_config import plan_heading
 from bot.readiness import ReadinessWindow, evidence_words, readiness_window
+from bot.redate_approval import all_awaiting
 from bot.results import ActionCard, Help, Outcome
 from bot.review_snapshots import SinceReview, since_last_review, take_due_snapshots
 from bot.risk_scale import band_of
@@ -140,6 +142,8 @@ class Overview:
     highlights: Highlights | None = None
     no_date: Part = field(default_factory=lambda: Part((), 0))  # items for admins only
     since_review: SinceReview | None = None  # improved and slipped since the latest review
+    # For admins: re-dates awaiting DfE/NHS England approval (bot/redate_approval.py).
+    awaiting: Part = field(default_factory=lambda: Part((), 0))
 
     @property
     def totals(self) -> dict[str, int]:
@@ -169,6 +173,7 @@ class VisitReadiness:
     areas: tuple[tuple[int, str, int, int], ...] = ()  # number, title, open, updated
     waiting: Part = field(default_factory=lambda: Part((), 0))  # (person, how many)
     off_track: Part = field(default_factory=lambda: Part((), 0))
+    review: str = "monitoring visit"  # what the board calls it ([plan] review_kinds)
 
     @property
     def open_total(self) -> int:
@@ -267,7 +272,10 @@ class SummaryService:
         request = parse(clean(text, multiline=True), actor.is_admin, admin_words(actor))
         if request.kind == "export":
             return Outcome(self.export(actor, request))
-        result = for_viewer(self._answer(request), actor.is_admin)
+        result = self._answer(request)
+        if isinstance(result, Overview) and actor.is_admin and not request.here:
+            result = replace(result, awaiting=self._awaiting(result))
+        result = for_viewer(result, actor.is_admin)
         if isinstance(result, OutgoingFile):
             where = _where(request)
             return Outcome(FileReply(result, request.here, f"The chart is on its way {where}."))
@@ -290,6 +298,7 @@ class SummaryService:
             self.board.risk_bands,
             request.file_format,
             groups,
+            self.board.plan,
         )
         if groups is None:
             return FileReply(file, request.here, f"The export is on its way {_where(request)}.")
@@ -325,6 +334,13 @@ class SummaryService:
         overview = for_viewer(self.overview(), is_admin=False)  # the channel's: counts only
         title = f"Weekly digest — {format_long(overview.today)}"
         return replace(overview, title=title), chart_file(overview)
+
+    def _awaiting(self, overview: Overview) -> Part:
+        if overview.group_actions is not None:  # one group's or area's: the chair's list only
+            return Part((), 0)
+        with self.db.session() as session:
+            items = all_awaiting(session)
+        return Part(tuple(items[:LIST_LIMIT]), len(items))
 
     def _start_of(self, day: date) -> datetime:
         return datetime.combine(day, datetime.min.time(), tzinfo=self.clock.tz)
@@ -377,7 +393,7 @@ class SummaryService:
             if place is None:
                 raise UserError(f"There is no area of weakness {area}.", USAGE["area"][0])
             return f"Area of weakness: {area_name(place.number, place.title)}"
-        return "SEND Improvement Board — where the plan stands"
+        return f"{plan_heading(self.board.plan)} — where the plan stands"
 
     def risk_summary(self) -> RiskSummary:
         with self.db.session() as session:
@@ -399,10 +415,11 @@ class SummaryService:
         today = self.today()
         with self.db.session() as session:
             visit = sq.next_event(session, "visit", today)
+            review = self.board.plan.main_review
             if visit is None:
-                return VisitReadiness(today, None, None)
+                return VisitReadiness(today, None, None, review=review)
             window = readiness_window(
-                session, visit.date, self.board.plan_start, self.clock.tz, today
+                session, visit.date, self.board.plan_start, self.clock.tz, today, self.board.plan
             )
             owners, total = sq.owners_waiting(session, window.moment, 30)
             named = refs(session, [owner for owner, _ in owners])
@@ -417,6 +434,7 @@ class SummaryService:
                 areas=tuple(sq.updated_share_by_area(session, window.moment)),
                 waiting=Part(waiting, total),
                 off_track=self._off_track(session, None, None),
+                review=review,
             )
 
     def _evidence(self, session, visit: Deadline, due: date, today: date) -> str:

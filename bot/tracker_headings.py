@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from bot import redate_import
 from bot.plan_file import ImportFileError, file_name, quote
 
 # Every field a heading may name (SPEC §7). Fields the import can't store yet are still named
@@ -31,8 +32,7 @@ FIELDS = (
     "co_owner",
     "start",
     "source",
-    "revised_due",
-    "revised_by",
+    *redate_import.FIELDS,
 )
 IGNORE = "ignore"  # a map file's word for a column to leave out
 
@@ -62,11 +62,11 @@ _SYNONYMS = {
     "progress": "progress progressupdate progressupdates update latestupdate commentary "
     "progresscommentary latestprogressupdate progresstodate",
     "co_owner": "coowner colead coleads jointlead",
-    "revised_due": "revisedduedate reviseddate revisedtimescale newduedate",
-}
+} | redate_import.SYNONYMS
 HEADINGS: dict[str, str] = {
     key: column for column, keys in _SYNONYMS.items() for key in keys.split()
 } | {re.sub(r"_", "", column): column for column in FIELDS}
+HEADINGS |= dict.fromkeys(redate_import.EXPORT_ONLY, IGNORE)
 
 
 def heading_key(heading: str) -> str:

@@ -36,7 +36,7 @@ def load_visit_facts(
         if deadline.kind != "visit":
             events.append(EventFacts(deadline.id, deadline.kind, deadline.date, deadline.title))
             continue
-        window = readiness_window(session, deadline.date, board.plan_start, tz, today)
+        window = readiness_window(session, deadline.date, board.plan_start, tz, today, board.plan)
         events.append(_visit(deadline, board, tz, today, window.words))
         rows = sq.not_progressed_since(session, window.moment)
         not_updated[deadline.id] = tuple(facts_of(a, g) for a, g in rows)
@@ -58,6 +58,7 @@ def _visit(
         since_words=since_words,
         evidence_words=evidence_words(deadline.id, due, today, sent_on),
         evidence_sent=sent is not None,
+        review=board.plan.main_review,
     )
 
 

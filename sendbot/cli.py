@@ -271,7 +271,11 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     runtime = start(settings)
     try:
         count = export_plan(
-            runtime.db, args.file, tz=settings.timezone, bands=runtime.board.risk_bands
+            runtime.db,
+            args.file,
+            tz=settings.timezone,
+            bands=runtime.board.risk_bands,
+            plan=runtime.board.plan,
         )
     except ValueError as error:
         print(f"sendbot export: {error}", file=sys.stderr)

@@ -51,8 +51,8 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
         db,
         clock,
         People(db, admins, clock),
-        ActionService(db, clock),
-        DeadlineService(db, board.evidence_lead_working_days, clock),
+        ActionService(db, clock, board.plan),
+        DeadlineService(db, board.evidence_lead_working_days, clock, board.plan),
         RiskService(db, board.risk_bands, clock),
         SummaryService(db, board, clock),
     )

@@ -263,7 +263,7 @@ def test_a_map_file_names_the_headings_no_table_knows(tmp_path, env, database_ur
         "sendbot import: The map file “headings.toml” maps “AoW link” to “areas of focus”, "
         "which is not a field. Use one of: ref, title, working_group, owner, due, area, status, "
         "description, outcome, success_measures, evidence, progress, sro, co_owner, start, "
-        "source, revised_due, revised_by, or ignore.\n"
+        "source, original_due, revised_due, revised_reason, revised_by, approved_on, or ignore.\n"
     )
     wrong_heading = imported(good + '"Board subgroup name" = "working_group"\n')
     assert wrong_heading.returncode == 1 and wrong_heading.stdout == ""

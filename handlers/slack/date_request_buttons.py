@@ -35,7 +35,7 @@ def register(app: App, ctx: BotContext) -> None:
 
 def date_requests(ctx: BotContext) -> DateRequests:
     actions = ctx.actions
-    return DateRequests(actions.db, actions.clock, ctx.people.admin_refs)
+    return DateRequests(actions.db, actions.clock, ctx.people.admin_refs, actions.plan)
 
 
 def _ask_view(ctx: BotContext) -> ViewMaker:

@@ -5,6 +5,7 @@ from datetime import date
 
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
+from bot.plan_config import sentence
 from bot.reminder_policy import ActionFacts, Due, StatusCounts
 from bot.reminder_sweep import (
     ActionReminder,
@@ -159,4 +160,4 @@ def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> li
         shown = " ".join(person(o) for o in owners[:30])
         more = f" and {len(owners) - 30} more" if len(owners) > 30 else ""
         lines.append(f"Still to update: {shown}{more}")
-    return [header("Monitoring visit readiness"), section("\n".join(lines))]
+    return [header(f"{sentence(visit.review)} readiness"), section("\n".join(lines))]

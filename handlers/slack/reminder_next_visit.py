@@ -7,5 +7,5 @@ from handlers.slack.render import escape, section
 
 def next_visit_blocks(item: Due) -> list[dict]:
     visit = item.event
-    text = next_visit_words(visit.title, visit.date, item.suggested)
-    return [section(f":calendar: *When is the next monitoring visit?*\n{escape(text)}")]
+    text = next_visit_words(visit.title, visit.date, item.suggested, visit.review)
+    return [section(f":calendar: *When is the next {visit.review}?*\n{escape(text)}")]

@@ -206,6 +206,10 @@ def _detail_text(card: ActionCard, today: date) -> str:
     if card.original_due and card.due != card.original_due:
         reason = f": {escape(card.due_revised_reason)}" if card.due_revised_reason else ""
         lines.append(f"*Originally due:* {format_long(card.original_due)}{reason}")
+    if card.due_approval:
+        lines.append(f"*New date approved:* {escape(card.due_approval)}")
+    if card.awaiting_due:
+        lines.append(f"*New date awaiting approval:* {escape(card.awaiting_due)}")
     if card.sro:
         lines.append(f"*Senior responsible officer:* {person(card.sro)}")
     if card.start:

@@ -4,12 +4,14 @@ from datetime import date
 
 from bot.date_requests import RequestCard
 from bot.deadline_service import DeadlineList
+from bot.redate_approval import AwaitingNotice
 from bot.reminder_sweep import Bundle
 from bot.results import ActionDetail, ActionList, Help, Notice
 from bot.risk_service import RiskDetail, RiskList
 from bot.summary_service import Overview, RiskSummary, VisitReadiness
 from bot.visit_evidence import VisitEvidence
 from handlers.slack.date_request_views import request_message
+from handlers.slack.redate_views import awaiting_message
 from handlers.slack.reminder_messages import render_bundle
 from handlers.slack.render import (
     render_deadlines,
@@ -51,4 +53,6 @@ def render(result: object, today: date) -> dict:
             return render_bundle(result, today)
         case RequestCard():
             return request_message(result)
+        case AwaitingNotice():
+            return awaiting_message(result)
     raise TypeError(f"nothing renders {type(result).__name__}")

@@ -3,6 +3,7 @@
 from datetime import date
 
 from bot.dates import format_long, relative_day
+from bot.plan_config import sentence, short_review
 from bot.risk_scale import IMPACT, LIKELIHOOD, band_of
 from bot.status import Status
 from bot.summary_lines import OFF_TRACK_TITLE, SummaryLines, plural
@@ -154,7 +155,9 @@ def _heat_map(result: RiskSummary, bands) -> str:
 
 def render_visit(result: VisitReadiness) -> dict:
     if result.visit is None:
-        text = "No monitoring visit is set. An admin can add one with /deadline add visit DATE."
+        review = result.review
+        typed = short_review(review)
+        text = f"No {review} is set. An admin can add one with /deadline add {typed} DATE."
         return message(text, [section(text)])
     visit = result.visit
     opening = (
@@ -168,7 +171,7 @@ def render_visit(result: VisitReadiness) -> dict:
     )
     lines = SUMMARY_LINES
     blocks = [
-        header("Monitoring visit readiness"),
+        header(f"{sentence(result.review)} readiness"),
         section(opening),
         section(share),
         *pack_sections(["*By working group*"] + [lines.group_share(*g) for g in result.groups]),
@@ -187,4 +190,4 @@ def render_visit(result: VisitReadiness) -> dict:
     if result.off_track.total:
         title = f"*{OFF_TRACK_TITLE} ({result.off_track.total})*"
         blocks += pack_sections([title, *_lines(result.off_track, lines.off_track, result.today)])
-    return message("Monitoring visit readiness", blocks)
+    return message(f"{sentence(result.review)} readiness", blocks)

@@ -26,7 +26,8 @@ SNOOZE = "snooze"
 ADD = "add"
 LOG_RISK = "log_risk"
 REVIEW_RISK = "review_risk"
-DOINGS = (UPDATE, COMPLETE, SNOOZE, ADD, LOG_RISK, REVIEW_RISK)
+DFE_APPROVED = "dfe_approved"  # an admin records DfE/NHS England's approval of a new date
+DOINGS = (UPDATE, COMPLETE, SNOOZE, ADD, LOG_RISK, REVIEW_RISK, DFE_APPROVED)
 
 # The cards buttons are on, each shown again in its own way after a change.
 ON_MINE = "mine"

@@ -105,6 +105,10 @@ def _detail_facts(action: ActionCard, today: date) -> list[dict]:
     if action.original_due and action.due != action.original_due:
         reason = f": {inert(action.due_revised_reason)}" if action.due_revised_reason else ""
         facts.append(fact("Originally due", f"{format_long(action.original_due)}{reason}"))
+    if action.due_approval:
+        facts.append(fact("New date approved", inert(action.due_approval)))
+    if action.awaiting_due:
+        facts.append(fact("New date awaiting approval", inert(action.awaiting_due)))
     if action.sro:
         facts.append(fact("Senior responsible officer", name(action.sro)))
     if action.start:

@@ -7,8 +7,8 @@ from handlers.teams.cards_kit import block, inert, line
 
 def next_visit_body(item: Due) -> list[dict]:
     visit = item.event
-    text = next_visit_words(visit.title, visit.date, item.suggested)
+    text = next_visit_words(visit.title, visit.date, item.suggested, visit.review)
     return [
-        block("📅 **When is the next monitoring visit?**", separator=True),
+        block(f"📅 **When is the next {inert(visit.review)}?**", separator=True),
         line(inert(text)),
     ]

@@ -4,6 +4,7 @@ from datetime import date
 
 from bot.dates import format_weekday_long, relative_day
 from bot.delivery import Place
+from bot.plan_config import sentence
 from bot.reminder_policy import Due, StatusCounts
 from bot.reminder_sweep import (
     ActionReminder,
@@ -146,7 +147,7 @@ def _readiness_blocks(item: Due, counts: StatusCounts | None, today: date) -> li
     done = f"{updated} of {open_total} open actions ({share})"
     owners = sorted({a.owner for a in item.actions}, key=lambda p: p.id)
     body = [
-        heading("Monitoring visit readiness"),
+        heading(f"{sentence(visit.review)} readiness"),
         block(
             f"**{inert(visit.title)}** is {relative_day(visit.date, today)}, on "
             f"{format_weekday_long(visit.date)}. {inert(visit.evidence_words)}"

@@ -1,6 +1,7 @@
 """Monitoring visit readiness as an Adaptive Card: who has updated in the readiness window."""
 
 from bot.dates import format_long, relative_day
+from bot.plan_config import sentence, short_review
 from bot.summary_lines import OFF_TRACK_TITLE
 from bot.summary_lines import plural as people_count
 from bot.summary_service import VisitReadiness
@@ -18,12 +19,13 @@ from handlers.teams.cards_kit import (
 )
 from handlers.teams.cards_summary import MORE, SUMMARY_LINES
 
-NO_VISIT = "No monitoring visit is set. An admin can add one with deadline add visit DATE."
+NO_VISIT = "No {review} is set. An admin can add one with deadline add {typed} DATE."
 
 
 def visit_card(result: VisitReadiness) -> dict:
     if result.visit is None:
-        return card([block(NO_VISIT)])
+        typed = short_review(result.review)
+        return card([block(NO_VISIT.format(review=result.review, typed=typed))])
     visit = result.visit
     opening = (
         f"**{inert(visit.title)}** is {relative_day(visit.date, result.today)}, on "
@@ -35,7 +37,7 @@ def visit_card(result: VisitReadiness) -> dict:
         f"have been updated {result.window.words}."
     )
     shares = SUMMARY_LINES
-    body = [heading("Monitoring visit readiness"), block(opening), block(share)]
+    body = [heading(f"{sentence(result.review)} readiness"), block(opening), block(share)]
     body.append(label("By working group"))
     body += [line(shares.group_share(*group)) for group in result.groups]
     if result.areas:

@@ -31,7 +31,9 @@ class DateRequestInvokes:
         self.people = invokes.people
         self.today = invokes.messages.today
         actions = invokes.actions
-        self.requests = DateRequests(actions.db, actions.clock, self.people.people.admin_refs)
+        self.requests = DateRequests(
+            actions.db, actions.clock, self.people.people.admin_refs, actions.plan
+        )
         self.delivery = delivery
         self.others = invokes.table()
 

@@ -32,6 +32,7 @@ from bot.risk_forms import log_form, review_form
 from handlers.teams import buttons
 from handlers.teams import dialogs as d
 from handlers.teams.card_refresh import refreshed
+from handlers.teams.cards import render
 from handlers.teams.cards_actions import action_block, notice_card
 from handlers.teams.cards_kit import CARD_CONTENT_TYPE, block, inert_lines, teams_words, words
 from handlers.teams.connector import Connector
@@ -85,6 +86,8 @@ class TeamsInvokes:
             action = _value(activity).get("action")
             action = action if isinstance(action, dict) else {}
             press = buttons.pressed(action.get("data"))
+            if press.do == buttons.DFE_APPROVED == action.get("verb"):
+                return self._dfe_approved(activity, press)
             if press.do != buttons.SNOOZE or action.get("verb") != buttons.SNOOZE:
                 raise UserError(buttons.NO_LONGER_WORKS)
             actor = self.people.actor(activity)
@@ -98,6 +101,18 @@ class TeamsInvokes:
             return _message(UNREACHABLE_WORDS)
         except Exception:
             return _message(apology_words(_logged("answering a Teams button")))
+
+    def _dfe_approved(self, activity: Activity, press: buttons.Pressed) -> dict:
+        """Record DfE/NHS England's approval of a new date; the card says what was done."""
+        actor = self.people.actor(activity)
+        outcome = self.actions.execute(actor, cmd.RedateAnswer(str(press.ref), True))
+        if outcome.messages:
+            try:
+                tell_each(self.delivery(), outcome.messages)
+            except Exception:
+                log.exception("could not tell the owner of a new date approved on Teams")
+        shown = render(outcome.result, self.actions.today())
+        return {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": shown}
 
     # --- dialogs ----------------------------------------------------------------------------
 

@@ -93,8 +93,8 @@ class TeamsMessages:
         def greet() -> dict:
             actor = self.people.actor(activity)
             hello = (
-                f"Hello {actor.person.shown}. I keep the SEND improvement plan: your actions, "
-                "reminders before they are due, and the updates you send me here."
+                f"Hello {actor.person.shown}. I keep {self.services['action'].plan.the_plan}: "
+                "your actions, reminders before they are due, and the updates you send me here."
             )
             return self.home(actor, hello)
 
