@@ -52,6 +52,14 @@ USAGE = {
         f"{COMMAND}action due 1.1 in 6 weeks Data arrives late",
     ),
     "remove": (f"{COMMAND}action remove REF", f"{COMMAND}action remove 1.1"),
+    "co-owner": (
+        f"{COMMAND}action co-owner REF @user — or {COMMAND}action co-owner REF remove @user",
+        f"{COMMAND}action co-owner 1.1 @Sam",
+    ),
+    "link": (
+        f'{COMMAND}action link "NAME" @user — or {COMMAND}action link EMAIL @user',
+        f'{COMMAND}action link "Jo Bloggs" @Jo',
+    ),
 }
 
 
@@ -154,6 +162,23 @@ class Remove:
     ref: str
 
 
+@dataclass(frozen=True)
+class CoOwner:
+    """Add (or remove) a co-owner: a second lead, reminded and able to update as the owner."""
+
+    ref: str
+    person: int
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class LinkPerson:
+    """Link a person the plan names without a chat account (by name or email) to an account."""
+
+    named: str
+    person: int
+
+
 @dataclass
 class _Args:
     """The words after the subcommand, with the raw text kept for free-text tails."""
@@ -205,7 +230,7 @@ def parse(text: str, today: date | None = None) -> object:
         raise UserError(
             f"I don't know “{quoted(words[0])}”. Try {COMMAND}action help for what I can do.",
             f"{COMMAND}action mine | list | show | update | note | done | add | assign | due "
-            "| remove",
+            "| remove | co-owner | link",
         )
     args = _Args(name, rest_after(text, 1), words[1:], today)
     return _PARSERS[name](args)
@@ -274,6 +299,31 @@ def _remove(args: _Args) -> Remove:
     if len(args.words) > 1:
         raise args.fail(f"{COMMAND}action remove takes one reference.")
     return Remove(ref)
+
+
+def _co_owner(args: _Args) -> CoOwner:
+    ref = args.ref()
+    words = args.words[1:]
+    remove = bool(words) and words[0].lower() == "remove"
+    if remove:
+        words = words[1:]
+    if len(words) != 1:
+        doing = "remove as a co-owner of" if remove else "add as a co-owner of"
+        raise args.fail(f"Who should I {doing} {ref}? Mention one person, like @Sam.")
+    return CoOwner(ref, _user(args, words[0]), remove)
+
+
+def _link(args: _Args) -> LinkPerson:
+    if len(args.words) < 2:
+        raise args.fail(
+            "Name the person the plan has (their name in quotes, or their email), then "
+            "mention their account, like @Jo."
+        )
+    named = " ".join(shown(word) for word in args.words[:-1])
+    named = clean(named, multiline=False).strip()
+    if not named or person_in(args.words[0]) is not None:
+        raise args.fail("Name the person the plan has first, then mention their account.")
+    return LinkPerson(named[:MAX_TITLE], _user(args, args.words[-1]))
 
 
 def _user(args: _Args, word: str) -> int:
@@ -432,4 +482,6 @@ _PARSERS = {
     "assign": _assign,
     "due": _due,
     "remove": _remove,
+    "co-owner": _co_owner,
+    "link": _link,
 }
