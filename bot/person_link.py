@@ -77,8 +77,17 @@ def find_named(session: Session, named: str) -> Person:
     )
 
 
-def link(session: Session, named: Person, account_person: Person, now: datetime, by: str) -> Linked:
-    """Make `named` and `account_person` one person: `account_person` keeps everything of both."""
+def link(
+    session: Session,
+    named: Person,
+    account_person: Person,
+    now: datetime,
+    actor_id: int | None = None,
+    how: str = "",
+) -> Linked:
+    """Make `named` and `account_person` one person: `account_person` keeps everything of both.
+    The history of each action naming them says so, as done by `actor_id` (None: the command
+    line, said in `how`)."""
     shown = _described(named)
     if named.id == account_person.id:
         return Linked(shown, False, 0)
@@ -105,9 +114,11 @@ def link(session: Session, named: Person, account_person: Person, now: datetime,
             action_co_owners.c.person_id == keep, action_co_owners.c.action_id.in_(owned)
         )
     )
-    note = f"{shown} was linked to a chat account by {by}"
+    note = f"{shown} was linked to a chat account{how}"
     for action_id in touched:
-        session.add(ActionHistory(action_id=action_id, at=now, event="linked", note=note))
+        session.add(
+            ActionHistory(action_id=action_id, actor_id=actor_id, at=now, event="linked", note=note)
+        )
     session.flush()
     session.expire_all()
     session.execute(delete(Person).where(Person.id == old))
@@ -135,8 +146,7 @@ def link_in_chat(session: Session, actor: Actor, command: cmd.LinkPerson, now: d
     who = Mention(person_ref(account_person))
     if account_person.id == named.id:
         return Outcome(Notice(text(who, " is already that person. Nothing was changed.")))
-    by = actor.person.name or actor.person.shown
-    done = link(session, named, account_person, now, by)
+    done = link(session, named, account_person, now, actor.person_id)
     return Outcome(Notice(text(f"{done.named} is now ", who, f"{_kept(done.actions)}")))
 
 

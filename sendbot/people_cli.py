@@ -57,7 +57,7 @@ def people_command(settings: Settings, args: argparse.Namespace) -> int:
             return 1
         known = find_person(session, PersonKey(platform, account))
         if known is not None:
-            done = link(session, named, known, now, "sendbot people link")
+            done = link(session, named, known, now, how=" (sendbot people link)")
             print(f"{done.named} is now {known.name or account} ({account}): {_kept(done.actions)}")
             return 0
         named.accounts.append(ChatAccount(platform=platform, account_id=account, seen_at=now))
