@@ -17,6 +17,7 @@ from storage.action_queries import ActionFilter
 # A reference holds a number ("1.1", "WG3.2", "A12"): a title's first word is never taken for one.
 REF_PATTERN = re.compile(r"^(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9._/-]{0,19}\Z")
 MAX_NOTE = MAX_TEXT
+_MAILTO = re.compile(r"\s*\(mailto:[^)]*\)")
 MAX_TITLE = 300
 DUE_SOON_DAYS = 14
 
@@ -320,7 +321,8 @@ def _link(args: _Args) -> LinkPerson:
             "mention their account, like @Jo."
         )
     named = " ".join(shown(word) for word in args.words[:-1])
-    named = clean(named, multiline=False).strip()
+    # A chat app may send an email typed in a message as a link ("jo@x.example (mailto:…)").
+    named = clean(_MAILTO.sub("", named), multiline=False).strip()
     if not named or person_in(args.words[0]) is not None:
         raise args.fail("Name the person the plan has first, then mention their account.")
     return LinkPerson(named[:MAX_TITLE], _user(args, args.words[-1]))

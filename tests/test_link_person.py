@@ -172,3 +172,14 @@ def test_an_admin_links_a_person_on_teams(
     said = card_text(reply_in(teams, activity["conversation"]["id"])).replace("\\\\", "")
     assert "Jo Bloggs is now Sam Smith: the 2 actions naming them" in said
     assert plan_state.action(runtime, "5.2").sro.email == sam.email
+
+
+@pytest.mark.parametrize("typed", ["pat@nhs.example", "<mailto:pat@nhs.example|pat@nhs.example>"])
+def test_a_person_kept_by_email_is_linked_by_their_email(plan, chat, standin, tmp_path, typed):
+    import_text(
+        plan, tmp_path, standin, HEADER + "7.1,Therapy review,2,pat@nhs.example,,,30/04/2020\n"
+    )
+    said = chat.says(f"link {typed} <@{OWNER}|o>", ADMIN)
+    assert f"pat@nhs.example is now <@{OWNER}>: the 1 action naming them" in said
+    assert plan_state.slack_id(plan, plan_state.action(plan, "7.1").owner_id) == OWNER
+    assert "*7.1*" in chat.says("mine", OWNER)
