@@ -87,8 +87,3 @@ def _remove(
             card(action),
         )
     )
-
-
-def owners_names(owner: Person, co_owners: list[Person]) -> str:
-    """ "Jo Bloggs, Sam Patel": everyone who owns an action, by name."""
-    return ", ".join(p.name or p.email or f"person {p.id}" for p in (owner, *co_owners))
