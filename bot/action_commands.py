@@ -18,6 +18,7 @@ from storage.action_queries import ActionFilter
 # A reference holds a number ("1.1", "WG3.2", "A12"): a title's first word is never taken for one.
 REF_PATTERN = re.compile(r"^(?=[^0-9]*[0-9])[A-Za-z0-9][A-Za-z0-9._/-]{0,19}\Z")
 MAX_NOTE = MAX_TEXT
+_MAILTO = re.compile(r"\s*\(mailto:[^)]*\)")
 MAX_TITLE = 300
 DUE_SOON_DAYS = 14
 # After `due REF`: DfE/NHS England's answer to a re-date awaiting them (bot/redate_approval.py).
@@ -58,6 +59,14 @@ USAGE = {
         f"{COMMAND}action due 1.1 in 6 weeks Data arrives late",
     ),
     "remove": (f"{COMMAND}action remove REF", f"{COMMAND}action remove 1.1"),
+    "co-owner": (
+        f"{COMMAND}action co-owner REF @user — or {COMMAND}action co-owner REF remove @user",
+        f"{COMMAND}action co-owner 1.1 @Sam",
+    ),
+    "link": (
+        f'{COMMAND}action link "NAME" @user — or {COMMAND}action link EMAIL @user',
+        f'{COMMAND}action link "Jo Bloggs" @Jo',
+    ),
 }
 
 
@@ -170,6 +179,23 @@ class Remove:
     ref: str
 
 
+@dataclass(frozen=True)
+class CoOwner:
+    """Add (or remove) a co-owner: a second lead, reminded and able to update as the owner."""
+
+    ref: str
+    person: int
+    remove: bool = False
+
+
+@dataclass(frozen=True)
+class LinkPerson:
+    """Link a person the plan names without a chat account (by name or email) to an account."""
+
+    named: str
+    person: int
+
+
 @dataclass
 class _Args:
     """The words after the subcommand, with the raw text kept for free-text tails."""
@@ -221,7 +247,7 @@ def parse(text: str, today: date | None = None) -> object:
         raise UserError(
             f"I don't know “{quoted(words[0])}”. Try {COMMAND}action help for what I can do.",
             f"{COMMAND}action mine | list | show | update | note | done | add | assign | due "
-            "| remove",
+            "| remove | co-owner | link",
         )
     args = _Args(name, rest_after(text, 1), words[1:], today)
     return _PARSERS[name](args)
@@ -306,6 +332,32 @@ def _remove(args: _Args) -> Remove:
     if len(args.words) > 1:
         raise args.fail(f"{COMMAND}action remove takes one reference.")
     return Remove(ref)
+
+
+def _co_owner(args: _Args) -> CoOwner:
+    ref = args.ref()
+    words = args.words[1:]
+    remove = bool(words) and words[0].lower() == "remove"
+    if remove:
+        words = words[1:]
+    if len(words) != 1:
+        doing = "remove as a co-owner of" if remove else "add as a co-owner of"
+        raise args.fail(f"Who should I {doing} {ref}? Mention one person, like @Sam.")
+    return CoOwner(ref, _user(args, words[0]), remove)
+
+
+def _link(args: _Args) -> LinkPerson:
+    if len(args.words) < 2:
+        raise args.fail(
+            "Name the person the plan has (their name in quotes, or their email), then "
+            "mention their account, like @Jo."
+        )
+    named = " ".join(shown(word) for word in args.words[:-1])
+    # A chat app may send an email typed in a message as a link ("jo@x.example (mailto:…)").
+    named = clean(_MAILTO.sub("", named), multiline=False).strip()
+    if not named or person_in(args.words[0]) is not None:
+        raise args.fail("Name the person the plan has first, then mention their account.")
+    return LinkPerson(named[:MAX_TITLE], _user(args, args.words[-1]))
 
 
 def _user(args: _Args, word: str) -> int:
@@ -467,4 +519,6 @@ _PARSERS = {
     "assign": _assign,
     "due": _due,
     "remove": _remove,
+    "co-owner": _co_owner,
+    "link": _link,
 }

@@ -55,7 +55,8 @@ def people_named(rows: list[ActionHistory]) -> set[int]:
     }
 
 
-PERSON_FIELDS = ("owner_id", "sro_id")
+# History fields whose values are people's ids (linking two people rewrites them).
+PERSON_FIELDS = ("owner_id", "sro_id", "co_owner")
 
 
 def _summary(row: ActionHistory, people: dict[int, PersonRef]) -> Text:
@@ -69,6 +70,12 @@ def _summary(row: ActionHistory, people: dict[int, PersonRef]) -> Text:
         return text("Progress update: ", note)
     if row.event == "withdrawn":
         return text("Withdrawn from the plan", tail)
+    if row.event == "linked":
+        return text(note)
+    if row.field == "co_owner":
+        if row.new_value:
+            return text("Co-owner added: ", *_person(row.new_value, people), tail)
+        return text("Co-owner removed: ", *_person(row.old_value, people), tail)
     if row.field == "status":
         return text(f"Status {_status(row.old_value)} → {_status(row.new_value)}", tail)
     if row.field in ("owner_id", "sro_id"):

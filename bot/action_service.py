@@ -14,11 +14,13 @@ from bot import action_commands as cmd
 from bot.action_history import describe, people_named, record
 from bot.clean_text import clean
 from bot.clock import Clock
+from bot.co_owners import change_co_owner
 from bot.dates import format_long, format_weekday_long, in_the_past
 from bot.errors import UserError
 from bot.message_text import Mention, Text, text
 from bot.people import Actor, PersonRef, load_person, optional_ref, person_ref, refs
 from bot.permissions import may_update, require_admin, require_update
+from bot.person_link import link_in_chat
 from bot.plan_config import PlanConfig
 from bot.redate_approval import DFE_WORDS, AwaitingNotice, hold_redate, record_answer, with_approval
 from bot.results import (
@@ -111,6 +113,11 @@ class ActionService:
                 return self._remove(session, actor, command)
             case cmd.PrepareForm():
                 return self._prepare_form(session, actor, command)
+            case cmd.CoOwner():
+                action = self._find_open(session, command.ref, "co-owner")
+                return change_co_owner(session, actor, action, command, self.now(), self._card)
+            case cmd.LinkPerson():
+                return link_in_chat(session, actor, command, self.now())
         raise TypeError(f"no use case for {type(command).__name__}")
 
     def _prepare_form(self, session: Session, actor: Actor, command: cmd.PrepareForm) -> Outcome:
@@ -534,6 +541,7 @@ def card(action: Action, tz: ZoneInfo) -> ActionCard:
         achieved_on=action.achieved_on,
         areas=tuple((a.number, a.title) for a in action.areas),
         withdrawn=action.withdrawn_at is not None,
+        co_owners=tuple(person_ref(p) for p in action.co_owners),
     )
 
 

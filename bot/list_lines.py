@@ -72,7 +72,8 @@ class ListLines:
     def action(self, a: ActionCard) -> str:
         m = self.m
         title = m.safe(shorten(a.title, TITLE_IN_LIST))
-        return f"{m.strong(m.safe(a.ref))} {title} — {m.person(a.owner)}"
+        owners = ", ".join(m.person(p) for p in a.owners)
+        return f"{m.strong(m.safe(a.ref))} {title} — {owners}"
 
     def status(self, status: Status) -> str:
         """The colour and its word together: a screen reader and a colour-blind reader get

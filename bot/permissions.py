@@ -29,6 +29,8 @@ def may_update(actor: Actor, action: Action) -> bool:
         actor.is_admin
         or actor.person_id == action.owner_id
         or actor.person_id == action.working_group.lead_id
+        # A co-owner is an owner in every way but the name on the action (issue 13).
+        or any(person.id == actor.person_id for person in action.co_owners)
     )
 
 
@@ -45,10 +47,13 @@ def require_update(actor: Actor, action: Action) -> None:
             Mention(person_ref(group.lead)),
             ")",
         )
+    owners: list = [Mention(person_ref(action.owner))]
+    for co_owner in action.co_owners:
+        owners += [", ", Mention(person_ref(co_owner))]
     raise NotAllowed(
         text(
-            f"Only the owner of {action.ref} (",
-            Mention(person_ref(action.owner)),
+            f"Only the owner{'s' if action.co_owners else ''} of {action.ref} (",
+            *owners,
             ")",
             *lead,
             f" or {admin_words(actor)} can update it. Nothing was changed.",

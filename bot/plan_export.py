@@ -56,6 +56,7 @@ CSV_DATE = "%d/%m/%Y"  # what import_plan reads back
 # The hidden columns the import reads people from (bot/plan_import.py knows these headings).
 OWNER_ACCOUNT = "Owner account"
 SRO_ACCOUNT = "Senior responsible officer account"
+CO_OWNER_ACCOUNT = "Co-owner account"
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ ACTION_COLUMNS = (
     Column("Areas of weakness", 12),
     Column("Owner", 24),
     Column("Senior responsible officer", 24),
+    Column("Co-owner", 24),
     Column("Status", 18),
     Column("Start date", 12),
     Column("Original due date", 13),
@@ -146,8 +148,9 @@ ACTION_COLUMNS = (
     Column("Last update", 12),
     Column(OWNER_ACCOUNT, 16, hidden=True),
     Column(SRO_ACCOUNT, 16, hidden=True),
+    Column(CO_OWNER_ACCOUNT, 16, hidden=True),
 )
-WITHDRAWN_COLUMNS = (*ACTION_COLUMNS[:-2], Column("Withdrawn on", 13))
+WITHDRAWN_COLUMNS = (*ACTION_COLUMNS[:-3], Column("Withdrawn on", 13))
 
 RISK_COLUMNS = (
     Column("Reference", 11),
@@ -280,6 +283,7 @@ def _action_cells(
         "; ".join(str(area.number) for area in action.areas) or None,
         person_name(action.owner),
         person_name(action.sro) if action.sro else None,
+        "; ".join(person_name(p) for p in action.co_owners) or None,
         Coloured(Status(action.status).label, STATUS_COLOUR[action.status]),
         action.start_date,
         action.original_due_date or EXPORT_CELL,
@@ -297,7 +301,8 @@ def _action_cells(
 
 
 def _accounts(action: Action) -> list[Cell]:
-    return [_person_key(action.owner), _person_key(action.sro)]
+    co_owners = "; ".join(key for p in action.co_owners if (key := _person_key(p)))
+    return [_person_key(action.owner), _person_key(action.sro), co_owners or None]
 
 
 def snapshot_columns(reviews: ReviewColumns) -> list[Column]:

@@ -22,6 +22,14 @@ from bot import redate_import, risk_import
 from bot.action_commands import MAX_NOTE, MAX_TITLE, REF_PATTERN
 from bot.action_history import record
 from bot.clean_text import clean
+from bot.co_owner_cells import (
+    co_owners_besides,
+    ids_text,
+    owner_split_note,
+    same_co_owners,
+    set_co_owners,
+    split_people,
+)
 from bot.dates import DateError, format_long, parse_written_date
 from bot.fill_colours import OTHER
 from bot.no_date import NO_DATE_AGREED, is_our_words
@@ -50,11 +58,12 @@ REQUIRED = ("ref", "title", "working_group", "owner", "due")
 # Columns whose text may run over several lines; every other column is one line.
 MULTILINE = ("description", "success_measures", "evidence", "outcome", "progress")
 OPTIONAL = ("area", "status", "description", "success_measures", "sro", "start", "source")
-OPTIONAL += ("evidence", "outcome", "progress", *redate_import.FIELDS)
+OPTIONAL += ("evidence", "outcome", "progress", "co_owner", *redate_import.FIELDS)
 # The headings councils use, and our export's own, are in bot/tracker_headings.py. The export
 # shows people by name and keeps their accounts in hidden columns: where those are, they are the
 # people; the names are only to read.
 EXPORT_ACCOUNTS = {"owneraccount": "owner", "seniorresponsibleofficeraccount": "sro"}
+EXPORT_ACCOUNTS["coowneraccount"] = "co_owner"
 MAX_SOURCE = 200  # the width of Action.source
 MAX_EMAIL = 320  # the width of Person.email
 WRITE_ATTEMPTS = 3
@@ -67,7 +76,7 @@ _EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+")
 # A reference with a remark after it, as trackers write them: "3.7 (added Oct 24)".
 _REF_REMARK = re.compile(r"(\S+)\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]")
 _DATE_WHAT = {"due": "due date", "start": "start date", **redate_import.DATE_FIELDS}
-_WHO = {"owner": "owner", "sro": "SRO"}
+_WHO = {"owner": "owner", "sro": "SRO", "co_owner": "co-owner"}
 MAX_PERSON_NAME = 200  # the width of Person.name
 
 
@@ -385,6 +394,7 @@ class _Row:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how cells were read (ImportNote kinds)
     remark: str | None = None  # written beside the ref; kept in the new action's history
+    more_owners: list[PersonKey] = field(default_factory=list)  # named in the lead's cell
 
 
 class _People:
@@ -447,6 +457,8 @@ class _RowParser:
                 row.failed.add(column)
                 row.problems.append(f"{column}: {error}")
         row.ref = row.values.pop("ref", None) or ""
+        if row.more_owners:  # a lead's cell naming two people: the rest are co-owners
+            row.values["co_owner"] = row.more_owners + (row.values.get("co_owner") or [])
         return row
 
     def _cell(self, column: str, text: str) -> Any:
@@ -470,8 +482,12 @@ class _RowParser:
                 return self._source
             case "working_group":
                 return self._working_group
-            case "owner" | "sro":
+            case "owner":
+                return self._owners
+            case "sro":
                 return lambda text: self._person(column, text)
+            case "co_owner":
+                return lambda text: [self._person(column, part) for part in split_people(text)]
             case "due":
                 return self._due
             case "start":
@@ -493,6 +509,13 @@ class _RowParser:
         if key.account_id is None and key.platform is None:
             self._note(f"{_WHO[column]} “{quote(text)}” kept as a person without a chat account")
         return key
+
+    def _owners(self, text: str) -> PersonKey:
+        first, *rest = parts = split_people(text)
+        if rest:
+            self._note(owner_split_note(text, parts))
+            self._row.more_owners = [self._person("co_owner", part) for part in rest]
+        return self._person("owner", first)
 
     def _due(self, text: str) -> date | None:
         try:
@@ -731,6 +754,13 @@ def _plans(session: Session, rows: list[_Row], now: datetime) -> list[_Plan]:
                 if key not in people:
                     people[key] = ensure_person(session, now, key)
                 row.values[column] = people[key]
+        if isinstance(row.values.get("co_owner"), list):
+            found = []
+            for key in row.values["co_owner"]:
+                if key not in people:
+                    people[key] = ensure_person(session, now, key)
+                found.append(people[key])
+            row.values["co_owner"] = co_owners_besides(row.values.get("owner"), found)
     actions = existing_actions(session, {q.ref_key(row.ref) for row in rows if row.ref})
     # The latest progress updates are read only when the file has some to compare with them.
     ids = [a.id for a in actions.values()] if any(r.values.get("progress") for r in rows) else []
@@ -942,6 +972,11 @@ _COMPARE: dict[str, Callable[[Action, Any], _Change | None]] = {
     "start": _compare_plain("start_date"),
     "status": _compare_status,
     "approved_on": lambda action, new: _compare_approved_on(action, new),
+    "co_owner": lambda action, new: (
+        None
+        if same_co_owners(action, new)
+        else _Change("co_owners", new or [], ids_text(action.co_owners), ids_text(new or []))
+    ),
 }
 _COMPARE |= {f: _compare_plain(a) for f, a in redate_import.ATTRIBUTES.items()}
 _COMPARE["revised_reason"] = _compare_text("due_revised_reason")
@@ -1039,6 +1074,7 @@ def _create(plan: _Plan, writer: _Writer) -> Action:
         action.achieved_on = writer.today
     action.areas = values.get("area") or []
     redate_import.fill_new(action, values)
+    action.co_owners = values.get("co_owner") or []
     note = writer.note
     if plan.remark:
         note += f". The plan's remark on {plan.ref}: {plan.remark}"
@@ -1059,6 +1095,9 @@ def _apply(action: Action, changes: list[_Change], writer: _Writer) -> None:
         if change.attribute == "progress":
             # The plan's commentary, not an owner's report: progress_at stays as it is.
             record(action, writer.actor_id, writer.now, "progress", note=change.new)
+            continue
+        if change.attribute == "co_owners":
+            set_co_owners(action, change.new, writer.actor_id, writer.now, writer.note)
             continue
         record(
             action,

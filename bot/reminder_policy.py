@@ -40,6 +40,7 @@ class ActionFacts:
     last_update: datetime
     snoozed_until: date | None = None
     version: int = 1
+    co_owners: tuple[PersonRef, ...] = ()  # reminded as the owner is
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class RiskFacts:
     owner: PersonRef
     score: int
     review_date: date
+    lead: PersonRef | None = None  # its working group's lead, if it has a group
+    has_group: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ class Policy:
             found += self._before_due(action, now, today)
             found += self._stale(action, now, today)
         found += self._overdue(action, now, today, owner_snoozed=snoozed)
-        return found
+        return found + _for_co_owners(found, action)
 
     def _before_due(self, action: ActionFacts, now: datetime, today: date) -> list[Due]:
         if action.due is None or today > action.due:  # no date agreed: nothing to be due
@@ -246,7 +249,8 @@ class Policy:
             return []
         by_owner: dict[PersonRef, list[ActionFacts]] = {}
         for action in facts.not_updated_since.get(visit.id, ()):
-            by_owner.setdefault(action.owner, []).append(action)
+            for owner in (action.owner, *action.co_owners):
+                by_owner.setdefault(owner, []).append(action)
         return [
             _to_owner(
                 Due(
@@ -333,14 +337,19 @@ class Policy:
     # Risk reviews
 
     def _risk_reviews(self, facts: PlanFacts, now: datetime) -> list[Due]:
-        """A risk whose review date has come reminds its owner, once for that date."""
+        """A risk whose review date has come reminds its owner, once for that date; an owner
+        with no chat account through their group's lead, or the board channel when the risk
+        has no group."""
         return [
-            Due(
-                f"risk-review:{risk.id}:{risk.review_date.isoformat()}",
-                "risk_review",
-                risk.owner,
-                risk=risk,
-                words=f"review due {format_weekday_long(risk.review_date)}",
+            _risk_to_owner(
+                Due(
+                    f"risk-review:{risk.id}:{risk.review_date.isoformat()}",
+                    "risk_review",
+                    risk.owner,
+                    risk=risk,
+                    words=f"review due {format_weekday_long(risk.review_date)}",
+                ),
+                facts.board_place,
             )
             for risk in facts.risks_to_review
             if self.window.delivery_for_day(risk.review_date) <= now
@@ -364,6 +373,35 @@ def _to_owner(due: Due, lead: PersonRef | None) -> Due:
     if lead is None or lead.id == owner.id:
         return due
     return replace(due, recipient=lead, on_behalf_of=owner)
+
+
+def _for_co_owners(found: list[Due], action: ActionFacts) -> list[Due]:
+    """Each co-owner gets what the owner gets (not an escalation, which is the lead's), under
+    keys of their own; one with no chat account through the lead, as an owner is."""
+    copies = []
+    for co_owner in action.co_owners:
+        for due in found:
+            if due.kind == "escalation" or co_owner.id == action.owner.id:
+                continue
+            copy = replace(due, key=f"{due.key}:co{co_owner.id}", recipient=co_owner)
+            copy = _to_owner(replace(copy, on_behalf_of=None), action.lead)
+            # The lead already has this reminder on the owner's behalf: once is enough.
+            if not any(d.recipient == copy.recipient and d.kind == copy.kind for d in found):
+                copies.append(copy)
+    return copies
+
+
+def _risk_to_owner(due: Due, board_place: Place | None) -> Due:
+    """A risk owner with no chat account is reached as an action's owner is: through the
+    group's lead; with no group, through the board channel."""
+    risk = due.risk
+    if risk is None or risk.owner.has_account:
+        return due
+    if risk.has_group:
+        return _to_owner(due, risk.lead)
+    if board_place is None:
+        return due
+    return replace(due, recipient=board_place, on_behalf_of=risk.owner)
 
 
 def _one_lead(actions: list[ActionFacts]) -> PersonRef | None:

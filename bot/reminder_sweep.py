@@ -44,7 +44,7 @@ from storage import reminder_queries as rq
 from storage import reminder_store as store
 from storage.action_queries import groups
 from storage.database import Database
-from storage.models import Action, WorkingGroup
+from storage.models import Action, Risk, WorkingGroup
 
 log = logging.getLogger(__name__)
 LEASE = "reminder-sweep"
@@ -396,10 +396,7 @@ class ReminderSweep:
         if self.board_place:
             by_status, overdue = rq.status_counts(session, today)
             counts = StatusCounts(by_status, overdue)
-        risks = tuple(
-            RiskFacts(r.id, r.ref, r.description, person_ref(r.owner), r.score, r.review_date)
-            for r in rq.risks_due_for_review(session, today)
-        )
+        risks = tuple(risk_facts(r) for r in rq.risks_due_for_review(session, today))
         return PlanFacts(
             risks_to_review=risks,
             actions=tuple(_facts(a, g) for a, g in rows),
@@ -444,6 +441,22 @@ def _facts(action: Action, group: WorkingGroup) -> ActionFacts:
         last_update=action.last_update_at,
         snoozed_until=action.snoozed_until,
         version=action.version,
+        co_owners=tuple(person_ref(p) for p in action.co_owners),
+    )
+
+
+def risk_facts(risk: Risk) -> RiskFacts:
+    group = risk.working_group
+    lead = optional_ref(group.lead) if group is not None else None
+    return RiskFacts(
+        risk.id,
+        risk.ref,
+        risk.description,
+        person_ref(risk.owner),
+        risk.score,
+        risk.review_date,
+        lead,
+        group is not None,
     )
 
 

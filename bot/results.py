@@ -38,6 +38,16 @@ class ActionCard:
     achieved_on: date | None = None  # the day it went blue
     areas: tuple[tuple[int, str], ...] = ()
     withdrawn: bool = False
+    co_owners: tuple[PersonRef, ...] = ()  # leads beside the owner, reminded as the owner is
+
+    @property
+    def owners(self) -> tuple[PersonRef, ...]:
+        """The owner, then any co-owners: everyone who answers for the action."""
+        return (self.owner, *self.co_owners)
+
+    @property
+    def owners_label(self) -> str:
+        return "Owners" if self.co_owners else "Owner"
 
     def days_overdue(self, today: date) -> int:
         if self.status.is_complete or self.withdrawn or self.due is None or self.due >= today:

@@ -61,7 +61,8 @@ _SYNONYMS = {
     "expectedoutcomes intendedimpact",
     "progress": "progress progressupdate progressupdates update latestupdate commentary "
     "progresscommentary latestprogressupdate progresstodate",
-    "co_owner": "coowner colead coleads jointlead",
+    "co_owner": "coowner coowners colead coleads coleadofficer jointlead jointleads "
+    "jointowner secondlead secondowner secondleadofficer",
 } | redate_import.SYNONYMS
 HEADINGS: dict[str, str] = {
     key: column for column, keys in _SYNONYMS.items() for key in keys.split()

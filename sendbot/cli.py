@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from sendbot.log_setup import configure_logging
+from sendbot.people_cli import add_people_parser, people_command
 from sendbot.settings import Settings, load_settings
 
 log = logging.getLogger("sendbot")
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--privacy", type=_https_url, help="its privacy notice (default: website)")
     package.add_argument("--terms", type=_https_url, help="terms of use (default: website)")
     package.add_argument("--version", default="1.0.0", type=_semver, help="the app's version")
+    add_people_parser(commands)
     demo = commands.add_parser(
         "demo", help="play the bot end to end with no Slack (or Teams) account"
     )
@@ -399,4 +401,5 @@ _COMMANDS = {
     "remind": _remind,
     "clock": _clock,
     "teams-package": _teams_package,
+    "people": people_command,
 }

@@ -3,10 +3,17 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Action, ActionHistory, Area, WorkingGroup, action_areas
+from storage.models import (
+    Action,
+    ActionHistory,
+    Area,
+    WorkingGroup,
+    action_areas,
+    action_co_owners,
+)
 
 COMPLETE = "blue"
 # Soonest due first, and those with no date agreed after every dated one: SQLite would put
@@ -73,7 +80,11 @@ def _filtered(query: Select, flt: ActionFilter, today: date) -> Select:
             .where(Area.number == flt.area)
         )
     if flt.owner is not None:
-        query = query.where(Action.owner_id == flt.owner)
+        # A co-owner's actions are theirs too: `mine` and `list owner @user` show them.
+        co_owned = select(action_co_owners.c.action_id).where(
+            action_co_owners.c.person_id == flt.owner
+        )
+        query = query.where(or_(Action.owner_id == flt.owner, Action.id.in_(co_owned)))
     if flt.statuses:
         query = query.where(Action.status.in_(flt.statuses))
     elif not flt.include_complete:

@@ -146,7 +146,7 @@ def test_an_admin_gets_a_workbook_for_the_board_whose_counts_are_the_summarys(ch
     actions = workbook["Actions"]
     assert _column(actions, "Reference") == ["1.1", "1.2", "2.1", "3.1"]
     assert set(_column(actions, "Owner")) == {"Sam Smith", "Priya Patel"}  # never U0… IDs
-    status = {row[0].value: row[7] for row in actions.iter_rows(min_row=2)}
+    status = {row[0].value: row[8] for row in actions.iter_rows(min_row=2)}
     assert (status["1.1"].value, status["1.1"].fill.start_color.rgb) == (
         "Green (on track)",
         "0000703C",

@@ -88,7 +88,7 @@ def test_xlsx_shows_people_by_name_under_plain_headings_and_withdrawn_actions_ap
     actions = workbook["Actions"]
     header = [cell.value for cell in actions[1]]
     assert header == [column.name for column in ACTION_COLUMNS]
-    assert header[:8] == [
+    assert header[:9] == [
         "Reference",
         "Action",
         "Description",
@@ -96,6 +96,7 @@ def test_xlsx_shows_people_by_name_under_plain_headings_and_withdrawn_actions_ap
         "Areas of weakness",
         "Owner",
         "Senior responsible officer",
+        "Co-owner",
         "Status",
     ]
     assert all(cell.font.bold for cell in actions[1])
@@ -104,6 +105,7 @@ def test_xlsx_shows_people_by_name_under_plain_headings_and_withdrawn_actions_ap
     assert [header[ord(letter) - ord("A")] for letter in hidden] == [
         "Owner account",
         "Senior responsible officer account",
+        "Co-owner account",
     ]
     assert actions.column_dimensions["B"].width == 50
     assert actions.cell(row=2, column=2).alignment.wrap_text

@@ -111,9 +111,12 @@ def _other_blocks(item: Due) -> list[dict]:
         return next_visit_blocks(item)
     if item.kind == "risk_review":
         risk = item.risk
+        whose = ""
+        if item.on_behalf_of is not None:
+            whose = escape(on_behalf_words(item.on_behalf_of, PLATFORM_NAME, [risk.ref])) + ":\n"
         return [
             section(
-                f":mag: Risk *{escape(risk.ref)}* (score {risk.score}) is due for review "
+                f"{whose}:mag: Risk *{escape(risk.ref)}* (score {risk.score}) is due for review "
                 f"({format_weekday_long(risk.review_date)}): {escape(cut(risk.description, 500))}\n"
                 f"Rescore it or add a note with `/risk update {escape(risk.ref)}`."
             )
@@ -140,6 +143,8 @@ def _channel_message(bundle: Bundle, today: date) -> dict:
             blocks += _readiness_blocks(item, bundle.counts, today)
         elif item.kind == "board_meeting":
             blocks += request_blocks(item)
+        elif item.kind == "risk_review":  # for a risk owner with no account and no group
+            blocks += _other_blocks(item)
     fallback = blocks[0]["text"]["text"] if blocks else "Reminder"
     return message(fallback, blocks[:MAX_BLOCKS])  # already escaped mrkdwn
 

@@ -116,7 +116,8 @@ def action_line(card: ActionCard, today: date) -> str:
     return (
         f"*{escape(card.ref)}* {escape(card.title)}\n"
         f"{status_words(card.status)} · {due}{overdue} · "
-        f"{escape(group_words(card.group_number, card.group_name))} · {person(card.owner)}"
+        f"{escape(group_words(card.group_number, card.group_name))} · "
+        f"{', '.join(person(p) for p in card.owners)}"
     )
 
 
@@ -198,7 +199,7 @@ def _detail_text(card: ActionCard, today: date) -> str:
     lines = [
         f"*Status:* {status_words(card.status)}" + ("  _(withdrawn)_" if card.withdrawn else ""),
         f"*Working group:* {card.group_number} {escape(card.group_name)}",
-        f"*Owner:* {person(card.owner)}",
+        f"*{card.owners_label}:* {', '.join(person(p) for p in card.owners)}",
         f"*Due:* {due_in_full(card.due, today, card.status.is_complete or card.withdrawn)}",
     ]
     if card.achieved_on:

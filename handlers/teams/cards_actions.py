@@ -34,7 +34,8 @@ def action_block(action: ActionCard, today: date, buttons_on: str | None = None)
         block(f"**{inert(action.ref)}** {inert(action.title)}"),
         block(
             f"{status_words(action.status)} · {due}{overdue} · "
-            f"{inert(group_words(action.group_number, action.group_name))} · {name(action.owner)}",
+            f"{inert(group_words(action.group_number, action.group_name))} · "
+            f"{', '.join(name(p) for p in action.owners)}",
             isSubtle=True,
             spacing="None",
         ),
@@ -97,7 +98,7 @@ def _detail_facts(action: ActionCard, today: date) -> list[dict]:
     facts = [
         fact("Status", status),
         fact("Working group", f"{action.group_number} {inert(action.group_name)}"),
-        fact("Owner", name(action.owner)),
+        fact(action.owners_label, ", ".join(name(p) for p in action.owners)),
         fact("Due", due),
     ]
     if action.achieved_on:

@@ -100,7 +100,12 @@ def _other_blocks(item: Due) -> list[dict]:
         return next_visit_body(item)
     if item.kind == "risk_review":
         risk = item.risk
+        whose = []
+        if item.on_behalf_of is not None:
+            words = on_behalf_words(item.on_behalf_of, PLATFORM_NAME, [risk.ref])
+            whose = [line(f"{inert(words)}:")]
         return [
+            *whose,
             block(
                 f"🔍 Risk **{inert(risk.ref)}** (score {risk.score}) is due for review "
                 f"({format_weekday_long(risk.review_date)}): {inert(cut(risk.description, 500))}",
@@ -136,6 +141,8 @@ def _channel_body(bundle: Bundle, today: date) -> list[dict]:
             body += _readiness_blocks(item, bundle.counts, today)
         elif item.kind == "board_meeting":
             body += request_blocks(item)
+        elif item.kind == "risk_review":  # for a risk owner with no account and no group
+            body += _other_blocks(item)
     return body
 
 
