@@ -153,7 +153,7 @@ def test_an_admin_gets_a_workbook_for_the_board_whose_counts_are_the_summarys(ch
     )
     assert status["1.2"].fill.start_color.rgb == "001D70B8"
     assert status["2.1"].fill.start_color.rgb == "00B1B4B6"
-    assert (actions.freeze_panes, actions.auto_filter.ref) == ("B2", "A1:Y5")
+    assert (actions.freeze_panes, actions.auto_filter.ref) == ("B2", "A1:AA5")
     assert _column(workbook["Withdrawn"], "Reference") == ["4.1"]
     assert _column(workbook["Risks"], "Reference") == ["R1", "R2", "R3", "R4"]
     assert _column(workbook["Risks"], "Score")[0] == "9 (medium)"
@@ -195,7 +195,7 @@ def test_a_lead_gets_only_the_actions_of_the_groups_they_lead(chat, standin, ris
     actions = workbook[f"Actions {scope}"]
     assert actions.max_row - 1 == 3
     assert _column(actions, "Reference") == ["1.1", "1.2", "3.1"]
-    assert (actions.freeze_panes, actions.auto_filter.ref) == ("B2", "A1:Y4")
+    assert (actions.freeze_panes, actions.auto_filter.ref) == ("B2", "A1:AA4")
     assert _column(workbook[f"Risks {scope}"], "Risk") == ["Data late", "Forum capacity"]
     history = workbook[f"History {scope}"]
     assert set(_column(history, "Reference")) == {"1.1", "1.2", "3.1"}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
 from sqlalchemy import func, select
 
 from bot.action_history import record
@@ -102,7 +103,7 @@ def test_xlsx_shows_people_by_name_under_plain_headings_and_withdrawn_actions_ap
     assert all(cell.font.bold for cell in actions[1])
     # The people's accounts are there for the import, hidden from the board.
     hidden = [name for name, dim in actions.column_dimensions.items() if dim.hidden]
-    assert [header[ord(letter) - ord("A")] for letter in hidden] == [
+    assert [header[column_index_from_string(letter) - 1] for letter in hidden] == [
         "Owner account",
         "Senior responsible officer account",
         "Co-owner account",
