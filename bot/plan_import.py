@@ -496,7 +496,9 @@ class _RowParser:
                 return self._status
             case "area":
                 return self._area
-            case "original_due" | "revised_due" | "approved_on":
+            case "original_due":
+                return self._original_due
+            case "revised_due" | "approved_on":
                 return lambda text: self._date(text, column)
             case "revised_reason":
                 return self._description
@@ -524,6 +526,13 @@ class _RowParser:
             if not is_our_words(text):  # our export's own words need no note
                 self._row.notes.append(f"due date {no_date} read as {NO_DATE_AGREED}")
             return None  # no date agreed (SPEC §2)
+
+    def _original_due(self, text: str) -> date | None:
+        """Our export writes "No date agreed" here too: an action with none has no original."""
+        try:
+            return self._date(text, "original_due")
+        except NoDateAgreed:
+            return None  # as an empty cell: the original stays as it is
 
     def _start(self, text: str) -> date | None:
         try:
