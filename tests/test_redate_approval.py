@@ -248,3 +248,14 @@ def test_reminders_keep_the_current_date_while_a_new_one_awaits_dfe(chat, plan):
         if item.action is not None and item.action.ref == "1.2"
     ]
     assert due and all(day == date(2020, 2, 6) for _, day in due), due
+
+
+def test_a_first_date_for_an_action_with_none_agreed_needs_no_dfe_approval(chat, plan):
+    """Agreeing the first date of an "Ongoing" action moves no date in the plan."""
+    chat.says(f'add 9.1 "Termly audit of plans" wg 1 owner {OWNER} due TBC', ADMIN)
+    said = chat.says("due 9.1 31/03/2020 Agreed at the board", ADMIN)
+    assert "9.1 is now due on 31 March 2020 (the first date agreed for it)" in said
+    assert "awaiting" not in said
+    action = plan_state.action(plan, "9.1")
+    assert action.due_date == action.original_due_date == date(2020, 3, 31)
+    assert action.due_approved_by is None  # nothing was revised, so nothing approved
