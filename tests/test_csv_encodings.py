@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage.database import Database
 from storage.models import Action, Risk
-from tests.conftest import BOT_TOKEN
+from tests.support.cli import operator_settings
 from tests.support.preloaded import run_sendbot
 
 TITLE = "Fund £40,000 of respite – the “short breaks” offer for Zoë’s café group"
@@ -21,11 +21,7 @@ CP1252_NOTE = "the file was read as Windows-1252 text (Excel's older “CSV” e
 
 @pytest.fixture
 def env(database_url: str, standin) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "SLACK_API_URL": standin.url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-    }
+    return operator_settings(database_url, standin)
 
 
 def stored(database_url: str) -> tuple[str, str]:

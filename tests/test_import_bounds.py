@@ -31,8 +31,7 @@ from bot.xlsx_bounds import (
 )
 from storage.database import Database
 from storage.models import Action, Person
-from tests.conftest import BOT_TOKEN
-from tests.support.cli import clean_env
+from tests.support.cli import clean_env, operator_settings
 
 HEADER = ["ref", "title", "working_group", "owner", "due"]
 ROW = ["1.1", "Joint needs assessment", "1", "U012AB3CD", "31/03/2020"]
@@ -84,11 +83,7 @@ def import_file(path: Path, env: dict[str, str], timeout: float = 120) -> Run:
 
 @pytest.fixture
 def env(database_url: str, standin) -> dict[str, str]:
-    return {
-        "DATABASE_URL": database_url,
-        "SLACK_API_URL": standin.url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-    }
+    return operator_settings(database_url, standin)
 
 
 def assert_refused(run: Run, message: str, database_url: str) -> None:

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from bot.reminder_sweep import ReminderSweep
 from storage.database import Database
 from storage.models import Action, ActionHistory
-from tests.conftest import ADMIN, BOT_TOKEN, OTHER, OWNER
+from tests.conftest import ADMIN, OTHER, OWNER
 from tests.support import plan_state
 from tests.support.blockkit import assert_valid_view, flatten
+from tests.support.cli import operator_settings
 from tests.support.cli import sendbot as run_sendbot
 from tests.support.speak import SlackVoice
 from tests.test_import_check import (  # noqa: F401 (the operator fixture)
@@ -294,11 +295,7 @@ def test_sendbot_remind_dry_run_leaves_the_undated_out(database_url, standin, tm
         "1.2,Publish the SEND dashboard,1,U0OWNER01,TBC\n",
         encoding="utf-8",
     )
-    settings = {
-        "DATABASE_URL": database_url,
-        "SLACK_API_URL": standin.url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-    }
+    settings = operator_settings(database_url, standin)
     assert run_sendbot("import", str(plan), cwd=tmp_path, **settings).returncode == 0
     done = run_sendbot("remind", "--at", "2020-01-30T09:30", "--dry-run", cwd=tmp_path, **settings)
     assert done.returncode == 0, done.stderr

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from storage.database import Database
 from storage.models import Action, Risk
 from tests.conftest import BOT_TOKEN, OWNER
+from tests.support.cli import operator_settings
 from tests.support.preloaded import run_sendbot
 from tests.test_teams_door import (
     door,  # noqa: F401
@@ -24,13 +25,7 @@ PEOPLE = {"U0RISKOWN1": ("Amir Khan", "amir.khan@staffs.example")}
 
 @pytest.fixture
 def env(database_url: str, standin) -> dict[str, str]:
-    for account, (name, email) in PEOPLE.items():
-        standin.add_user(account, name, email=email)
-    return {
-        "DATABASE_URL": database_url,
-        "SLACK_API_URL": standin.url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-    }
+    return operator_settings(database_url, standin, PEOPLE)
 
 
 def risks(database_url: str) -> dict[str, dict]:

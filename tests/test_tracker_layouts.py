@@ -17,7 +17,7 @@ from bot.plan_import import read_rows
 from bot.tracker_headings import load_heading_map
 from storage.database import Database
 from storage.models import Action
-from tests.conftest import BOT_TOKEN
+from tests.support.cli import operator_settings
 from tests.support.preloaded import run_sendbot
 
 PEOPLE = {
@@ -29,13 +29,7 @@ PEOPLE = {
 
 @pytest.fixture
 def env(database_url: str, standin) -> dict[str, str]:
-    for account, (name, email) in PEOPLE.items():
-        standin.add_user(account, name, email=email)
-    return {
-        "DATABASE_URL": database_url,
-        "SLACK_API_URL": standin.url,
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-    }
+    return operator_settings(database_url, standin, PEOPLE)
 
 
 def fill(colour: str) -> PatternFill:

@@ -12,8 +12,9 @@ from bot.readiness import ReadinessWindow
 from bot.visit_evidence import ActionEvidence, AreaEvidence, EvidenceEntry, VisitEvidence
 from handlers.slack.render_result import render as slack_render
 from handlers.teams.cards import render as teams_render
-from tests.conftest import ADMIN, BOT_TOKEN, OTHER, OWNER
+from tests.conftest import ADMIN, OTHER, OWNER
 from tests.support.blockkit import assert_valid_message, flatten
+from tests.support.cli import operator_settings
 from tests.support.preloaded import run_sendbot
 from tests.test_teams_cards import (  # noqa: F401
     assert_same_figures,
@@ -80,7 +81,7 @@ def test_imported_evidence_is_named_as_the_plan_import(chat, tmp_path, database_
         f"5.1,Health visitor checks,5,{OWNER},31/03/2027,3,Checks at 2 years up to 91%\n",
         encoding="utf-8",
     )
-    env = {"DATABASE_URL": database_url, "SLACK_API_URL": standin.url, "SLACK_BOT_TOKEN": BOT_TOKEN}
+    env = operator_settings(database_url, standin)
     done = run_sendbot("import", str(path), cwd=tmp_path, **env)
     assert done.returncode == 0, done.stdout + done.stderr
     said = chat.says("evidence", ADMIN, "/summary")

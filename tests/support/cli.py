@@ -25,6 +25,20 @@ SETTINGS = (
 )
 
 
+def operator_settings(database_url: str, standin, people: dict | None = None) -> dict[str, str]:
+    """The settings an operator gives `sendbot` to work on the plan against the Slack stand-in;
+    `people` (account → (name, email)) are added to the stand-in's workspace first."""
+    from tests.conftest import BOT_TOKEN  # here: conftest imports the support modules
+
+    for account, (name, email) in (people or {}).items():
+        standin.add_user(account, name, email=email)
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_API_URL": standin.url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+    }
+
+
 def clean_env(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
     env.update(settings)
