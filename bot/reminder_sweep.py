@@ -257,7 +257,7 @@ class ReminderSweep:
 
     def _snapshots(self, now: datetime) -> None:
         """Keep each passed review's snapshot. A failure here must not stop the reminders: the
-        next sweep, /summary or the export takes it again."""
+        next sweep, the summary or the export takes it again."""
         try:
             take_due_snapshots(self.db, self.window.local_date(now), self.clock.tz, now)
         except Exception:
