@@ -38,6 +38,8 @@ ACTION_VERBS = frozenset(
         "check",
         "circulate",
         "clarify",
+        "collect",
+        "co-produce",
         "collate",
         "commission",
         "communicate",
