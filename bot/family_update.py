@@ -16,10 +16,9 @@ from datetime import date
 
 from bot.dates import MONTHS
 from bot.minutes_verbs import ACTION_VERBS, RECORD_VERBS, participle
-
-VERBS = ACTION_VERBS | RECORD_VERBS
 from bot.plain_words import Speller
 
+VERBS = ACTION_VERBS | RECORD_VERBS
 NEXT_SHOWN = 5  # what comes next: the soonest few, so the page stays short
 # GOV.UK's text colour on white: a contrast of 19 to 1, far above the 4.5 to 1 WCAG AA asks.
 TEXT_COLOUR = "#0b0c0c"
@@ -157,11 +156,15 @@ _PAST = {
 def _chart_alt(areas: Sequence[FamilyArea]) -> str:
     total = sum(len(a.actions) for a in areas)
     done = sum(1 for a in areas for x in a.actions if x.done_on)
+    left = total - done
     return (
         f"A bar chart of the plan's progress. Of {_count(total, 'thing')} to do, {done} "
-        f"{'is' if done == 1 else 'are'} done and {total - done} {'is' if total - done == 1 else 'are'} "
-        "still being worked on."
+        f"{_is(done)} done and {left} {_is(left)} still being worked on."
     )
+
+
+def _is(n: int) -> str:
+    return "is" if n == 1 else "are"
 
 
 def _scrubber(hidden: Iterable[str]):

@@ -45,7 +45,9 @@ ACRONYMS: dict[str, str] = {
     "SENCO": "special educational needs co-ordinator",
     "SENCo": "special educational needs co-ordinator",
     "SEND": "special educational needs and disabilities",
-    "SENDIASS": "special educational needs and disabilities Information, Advice and Support Service",
+    "SENDIASS": (
+        "special educational needs and disabilities Information, Advice and Support Service"
+    ),
     "UK": "United Kingdom",
     "WSoA": "Written Statement of Action",
 }
