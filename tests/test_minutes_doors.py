@@ -5,6 +5,7 @@ this action" opening the Add form filled in, "Drop"). Nothing is created until a
 
 import csv
 import json
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -307,3 +308,46 @@ def test_the_form_keeps_slacks_limits():
     message = drafts_message(MinutesDrafts(date(2019, 12, 10), many))
     assert_valid_message(message)
     assert "10 more: run sendbot draft-actions" in flatten(message)
+
+
+# board.toml [[people]]
+
+
+def test_people_in_board_toml_are_checked_and_kept_with_their_roles(runtime):
+    from bot.board_config import parse_board
+    from bot.board_sync import sync_board
+    from bot.errors import ConfigError
+    from sendbot.identities import RULES, find_lead
+    from storage.models import Person
+
+    for entry, reason in (
+        ({"name": "Jo"}, "board.toml: people[0].role must be some text."),
+        ({"name": "Jo", "role": "DCO", "email": "jo"}, "people[0].email must be an email"),
+        ({"name": "Jo", "role": "DCO", "account": "jo"}, "people[0].account must be a Slack"),
+        ({"name": "Jo", "role": "DCO", "phone": "1"}, "people[0]: unknown key 'phone'"),
+    ):
+        with pytest.raises(ConfigError, match=re.escape(reason)):
+            parse_board({"people": [entry]}, ids=RULES)
+    board = parse_board(
+        {
+            "people": [
+                {"name": "Lee Grant", "role": "Designated Clinical Officer", "organisation": "ICB"},
+                {"name": "Priya Shah", "role": "Head of SEND", "email": "priya@council.example"},
+                {"name": "Sam Patel", "role": "Head of SEND Commissioning", "account": OTHER},
+            ]
+        },
+        ids=RULES,
+    )
+    for _ in range(2):  # a second start changes nothing
+        sync_board(runtime.db, board, find_lead)
+    with runtime.db.session() as session:
+        people = session.scalars(select(Person).where(Person.role_title.is_not(None)))
+        kept = sorted(
+            (p.name, p.role_title, p.email, p.organisation, [a.account_id for a in p.accounts])
+            for p in people
+        )
+    assert [k for k in kept if k[0] != "Cllr Dee Jones"] == [
+        ("Lee Grant", "Designated Clinical Officer", None, "ICB", []),
+        ("Priya Shah", "Head of SEND", "priya@council.example", None, []),
+        ("Sam Patel", "Head of SEND Commissioning", None, None, [OTHER]),
+    ]

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures imported from the Teams dialog tests are parameters here)
 """`action from-minutes` on Teams: a card offering the dialog, the dialog, the card of drafts, and
 "Add this action" opening the Add dialog filled in, through `POST /api/messages`."""
 
@@ -38,7 +39,7 @@ def test_paste_minutes_in_a_dialog_then_add_a_draft_through_the_add_dialog(
     teams,
     framework,
     chair,
-    runtime,  # noqa: F811 (fixtures)
+    runtime,
 ):
     offer = ask(teams, framework, chair, "action from-minutes")
     dialog = open_dialog(teams, framework, chair, button(offer.card, "Paste minutes"), offer)
@@ -81,7 +82,7 @@ def test_a_missing_meeting_date_is_asked_for_beside_its_field(
     teams,
     framework,
     chair,
-    runtime,  # noqa: F811 (fixtures)
+    runtime,
 ):
     offer = ask(teams, framework, chair, "action from-minutes")
     dialog = open_dialog(teams, framework, chair, button(offer.card, "Paste minutes"), offer)
