@@ -67,6 +67,11 @@ USAGE = {
         f'{COMMAND}action link "NAME" @user — or {COMMAND}action link EMAIL @user',
         f'{COMMAND}action link "Jo Bloggs" @Jo',
     ),
+    "from-minutes": (
+        f"{COMMAND}action from-minutes — paste a board meeting's minutes; the actions it agreed "
+        "come back as drafts to add or drop",
+        f"{COMMAND}action from-minutes",
+    ),
 }
 
 
@@ -149,6 +154,11 @@ class AddAction:
 @dataclass(frozen=True)
 class OpenAdd:
     pass
+
+
+@dataclass(frozen=True)
+class FromMinutes:
+    """`action from-minutes`: the door opens its form for pasting minutes (bot/minutes_service)."""
 
 
 @dataclass(frozen=True)
@@ -247,10 +257,16 @@ def parse(text: str, today: date | None = None) -> object:
         raise UserError(
             f"I don't know “{quoted(words[0])}”. Try {COMMAND}action help for what I can do.",
             f"{COMMAND}action mine | list | show | update | note | done | add | assign | due "
-            "| remove | co-owner | link",
+            "| remove | co-owner | link | from-minutes",
         )
     args = _Args(name, rest_after(text, 1), words[1:], today)
     return _PARSERS[name](args)
+
+
+def _nothing_after(args: _Args, command: object) -> object:
+    if args.words:
+        raise args.fail(f"{COMMAND}action {args.name} takes nothing after it: it opens a form.")
+    return command
 
 
 def _mine(args: _Args) -> Mine:
@@ -521,4 +537,5 @@ _PARSERS = {
     "remove": _remove,
     "co-owner": _co_owner,
     "link": _link,
+    "from-minutes": lambda args: _nothing_after(args, FromMinutes()),
 }

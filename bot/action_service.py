@@ -18,6 +18,7 @@ from bot.co_owners import change_co_owner
 from bot.dates import format_long, format_weekday_long, in_the_past
 from bot.errors import UserError
 from bot.message_text import Mention, Text, text
+from bot.minutes_service import OpenMinutesForm
 from bot.people import Actor, PersonRef, load_person, optional_ref, person_ref, refs
 from bot.permissions import may_update, require_admin, require_update
 from bot.person_link import link_in_chat
@@ -118,6 +119,9 @@ class ActionService:
                 return change_co_owner(session, actor, action, command, self.now(), self._card)
             case cmd.LinkPerson():
                 return link_in_chat(session, actor, command, self.now())
+            case cmd.FromMinutes():
+                require_admin(actor, "draft actions from minutes")
+                return Outcome(OpenMinutesForm())
         raise TypeError(f"no use case for {type(command).__name__}")
 
     def _prepare_form(self, session: Session, actor: Actor, command: cmd.PrepareForm) -> Outcome:

@@ -1,4 +1,5 @@
-"""The board's own configuration (`board.toml`): working groups, areas of weakness, admins."""
+"""The board's own configuration (`board.toml`): working groups, areas of weakness, admins,
+and the people the board knows by role."""
 
 import re
 import tomllib
@@ -67,6 +68,17 @@ class AreaConfig:
 
 
 @dataclass(frozen=True)
+class PersonConfig:
+    """Someone the board knows by role (`[[people]]`): minutes name roles, not people."""
+
+    name: str
+    role: str
+    account: str | None = None
+    email: str | None = None
+    organisation: str | None = None
+
+
+@dataclass(frozen=True)
 class ReminderConfig:
     """When reminders fall due (SPEC §5). Every offset can be changed in `[reminders]`."""
 
@@ -101,6 +113,7 @@ class BoardConfig:
     status_words: tuple[tuple[str, Status], ...] = ()
     # The plan's own words, its re-date approval and its officers ([plan]).
     plan: PlanConfig = field(default_factory=PlanConfig)
+    people: tuple[PersonConfig, ...] = ()
 
 
 def default_board() -> BoardConfig:
@@ -124,6 +137,7 @@ def parse_board(
     data: dict[str, Any], where: str = "board.toml", ids: IdRules = ANY_ID
 ) -> BoardConfig:
     known = {"working_groups", "areas", "board", "reminders", "risk_bands", "import", "plan"}
+    known |= {"people"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{where}: unknown section {key!r} (expected {sorted(known)}).")
@@ -155,6 +169,7 @@ def parse_board(
         plan_start=_optional_day(board.get("plan_start"), f"{where}: board.plan_start"),
         status_words=_status_words(_table(data, "import", where), f"{where}: import"),
         plan=parse_plan(_table(data, "plan", where), f"{where}: plan"),
+        people=_people(data["people"], where, ids) if "people" in data else (),
     )
 
 
@@ -288,6 +303,32 @@ def _areas(items: Any, where: str) -> tuple[AreaConfig, ...]:
         areas.append(AreaConfig(number, _text(entry.get("title"), f"{key}.title")))
     _unique_numbers([a.number for a in areas], f"{where}: areas")
     return tuple(sorted(areas, key=lambda a: a.number))
+
+
+def _people(items: Any, where: str, ids: IdRules) -> tuple[PersonConfig, ...]:
+    people = []
+    for i, entry in enumerate(_entries(items, "people", where)):
+        key = f"{where}: people[{i}]"
+        _only_keys(entry, {"name", "role", "account", "email", "organisation"}, key)
+        account = _optional_id(
+            entry.get("account"), f"{key}.account", ids.is_account, ids.account_words
+        )
+        email = _optional_id(entry.get("email"), f"{key}.email", is_email, "an email")
+        organisation = entry.get("organisation")
+        if organisation is not None:
+            organisation = _text(organisation, f"{key}.organisation")
+        people.append(
+            PersonConfig(
+                name=_text(entry.get("name"), f"{key}.name"),
+                role=_text(entry.get("role"), f"{key}.role"),
+                account=account,
+                email=email,
+                organisation=None
+                if organisation is None
+                else _text(organisation, f"{key}.organisation"),
+            )
+        )
+    return tuple(people)
 
 
 def _entries(items: Any, name: str, where: str) -> list[dict[str, Any]]:

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.board_config import AreaConfig, BoardConfig, GroupConfig
+from bot.board_config import AreaConfig, BoardConfig, GroupConfig, PersonConfig
+from bot.people import PersonKey, ensure_person
 from storage.database import Database
 from storage.models import Area, Person, WorkingGroup
+from storage.types import utcnow
 
 # The person a board file names as a lead or admin (by account id or email), made if new.
 LeadFinder = Callable[[Session, str], Person]
@@ -42,6 +44,23 @@ def sync_board_in(session: Session, board: BoardConfig, leads: LeadFinder) -> No
     # date, someone it cannot reach) before they have typed anything.
     for admin in sorted(board.admins):
         leads(session, admin)
+    _sync_people(session, board.people, leads)
+
+
+def _sync_people(session: Session, configs: tuple[PersonConfig, ...], leads: LeadFinder) -> None:
+    """The people the board knows by role, so that a role minutes name finds its person. The
+    file is the source of truth for their role and organisation; a name a person already has
+    (from their chat profile) is kept."""
+    for config in configs:
+        if config.account or config.email:
+            person = leads(session, config.account or config.email or "")
+        else:
+            key = PersonKey(name=config.name, role=config.role)
+            person = ensure_person(session, utcnow(), key)
+        person.name = person.name or config.name
+        person.email = person.email or config.email
+        person.role_title = config.role
+        person.organisation = config.organisation or person.organisation
 
 
 def _sync_groups(session: Session, configs: tuple[GroupConfig, ...], leads: LeadFinder) -> None:

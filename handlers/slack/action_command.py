@@ -3,10 +3,12 @@
 from slack_bolt import App
 
 from bot.delivery import tell_each
+from bot.minutes_service import OpenMinutesForm
 from bot.results import OpenAddForm
 from handlers.slack import action_modals
 from handlers.slack.context import BotContext
 from handlers.slack.guard import answer
+from handlers.slack.minutes_drafts import minutes_view
 from handlers.slack.render_result import render
 from handlers.slack.slash_command import register_command
 
@@ -25,6 +27,9 @@ def register(app: App, ctx: BotContext) -> None:
                 client.views_open(
                     trigger_id=body["trigger_id"], view=action_modals.add_view(groups, areas)
                 )
+                return None
+            if isinstance(outcome.result, OpenMinutesForm):
+                client.views_open(trigger_id=body["trigger_id"], view=minutes_view({}))
                 return None
             tell_each(ctx.delivery(client), outcome.messages)
             return render(outcome.result, ctx.actions.today())

@@ -1,11 +1,26 @@
 """The modals for actions: Update, Mark complete and Add. Built here, read back here."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from bot.action_commands import MAX_TITLE
 from bot.action_forms import NO_DATE_BOX, TICKED
 from bot.results import ActionCard
 from bot.status import Status
-from handlers.slack.modal_kit import input_block, modal, option, text_input
+from handlers.slack.modal_kit import date_input, input_block, modal, option, text_input
 from handlers.slack.render import cut, escape, status_words
+
+
+@dataclass(frozen=True)
+class AddDraft:
+    """What the Add form starts with: nothing, or a draft action from minutes."""
+
+    title: str | None = None
+    owner: str | None = None  # a Slack user ID
+    owner_hint: str = ""  # the suggested owner in words, when they have no Slack account
+    due: date | None = None
+    source: str | None = None
+
 
 UPDATE = "action_update_modal"
 COMPLETE = "action_complete_modal"
@@ -57,7 +72,12 @@ def complete_view(card: ActionCard, origin: dict, changed: bool = False) -> dict
     return modal(COMPLETE, "Mark complete", "Mark complete", blocks, metadata)
 
 
-def add_view(groups: list[tuple[int, str]], areas: list[tuple[int, str]]) -> dict:
+def add_view(
+    groups: list[tuple[int, str]], areas: list[tuple[int, str]], draft: AddDraft | None = None
+) -> dict:
+    """The Add form; filled in from a draft action (minutes) for the admin to check and save."""
+    draft = draft or AddDraft()
+    owner = {"type": "users_select"} | ({"initial_user": draft.owner} if draft.owner else {})
     group_options = [option(f"{n} {name}", str(n)) for n, name in groups]
     area_options = [option(f"{n} {title}", str(n)) for n, title in areas][:100]
     blocks = [
@@ -68,10 +88,10 @@ def add_view(groups: list[tuple[int, str]], areas: list[tuple[int, str]]) -> dic
             optional=True,
             hint="As the plan writes it, like 3.4. Leave empty and the bot numbers it.",
         ),
-        input_block("title", "Title", text_input(False, MAX_TITLE)),
+        input_block("title", "Title", text_input(False, MAX_TITLE, draft.title)),
         input_block("group", "Working group", {"type": "static_select", "options": group_options}),
-        input_block("owner", "Owner", {"type": "users_select"}),
-        input_block("due", "Due date", {"type": "datepicker"}, optional=True),
+        input_block("owner", "Owner", owner, hint=draft.owner_hint),
+        input_block("due", "Due date", date_input(draft.due), optional=True),
         input_block(
             "no_date",
             "If no date is agreed",
@@ -91,7 +111,7 @@ def add_view(groups: list[tuple[int, str]], areas: list[tuple[int, str]]) -> dic
         input_block(
             "source",
             "Source",
-            text_input(False, 200),
+            text_input(False, 200, draft.source),
             optional=True,
             hint="Where the action comes from, e.g. WSoA or Board 10/12/2019",
         ),

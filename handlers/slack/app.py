@@ -14,6 +14,7 @@ from handlers.slack import (
     deadline_command,
     highlight_form,
     home,
+    minutes_form,
     redate_buttons,
     risk_command,
     summary_command,
@@ -75,6 +76,7 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
     app.middleware(ignore_event_retries)
     action_command.register(app, ctx)
     action_buttons.register(app, ctx)
+    minutes_form.register(app, ctx)
     date_request_buttons.register(app, ctx)
     redate_buttons.register(app, ctx)
     deadline_command.register(app, ctx)

@@ -27,7 +27,8 @@ ADD = "add"
 LOG_RISK = "log_risk"
 REVIEW_RISK = "review_risk"
 DFE_APPROVED = "dfe_approved"  # an admin records DfE/NHS England's approval of a new date
-DOINGS = (UPDATE, COMPLETE, SNOOZE, ADD, LOG_RISK, REVIEW_RISK, DFE_APPROVED)
+MINUTES = "minutes"  # paste minutes: the actions they agreed come back as drafts
+DOINGS = (UPDATE, COMPLETE, SNOOZE, ADD, LOG_RISK, REVIEW_RISK, DFE_APPROVED, MINUTES)
 
 # The cards buttons are on, each shown again in its own way after a change.
 ON_MINE = "mine"
@@ -36,7 +37,8 @@ ON_DETAIL = "show"
 ON_NOTICE = "notice"
 ON_REMINDER = "reminder"
 ON_FORM = "form"  # a card that only offers a form: `action add`, `risk log`, `risk update R1`
-CARDS = (ON_MINE, ON_HOME, ON_DETAIL, ON_NOTICE, ON_REMINDER, ON_FORM)
+ON_DRAFTS = "drafts"  # the drafts from minutes: kept as it is when one is added
+CARDS = (ON_MINE, ON_HOME, ON_DETAIL, ON_NOTICE, ON_REMINDER, ON_FORM, ON_DRAFTS)
 
 BUTTON = "sendbot"  # the key of what a button carries, beside a dialog's inputs
 NO_LONGER_WORKS = (
@@ -80,7 +82,7 @@ def pressed(data: object) -> Pressed:
     ref, version, prefill = data.get("ref"), data.get("v"), data.get("prefill", {})
     if ref is not None and not (isinstance(ref, str) and REF_PATTERN.match(ref)):
         raise UserError(NO_LONGER_WORKS)
-    if ref is None and data["do"] not in (ADD, LOG_RISK):
+    if ref is None and data["do"] not in (ADD, LOG_RISK, MINUTES):
         raise UserError(NO_LONGER_WORKS)
     if (version is not None and not isinstance(version, int)) or not isinstance(prefill, dict):
         raise UserError(NO_LONGER_WORKS)

@@ -10,6 +10,7 @@ from datetime import date
 from bot.date_requests import RequestCard
 from bot.deadline_service import DeadlineList
 from bot.delivery import OutgoingFile
+from bot.minutes_service import OpenMinutesForm
 from bot.redate_approval import AwaitingNotice
 from bot.reminder_sweep import Bundle
 from bot.results import ActionDetail, ActionList, Help, Notice, OpenAddForm
@@ -42,6 +43,7 @@ from handlers.teams.cards_summary import overview_card, risk_summary_card
 from handlers.teams.cards_visit import visit_card
 from handlers.teams.date_request_cards import request_card
 from handlers.teams.files import OfferedFile, consent_card
+from handlers.teams.minutes_cards import minutes_form_card
 from handlers.teams.redate_cards import awaiting_card
 
 __all__ = [
@@ -92,6 +94,8 @@ def render(result: object, today: date) -> dict | None:
             return awaiting_card(result)
         case OpenAddForm():
             return add_form_card()
+        case OpenMinutesForm():
+            return minutes_form_card()
         case RiskForm():
             return risk_form_card(result)
         case ToChannel():

@@ -34,7 +34,7 @@ TITLES = {
 # How a dialog's inputs come back: every value is text, so each is read into what the core's
 # form checkers expect.
 PEOPLE_FIELDS = ("owner", "sro")
-DATE_FIELDS = ("due", "start", "review")
+DATE_FIELDS = ("due", "start", "review", "meeting")
 LIST_FIELDS = ("areas",)
 
 
@@ -94,6 +94,8 @@ def add_dialog(
     problem: Problem | None,
 ) -> dict:
     groups, areas = boards
+    # A draft from minutes fills the dialog in; what the person typed since comes first.
+    typed = {**{k: str(v) for k, v in press.prefill.items() if v not in (None, "")}, **typed}
     fields = [
         _text(
             "ref",

@@ -26,6 +26,7 @@ from bot.action_forms import add_form, complete_form, update_form
 from bot.delivery import Delivery, tell_each
 from bot.errors import UserError
 from bot.message_text import plain
+from bot.minutes_service import MinutesService
 from bot.people import Actor
 from bot.results import DirectMessage, Notice
 from bot.risk_forms import log_form, review_form
@@ -37,6 +38,7 @@ from handlers.teams.cards_actions import action_block, notice_card
 from handlers.teams.cards_kit import CARD_CONTENT_TYPE, block, inert_lines, teams_words, words
 from handlers.teams.connector import Connector
 from handlers.teams.messages import UNREACHABLE_WORDS, TeamsMessages, apology_words
+from handlers.teams.minutes_cards import drafts_card, minutes_dialog
 
 log = logging.getLogger(__name__)
 Activity = dict
@@ -52,6 +54,7 @@ class Saved:
 
     card: dict
     messages: list[DirectMessage] = field(default_factory=list)
+    in_place: bool = True  # False: the card the button was on stays (a list of drafts)
 
 
 class TeamsInvokes:
@@ -67,6 +70,7 @@ class TeamsInvokes:
         self.risks = messages.services["risk"]
         self.connector = connector
         self.delivery = delivery
+        self.minutes = MinutesService(self.actions.db, self.actions.clock)
 
     def table(self) -> dict[str, Invoke]:
         """The invokes handled, by the activity's name."""
@@ -126,7 +130,10 @@ class TeamsInvokes:
         answer = await asyncio.to_thread(self._guarded, activity, self._submit)
         if not isinstance(answer, Saved):
             return 200, answer
-        await self._show_in_place(activity, answer.card)
+        if answer.in_place:
+            await self._show_in_place(activity, answer.card)
+        else:
+            await self._send_below(activity, answer.card)
         if answer.messages:
             try:
                 await asyncio.to_thread(tell_each, self.delivery(), answer.messages)
@@ -144,7 +151,10 @@ class TeamsInvokes:
             # A refusal about no one field (the action changed meanwhile) shows the dialog with
             # the action as it now is, so saving again applies what was typed to that.
             return self._dialog(actor, press, d.typed_back(data), problem, now=not error.field)
-        return Saved(self._shown_again(press, actor, outcome.result), outcome.messages)
+        if press.do == buttons.MINUTES:
+            return Saved(drafts_card(outcome))
+        in_place = press.on != buttons.ON_DRAFTS
+        return Saved(self._shown_again(press, actor, outcome.result), outcome.messages, in_place)
 
     def _apply(self, actor: Actor, press: buttons.Pressed, values: dict):
         match press.do:
@@ -158,6 +168,10 @@ class TeamsInvokes:
                 return self.risks.execute(actor, log_form(values))
             case buttons.REVIEW_RISK:
                 return self.risks.execute(actor, review_form(press.ref, press.version, values))
+            case buttons.MINUTES:
+                minutes = str(values.get("minutes") or "")
+                meeting = values.get("meeting")
+                return self.minutes.propose(actor, minutes, meeting)  # type: ignore[arg-type]
         raise UserError(buttons.NO_LONGER_WORKS)
 
     def _dialog(
@@ -182,6 +196,9 @@ class TeamsInvokes:
                 self.actions.execute(actor, cmd.OpenAdd())
                 everyone = self.people.people.everyone(d.MAX_PEOPLE)
                 return d.add_dialog(self.actions.board_lists(), everyone, press, typed, problem)
+            case buttons.MINUTES:
+                self.actions.execute(actor, cmd.FromMinutes())  # admins only
+                return minutes_dialog(press, typed, problem)
             case buttons.LOG_RISK:
                 everyone = self.people.people.everyone(d.MAX_PEOPLE)
                 groups = self.risks.groups()
@@ -237,6 +254,12 @@ class TeamsInvokes:
         except Exception:
             _logged("showing a Teams card again after a change")
             return notice_card(notice, today)
+
+    async def _send_below(self, activity: Activity, card: dict) -> None:
+        try:
+            await self.connector.reply(activity, card)
+        except Exception:
+            log.exception("could not send a Teams card after a change")
 
     async def _show_in_place(self, activity: Activity, card: dict) -> None:
         """Update the message the button was on; if Teams will not, send the card anew."""
