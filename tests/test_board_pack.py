@@ -14,6 +14,7 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+import bot.brag_chart  # noqa: F401 (matplotlib takes seconds to load: not within a request's wait)
 from bot.date_requests import DateRequests
 from bot.highlight_updates import HighlightService
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OTHER, OWNER
@@ -319,3 +320,42 @@ def test_sendbot_board_pack_writes_the_document(cli, board, chat, tmp_path, caps
         "sendbot board-pack: There is no board meeting on 30 January 2020.\n"
         "Usage: sendbot board-pack [--meeting DATE] [FILE]\n"
     )
+
+
+PLAN_TOML = """
+[plan]
+name = "Accelerated Progress Plan"
+redate_approval = "dfe"
+accountable_officers = [
+  { name = "Sam Patel", role = "Director of Children's Services", organisation = "Council" },
+]
+"""
+
+
+@pytest.fixture
+def dfe_board_file(board_file):
+    """The tests' board with a named plan, an accountable officer and DfE/NHS England approval."""
+    text = board_file.read_text(encoding="utf-8").replace("[board]", PLAN_TOML + "\n[board]", 1)
+    board_file.write_text(text, encoding="utf-8")
+    return board_file
+
+
+def test_the_cover_names_the_plan_and_officers_and_dfe_redates_are_decisions(
+    dfe_board_file, chat, standin, plan
+):
+    voice = SlackVoice(plan)
+    voice.deadline(ADMIN, "add board 29/01/2020")
+    requests = DateRequests(plan.db, plan.clock, plan.people.admin_refs, plan.board.plan)
+    asked = requests.ask(voice.actor(OTHER), "2.1", {"date": "30/04/2020", "reason": REDATE_REASON})
+    requests.decide(voice.actor(ADMIN), asked.to_admins[0].request.id, True, None)
+
+    chat.ask("board-pack", ADMIN, "/summary")
+    (upload,) = standin.uploaded_files()
+    doc = read(upload.content)
+    cover = sections(doc)[""]
+    assert cover[0] == "Accelerated Progress Plan"
+    assert "Accountable officers: Sam Patel (Director of Children's Services, Council)" in cover
+    assert sections(doc)["Working group 2: Commissioning/Decisions for the board"] == [
+        "2.1 Commission speech and language therapy: the new date (from 31 March 2020 to "
+        f"30 April 2020) is agreed and awaits DfE/NHS England approval. Reason: {REDATE_REASON}"
+    ]
