@@ -3,7 +3,7 @@ board papers: a cover, the overall position, a section per working group, progre
 weakness, and readiness for the next monitoring visit.
 
 Only layout lives here; every figure comes in a `BoardPack` gathered from the same queries as
-`/summary`, so the paper and the chat never disagree.
+the summary command, so the paper and the chat never disagree.
 """
 
 import io
@@ -63,6 +63,7 @@ class PackGroup:
     risks: tuple[PackRisk, ...] = ()
     decisions: tuple[str, ...] = ()
     coming_up: tuple[PackAction, ...] = ()
+    movement: tuple[str, ...] = ()  # improved and slipped since the latest review
 
     @property
     def brag(self) -> Status:
@@ -96,14 +97,20 @@ class BoardPack:
     areas: tuple[PackArea, ...]
     readiness: tuple[str, ...] = ()
     officers: tuple[str, ...] = field(default=())  # accountable officers, for the cover
+    next_meeting: date | None = None
+    coming_until: date | None = None  # "next steps" lists what falls due before this day
 
     @property
     def total(self) -> int:
         return sum(self.totals.values())
 
     @property
+    def complete(self) -> int:
+        return self.totals.get(Status.BLUE.value, 0)
+
+    @property
     def percent_complete(self) -> int:
-        return round(100 * self.totals.get(Status.BLUE.value, 0) / self.total) if self.total else 0
+        return round(100 * self.complete / self.total) if self.total else 0
 
 
 def board_pack_docx(pack: BoardPack) -> bytes:
@@ -181,6 +188,8 @@ def _group(doc, group: PackGroup, pack: BoardPack) -> None:
     doc.add_heading(f"Working group {group.number}: {group.name}", level=1)
     lead = f" Lead: {group.lead}." if group.lead else ""
     doc.add_paragraph(f"Rating: {group.brag.label}.{lead}")
+    for line in group.movement:
+        doc.add_paragraph(line)
     since = f" since {format_long(pack.since)}" if pack.since else ""
     doc.add_heading(f"Completed{since}", level=2)
     _actions(doc, group.completed, "Evidence", "Nothing was completed in this period.")
@@ -207,7 +216,16 @@ def _group(doc, group: PackGroup, pack: BoardPack) -> None:
     for decision in group.decisions or ("None.",):
         doc.add_paragraph(decision, style="List Bullet" if group.decisions else None)
     doc.add_heading("Next steps", level=2)
-    _actions(doc, group.coming_up, "Due", "Nothing is due before the next meeting.")
+    if group.highlight and group.highlight.next_steps:
+        doc.add_paragraph(f"From the lead: {group.highlight.next_steps}")
+    if pack.next_meeting:
+        until = f"before the next board meeting on {format_long(pack.next_meeting)}"
+    elif pack.coming_until:
+        until = f"before {format_long(pack.coming_until)} (no later board meeting is set)"
+    else:
+        until = "soon"
+    doc.add_paragraph(f"Due {until}:")
+    _actions(doc, group.coming_up, "Due", "Nothing falls due in that time.")
 
 
 def _actions(doc, actions: Sequence[PackAction], detail: str, empty: str) -> None:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot import visit_evidence
+from bot import board_pack, visit_evidence
 from bot.action_commands import DUE_SOON_DAYS
 from bot.action_service import card
 from bot.board_config import BoardConfig
@@ -54,6 +54,7 @@ USAGE = {
         f"{COMMAND}summary export xlsx",
     ),
     "chart": (f"{COMMAND}summary chart", f"{COMMAND}summary chart"),
+    "board-pack": board_pack.USAGE,
     "here": ("add here to any of them (admins): post it to the channel", f"{COMMAND}summary here"),
 }
 
@@ -193,6 +194,7 @@ class SummaryRequest:
     group: int | None = None
     area: int | None = None
     file_format: str = "xlsx"
+    words: tuple[str, ...] = ()  # what followed the kind: board-pack's meeting date
 
 
 def parse(text: str, is_admin: bool, admins: str = ADMIN_WORDS) -> SummaryRequest:
@@ -230,11 +232,14 @@ def parse(text: str, is_admin: bool, admins: str = ADMIN_WORDS) -> SummaryReques
         return SummaryRequest("export", here, file_format=fmt)
     if kind == "evidence":
         return SummaryRequest("evidence", here, area=visit_evidence.parse_area(rest))
+    if kind == "board-pack":
+        return SummaryRequest(kind, here, words=tuple(rest))
     if kind in ("risks", "visit", "chart") and not rest:
         return SummaryRequest(kind, here)
     raise UserError(
         f"I don't know “{quoted(' '.join(words), 30)}”. Try {COMMAND}summary help.",
-        f"{COMMAND}summary [wg N | area N | risks | visit | evidence | export | chart] [here]",
+        f"{COMMAND}summary [wg N | area N | risks | visit | evidence | export | chart | "
+        "board-pack] [here]",
     )
 
 
@@ -272,6 +277,8 @@ class SummaryService:
         request = parse(clean(text, multiline=True), actor.is_admin, admin_words(actor))
         if request.kind == "export":
             return Outcome(self.export(actor, request))
+        if request.kind == "board-pack":
+            return Outcome(self.board_pack(actor, request))
         result = self._answer(request)
         if isinstance(result, Overview) and actor.is_admin and not request.here:
             result = replace(result, awaiting=self._awaiting(result))
@@ -310,6 +317,16 @@ class SummaryService:
             f"It holds only the {'group' if len(led) == 1 else 'groups'} you lead (actions, "
             "history and risks); admins can export the whole plan.",
         )
+
+    def board_pack(self, actor: Actor, request: SummaryRequest) -> FileReply:
+        """The highlight report for a board meeting as a Word document (admins only)."""
+        if not actor.is_admin:
+            raise UserError(
+                f"Only {admin_words(actor)} can make the board pack.", USAGE["board-pack"][0]
+            )
+        day = board_pack.meeting_date(list(request.words), self.today())
+        file, said = board_pack.board_pack_file(self, day)
+        return FileReply(file, request.here, f"{said} It is on its way {_where(request)}.")
 
     def _answer(self, request: SummaryRequest) -> object:
         match request.kind:

@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exporter = commands.add_parser("export", help="write the plan to an .xlsx or .csv file")
     exporter.add_argument("file", type=Path)
+    pack = commands.add_parser(
+        "board-pack", help="write the highlight report for a board meeting as a Word document"
+    )
+    pack.add_argument("file", type=Path, nargs="?", help="where to write it (default: its name)")
+    pack.add_argument("--meeting", help="the board meeting's date (default: the next one)")
     remind = commands.add_parser("remind", help="run one reminder sweep now")
     remind.add_argument("--at", type=_moment, help="as if at this time (ISO, local if no zone)")
     remind.add_argument("--dry-run", action="store_true", help="print what would be sent")
@@ -288,6 +293,28 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _board_pack(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.board_pack import board_pack_file, meeting_date
+    from bot.errors import UserError
+    from sendbot.runtime import start
+
+    runtime = start(settings)
+    try:
+        service = runtime.summaries
+        day = meeting_date(args.meeting.split() if args.meeting else [], service.today())
+        file, said = board_pack_file(service, day)
+    except UserError as error:
+        usage = "sendbot board-pack [--meeting DATE] [FILE]"
+        print(f"sendbot board-pack: {error}\nUsage: {usage}", file=sys.stderr)
+        return 1
+    finally:
+        runtime.db.dispose()
+    path = args.file or Path(file.filename)
+    path.write_bytes(file.content)
+    print(f"{said} Wrote {path}.")
+    return 0
+
+
 def _teams_package(settings: Settings, args: argparse.Namespace) -> int:
     from sendbot.teams_package import Publisher, package
 
@@ -400,6 +427,7 @@ _COMMANDS = {
     "db": _db,
     "import": _import,
     "export": _export,
+    "board-pack": _board_pack,
     "remind": _remind,
     "clock": _clock,
     "teams-package": _teams_package,
