@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.errors import ConfigError
+from sendbot.family_cli import add_family_parser, family_command
 from sendbot.log_setup import configure_logging
 from sendbot.people_cli import add_people_parser, people_command
 from sendbot.settings import Settings, load_settings
@@ -72,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--terms", type=_https_url, help="terms of use (default: website)")
     package.add_argument("--version", default="1.0.0", type=_semver, help="the app's version")
     add_people_parser(commands)
+    add_family_parser(commands)
     demo = commands.add_parser(
         "demo", help="play the bot end to end with no Slack (or Teams) account"
     )
@@ -402,4 +404,5 @@ _COMMANDS = {
     "clock": _clock,
     "teams-package": _teams_package,
     "people": people_command,
+    "family-update": family_command,
 }

@@ -3,8 +3,10 @@
 from slack_bolt import App
 
 from bot.delivery import Place
+from bot.family_requests import FamilyApproved, FamilyDraftReply
 from bot.summary_service import FileReply, ToChannel
 from handlers.slack.context import BotContext
+from handlers.slack.family_update import carry_out
 from handlers.slack.guard import answer
 from handlers.slack.render import message, mrkdwn, section
 from handlers.slack.render_result import render
@@ -24,6 +26,8 @@ def register(app: App, ctx: BotContext) -> None:
                 case ToChannel():
                     respond(response_type="in_channel", **render(result.result, today))
                     return None
+                case FamilyDraftReply() | FamilyApproved():
+                    return carry_out(ctx, client, actor, result)
                 case FileReply():
                     where = Place(body["channel_id"]) if result.to_channel else actor.person
                     ctx.delivery(client).file(where, result.file)
