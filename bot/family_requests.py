@@ -36,7 +36,8 @@ class FamilyDraftReply:
 
 @dataclass(frozen=True)
 class FamilyApproved:
-    """An approved draft: what to tell the admin, and the files to share in `share_to`."""
+    """An approved draft: what to tell the admin, and the files to share in `share_to` (the
+    door says whether it shared them)."""
 
     draft: Draft
     note: str
@@ -86,8 +87,8 @@ def draft_note(draft: Draft) -> str:
     if draft.to_check:
         check = f" Spell out before sharing: {', '.join(draft.to_check)}."
     return (
-        f"Draft {draft.number} of the family-friendly update is on its way to you in a direct "
-        f"message: {ease}{check} Nothing is shared until an admin approves it: press Approve "
+        f"Draft {draft.number} of the family-friendly update is ready: {ease}{check} "
+        "Nothing is shared until an admin approves it: press Approve "
         f"or type {COMMAND}summary family-update approve {draft.number}."
     )
 
@@ -102,8 +103,8 @@ def approved(
     said += f"{format_long(draft.approved_on)}." if draft.approved_on else "."
     if latest is not None and latest.number != draft.number:
         said += f" There is a newer draft, {latest.number}."
-    if board_place is not None:
-        said += " It is shared with the board channel."
-    else:
-        said += " No board channel is set, so share the files yourself."
     return FamilyApproved(draft, said, draft.files(), board_place)
+
+
+SHARED = "It is shared with the board channel."
+SHARE_IT = "Share the approved files yourself: sendbot family-update writes them."

@@ -224,10 +224,10 @@ def test_an_admin_drafts_approves_and_only_then_it_is_shared(chat, standin, plan
     answer = chat.ask("family-update", ADMIN, "/summary")
     said = flatten(answer)
     assert re.search(
-        r"Draft 1 of the family-friendly update is on its way to you in a direct "
-        r"message: reading ease \d+ \(plain English\)\.",
+        r"Draft 1 of the family-friendly update is ready: reading ease \d+ \(plain English\)\.",
         said,
     )
+    assert "Its files are on their way to you in a direct message." in said
     assert "Spell out before sharing" not in said
     assert "type /summary family-update approve 1" in said
     files = standin.uploaded_files()

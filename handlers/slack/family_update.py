@@ -7,7 +7,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.errors import UserError
-from bot.family_requests import FamilyApproved, FamilyDraftReply
+from bot.family_requests import SHARE_IT, SHARED, FamilyApproved, FamilyDraftReply
 from bot.people import Actor
 from handlers.slack.context import BotContext
 from handlers.slack.form_buttons import button_value
@@ -31,7 +31,7 @@ def carry_out(
     if isinstance(result, FamilyDraftReply):
         for file in result.files:
             delivery.file(actor.person, file)
-        said = mrkdwn(result.note)
+        said = mrkdwn(f"{result.note} Its files are on their way to you in a direct message.")
         button = {
             "type": "button",
             "action_id": APPROVE,
@@ -40,10 +40,12 @@ def carry_out(
             "value": json.dumps({"ref": str(result.draft.number)}),
         }
         return message(said, [section(said), {"type": "actions", "elements": [button]}])
+    shared = SHARE_IT
     if result.share_to is not None:
         for file in result.files:
             delivery.file(result.share_to, file)
-    said = mrkdwn(result.note)
+        shared = SHARED
+    said = mrkdwn(f"{result.note} {shared}")
     return message(said, [section(said)])
 
 
