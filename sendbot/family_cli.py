@@ -41,6 +41,8 @@ def family_command(settings, args: argparse.Namespace) -> int:
         return 1
     print(f"Wrote {family_drafts.HTML_FILE} and {family_drafts.MARKDOWN_FILE} to {args.out}.")
     print(_state(draft, latest))
+    if draft.to_check:
+        print(f"Spell out before sharing: {', '.join(draft.to_check)}.")
     return 0
 
 

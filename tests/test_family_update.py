@@ -194,6 +194,7 @@ def test_an_officers_plan_is_told_plainly(operator, database_url, tmp_path):
     markdown = (tmp_path / "family-update.md").read_text(encoding="utf-8")
     html = (tmp_path / "family-update.html").read_text(encoding="utf-8")
     assert_fit_for_families(markdown, html, database_url)
+    assert "Spell out before sharing: QA." in written.stdout  # an acronym the bot does not know
     text = plain_text(markdown)
     assert "Education, Health and Care Plan (EHCP)" in text
     assert "We have not set a date yet." in text  # 3.2 has no date agreed
@@ -230,6 +231,7 @@ def test_an_admin_drafts_approves_and_only_then_it_is_shared(chat, standin, plan
     assert "Its files are on their way to you in a direct message." in said
     assert "Spell out before sharing" not in said
     assert "type /summary family-update approve 1" in said
+    standin.wait_for("files.completeUploadExternal", count=3)
     files = standin.uploaded_files()
     assert [(f.filename, f.channel_id) for f in files] == [
         ("family-update.html", f"D{ADMIN}"),
@@ -261,13 +263,29 @@ def test_an_admin_drafts_approves_and_only_then_it_is_shared(chat, standin, plan
 
 
 @pytest.mark.usefixtures("named")
-def test_a_typed_approval_shares_the_draft_it_names(chat, standin, plan):
+def test_a_typed_approval_shares_the_draft_it_names_and_the_cli_writes_it(
+    chat, standin, plan, database_url, tmp_path
+):
     chat.ask("family-update", ADMIN, "/summary")
+    out = tmp_path / "out"
+    written = sendbot(
+        "family-update", "--out", str(out), cwd=tmp_path, **operator_settings(database_url, standin)
+    )
+    assert "Draft 1, not approved: do not share it until an admin approves it" in written.stdout
     chat.ask("family-update", ADMIN, "/summary")
     said = chat.says("family-update approve 1", ADMIN, "/summary")
     assert said.endswith("There is a newer draft, 2. It is shared with the board channel.")
     assert [r.approved_at is not None for r in drafts(plan)] == [True, False]
-    assert len([f for f in standin.uploaded_files() if f.channel_id == BOARD_CHANNEL]) == 3
+    shared = [f for f in standin.uploaded_files() if f.channel_id == BOARD_CHANNEL]
+    assert len(shared) == 3
+
+    written = sendbot(
+        "family-update", "--out", str(out), cwd=tmp_path, **operator_settings(database_url, standin)
+    )
+    assert written.returncode == 0, written.stderr
+    assert "Draft 1, approved by " in written.stdout
+    assert "on 20 January 2020: ready to share. A newer draft, 2, is waiting" in written.stdout
+    assert (out / "family-update.md").read_bytes() == shared[1].content
 
 
 @pytest.mark.usefixtures("named")
@@ -275,6 +293,7 @@ def test_a_typed_approval_shares_the_draft_it_names(chat, standin, plan):
 def test_anyone_but_an_admin_is_refused_and_nothing_is_made_or_shared(chat, standin, plan, text):
     if text.endswith("1"):
         chat.ask("family-update", ADMIN, "/summary")
+        standin.wait_for("files.completeUploadExternal", count=3)
     before = len(standin.uploaded_files())
     said = chat.says(text, OWNER, "/summary")
     assert "can make or approve the family-friendly update. Nothing was made or shared." in said

@@ -2,6 +2,7 @@
 and what approval shares (the files, posted to the board channel)."""
 
 import json
+from collections.abc import Callable
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -24,29 +25,39 @@ def register(app: App, ctx: BotContext) -> None:
 
 
 def carry_out(
-    ctx: BotContext, client: WebClient, actor: Actor, result: FamilyDraftReply | FamilyApproved
-) -> dict:
-    """Send what the result holds, and the message that says so."""
+    ctx: BotContext,
+    client: WebClient,
+    actor: Actor,
+    result: FamilyDraftReply | FamilyApproved,
+    say: Callable[[dict], None],
+) -> None:
+    """Say what the result holds and send its files: a draft's to the asker once they have been
+    told they are coming, an approved one's to the board channel before saying it is shared."""
     delivery = ctx.delivery(client)
     if isinstance(result, FamilyDraftReply):
+        say(_draft_message(result))
         for file in result.files:
             delivery.file(actor.person, file)
-        said = mrkdwn(f"{result.note} Its files are on their way to you in a direct message.")
-        button = {
-            "type": "button",
-            "action_id": APPROVE,
-            "text": {"type": "plain_text", "text": f"Approve draft {result.draft.number}"},
-            "style": "primary",
-            "value": json.dumps({"ref": str(result.draft.number)}),
-        }
-        return message(said, [section(said), {"type": "actions", "elements": [button]}])
+        return
     shared = SHARE_IT
     if result.share_to is not None:
         for file in result.files:
             delivery.file(result.share_to, file)
         shared = SHARED
     said = mrkdwn(f"{result.note} {shared}")
-    return message(said, [section(said)])
+    say(message(said, [section(said)]))
+
+
+def _draft_message(result: FamilyDraftReply) -> dict:
+    said = mrkdwn(f"{result.note} Its files are on their way to you in a direct message.")
+    button = {
+        "type": "button",
+        "action_id": APPROVE,
+        "text": {"type": "plain_text", "text": f"Approve draft {result.draft.number}"},
+        "style": "primary",
+        "value": json.dumps({"ref": str(result.draft.number)}),
+    }
+    return message(said, [section(said), {"type": "actions", "elements": [button]}])
 
 
 def _approve(ctx: BotContext):
@@ -55,12 +66,12 @@ def _approve(ctx: BotContext):
         reply = reply_function(client, user_id, body.get("response_url"))
         number = button_value(body).get("ref")
 
-        def work() -> dict:
+        def work() -> None:
             if not isinstance(number, str) or not number.isdigit():
                 raise UserError("That button no longer works. Type /summary family-update.")
             actor = ctx.actor(client, user_id)
             result = ctx.summaries.handle(actor, f"family-update approve {number}").result
-            return carry_out(ctx, client, actor, result)
+            carry_out(ctx, client, actor, result, reply)
 
         answer(work, reply)
 

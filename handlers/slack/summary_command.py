@@ -17,6 +17,9 @@ def register(app: App, ctx: BotContext) -> None:
     def summary_command(body, respond, client) -> None:
         typed = body.get("text", "")
 
+        def say_privately(said: dict) -> None:
+            respond(response_type="ephemeral", **said)
+
         def work() -> dict | None:
             people = ctx.slack_people(client)
             actor = people.actor(body["user_id"])
@@ -27,7 +30,8 @@ def register(app: App, ctx: BotContext) -> None:
                     respond(response_type="in_channel", **render(result.result, today))
                     return None
                 case FamilyDraftReply() | FamilyApproved():
-                    return carry_out(ctx, client, actor, result)
+                    carry_out(ctx, client, actor, result, say_privately)
+                    return None
                 case FileReply():
                     where = Place(body["channel_id"]) if result.to_channel else actor.person
                     ctx.delivery(client).file(where, result.file)
