@@ -150,18 +150,22 @@ def make_draft(db: Database, plan: PlanConfig, today: date, created_by: int | No
         return _draft(row, None)
 
 
-def approve(db: Database, number: int, approver: int, tz: ZoneInfo, usage: str) -> Draft:
-    """Record who approved draft `number` and when; approving twice changes nothing."""
+def approve(
+    db: Database, number: int, approver: int, tz: ZoneInfo, usage: str
+) -> tuple[Draft, bool]:
+    """Record who approved draft `number` and when, and whether this did it: approving twice
+    changes nothing."""
     with db.session() as session:
         row = session.get(DraftRow, number)
         if row is None:
             raise UserError(f"There is no family-friendly update draft {number}.", usage)
-        if row.approved_at is None:
-            row.approved_by = approver
-            row.approved_at = datetime.now(tz)
-            session.flush()
-            session.expire(row, ["approver"])
-        return _draft(row, tz)
+        if row.approved_at is not None:
+            return _draft(row, tz), False
+        row.approved_by = approver
+        row.approved_at = datetime.now(tz)
+        session.flush()
+        session.expire(row, ["approver"])
+        return _draft(row, tz), True
 
 
 def latest(db: Database, tz: ZoneInfo) -> Draft | None:

@@ -43,6 +43,7 @@ class FamilyApproved:
     note: str
     files: tuple[OutgoingFile, ...]
     share_to: Place | None
+    already: bool = False  # approved before: nothing is shared again
 
 
 def parse(words: list[str]) -> int | None:
@@ -96,11 +97,17 @@ def draft_note(draft: Draft) -> str:
 def approved(
     db: Database, clock: Clock, board_place: Place | None, actor: Actor, number: int
 ) -> FamilyApproved:
-    draft = family_drafts.approve(db, number, actor.person_id, clock.tz, USAGE[0])
+    draft, now = family_drafts.approve(db, number, actor.person_id, clock.tz, USAGE[0])
     latest = family_drafts.latest(db, clock.tz)
     who = draft.approved_by or "an admin"
-    said = f"Draft {draft.number} of the family-friendly update was approved by {who} on "
-    said += f"{format_long(draft.approved_on)}." if draft.approved_on else "."
+    on = format_long(draft.approved_on) if draft.approved_on else "an earlier day"
+    if not now:
+        said = (
+            f"Draft {draft.number} of the family-friendly update was already approved by {who} "
+            f"on {on}, so nothing was shared again."
+        )
+        return FamilyApproved(draft, said, (), None, already=True)
+    said = f"Draft {draft.number} of the family-friendly update was approved by {who} on {on}."
     if latest is not None and latest.number != draft.number:
         said += f" There is a newer draft, {latest.number}."
     return FamilyApproved(draft, said, draft.files(), board_place)

@@ -249,6 +249,9 @@ def test_an_admin_drafts_approves_and_only_then_it_is_shared(chat, standin, plan
     assert reply.startswith(
         "Draft 1 of the family-friendly update was approved by "
     ) and reply.endswith("on 20 January 2020. It is shared with the board channel.")
+    again = chat.press_expecting_reply(answer, "family_update_approve", "1", ADMIN)
+    assert again.startswith("Draft 1 of the family-friendly update was already approved by ")
+    assert again.endswith("on 20 January 2020, so nothing was shared again.")
     shared = [f for f in standin.uploaded_files() if f.channel_id == BOARD_CHANNEL]
     assert [f.filename for f in shared] == [
         "family-update.html",

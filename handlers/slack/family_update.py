@@ -39,12 +39,12 @@ def carry_out(
         for file in result.files:
             delivery.file(actor.person, file)
         return
-    shared = SHARE_IT
+    shared = "" if result.already else SHARE_IT
     if result.share_to is not None:
         for file in result.files:
             delivery.file(result.share_to, file)
         shared = SHARED
-    said = mrkdwn(f"{result.note} {shared}")
+    said = mrkdwn(f"{result.note} {shared}".strip())
     say(message(said, [section(said)]))
 
 

@@ -12,7 +12,8 @@ ON_TEAMS = "On Teams the files are not sent in chat: sendbot family-update write
 
 def family_card(result: FamilyDraftReply | FamilyApproved) -> dict:
     if isinstance(result, FamilyApproved):
-        return card([block(words(f"{result.note} {SHARE_IT}"))])
+        said = result.note if result.already else f"{result.note} {SHARE_IT}"
+        return card([block(words(said))])
     approve = {
         "type": "Action.Execute",
         "title": f"Approve draft {result.draft.number}",
