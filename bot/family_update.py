@@ -18,7 +18,20 @@ from bot.dates import MONTHS
 from bot.minutes_verbs import ACTION_VERBS, RECORD_VERBS, participle
 from bot.plain_words import Speller
 
-VERBS = ACTION_VERBS | RECORD_VERBS
+# Verbs officers begin titles with that the minutes' list does not hold, and their past tense.
+_MORE_VERBS = {
+    "relaunch": "relaunched",
+    "embed": "embedded",
+    "strengthen": "strengthened",
+    "pilot": "piloted",
+    "streamline": "streamlined",
+    "expand": "expanded",
+    "increase": "increased",
+    "coproduce": "coproduced",
+    "redesign": "redesigned",
+    "recommission": "recommissioned",
+}
+VERBS = ACTION_VERBS | RECORD_VERBS | set(_MORE_VERBS)
 NEXT_SHOWN = 5  # what comes next: the soonest few, so the page stays short
 # GOV.UK's text colour on white: a contrast of 19 to 1, far above the 4.5 to 1 WCAG AA asks.
 TEXT_COLOUR = "#0b0c0c"
@@ -72,6 +85,7 @@ def family_update(
     def plain(text: str) -> str:
         return speller.spell(scrub(text))
 
+    heading = plain(f"{plan_name}: you said, we did")  # first: it is read first
     actions = [a for area in areas for a in area.actions]
     done = sum(1 for a in actions if a.done_on)
     intro = (
@@ -86,7 +100,7 @@ def family_update(
     )
     sections = tuple(_section(area, today, plain) for area in areas if area.actions)
     return FamilyUpdate(
-        heading=plain(f"{plan_name}: you said, we did"),
+        heading=_sentence_case(heading),
         as_of=today,
         intro=intro,
         sections=sections,
@@ -96,6 +110,7 @@ def family_update(
 
 
 def _section(area: FamilyArea, today: date, plain) -> Section:
+    heading = plain(_sentence_case(area.title))  # first: an acronym is spelled out where read first
     said = tuple(plain(f"We said we would {_as_verb_phrase(a.title)}.") for a in area.actions)
     completed = sorted((a for a in area.actions if a.done_on), key=lambda a: a.done_on)
     done = tuple(plain(f"In {_month(a.done_on)}, we {_as_done(a.title)}.") for a in completed) or (
@@ -103,11 +118,11 @@ def _section(area: FamilyArea, today: date, plain) -> Section:
     )
     open_ = [a for a in area.actions if not a.done_on]
     open_.sort(key=lambda a: (a.due is None, a.due or today))
-    upcoming = tuple(_next(a, plain) for a in open_[:NEXT_SHOWN])
+    upcoming = tuple(_next(a, today, plain) for a in open_[:NEXT_SHOWN])
     if len(open_) > NEXT_SHOWN:
         upcoming += (f"There are {len(open_) - NEXT_SHOWN} more things still to do.",)
     return Section(
-        heading=plain(_sentence_case(area.title)),
+        heading=heading,
         parts=(
             ("What we said we would do", said),
             ("What we have done", done),
@@ -116,9 +131,14 @@ def _section(area: FamilyArea, today: date, plain) -> Section:
     )
 
 
-def _next(action: FamilyAction, plain) -> str:
+def _next(action: FamilyAction, today: date, plain) -> str:
     if action.due is None:
         return plain(f"We will {_as_verb_phrase(action.title)}. We have not set a date yet.")
+    if action.due < today:  # said plainly: families should hear when we are late
+        return plain(
+            f"We planned to {_as_verb_phrase(action.title)} by {_month(action.due)}. "
+            "This is late, and we are still working on it."
+        )
     return plain(f"By {_month(action.due)}, we will {_as_verb_phrase(action.title)}.")
 
 
@@ -129,7 +149,7 @@ def _as_verb_phrase(title: str) -> str:
     first, _, rest = title.partition(" ")
     if first.lower() in VERBS and not first.isupper():
         return f"{first.lower()} {rest}".strip()
-    return f"work on: {_lower_first(title)}"
+    return f"work on {_lower_first(title)}"
 
 
 def _as_done(title: str) -> str:
@@ -137,8 +157,9 @@ def _as_done(title: str) -> str:
     phrase = _as_verb_phrase(title)
     first, _, rest = phrase.partition(" ")
     if first in VERBS:
-        return f"{_PAST.get(first, participle(first))} {rest}".strip()
-    return f"finished this {phrase.removeprefix('work on')}".replace("this :", "this:")
+        past = _PAST.get(first) or _MORE_VERBS.get(first) or participle(first)
+        return f"{past} {rest}".strip()
+    return f"finished our work on {phrase.removeprefix('work on ')}"
 
 
 # Where the past tense is not the past participle.
@@ -168,14 +189,24 @@ def _is(n: int) -> str:
 
 
 def _scrubber(hidden: Iterable[str]):
+    """Drops a ref ("(see 4.1)") and puts "our staff" where a person is named, so the sentence
+    still reads."""
     words = sorted({w.strip() for w in hidden if w and len(w.strip()) >= 2}, key=len, reverse=True)
     if not words:
         return lambda text: text
     pattern = re.compile(
-        r"\s*\(?(?<![\w.])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w])\)?",
+        r"(\s*)(\(?)(?:see\s+)?(?<![\w.])("
+        + "|".join(re.escape(w) for w in words)
+        + r")(?:['’]s)?(?![\w])(\)?)",
         re.I,
     )
-    return lambda text: re.sub(r"\s{2,}", " ", pattern.sub("", text)).strip()
+
+    def replace(found: re.Match[str]) -> str:
+        if any(c.isdigit() for c in found[3]):  # a ref
+            return ""
+        return f"{found[1]}our staff" if not found[2] else ""
+
+    return lambda text: re.sub(r"\s{2,}", " ", pattern.sub(replace, text)).strip()
 
 
 def _sentence_case(text: str) -> str:

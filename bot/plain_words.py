@@ -81,7 +81,9 @@ class Speller:
         if short in self.seen:
             return word
         self.seen.add(short)
-        return f"{_plural(full) if plural else full} ({word})"
+        full = _plural(full) if plural else full
+        head, bracket, note = full.partition(" (")  # "Integrated Care Board (the local NHS)"
+        return f"{head} ({word}, {note}" if bracket else f"{full} ({word})"
 
 
 def _is_plural(word: str) -> bool:
@@ -91,7 +93,8 @@ def _is_plural(word: str) -> bool:
 def _plural(full: str) -> str:
     """ "Education, Health and Care Plan" → "… Plans"; a bracketed note stays at the end."""
     head, bracket, tail = full.partition(" (")
-    return f"{head}s{bracket}{tail}" if bracket else f"{full}s"
+    noun, of, rest = head.partition(" of ")  # "measure of progress" → "measures of progress"
+    return f"{noun}s{of}{rest}{bracket}{tail}"
 
 
 def _looks_like_acronym(word: str) -> bool:

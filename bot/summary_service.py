@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot import board_pack, visit_evidence
+from bot import board_pack, family_requests, visit_evidence
 from bot.action_commands import DUE_SOON_DAYS
 from bot.action_service import card
 from bot.board_config import BoardConfig
@@ -13,7 +13,7 @@ from bot.clean_text import clean
 from bot.clock import Clock
 from bot.dates import format_long, relative_day
 from bot.deadline_service import DeadlineCard, deadline_card
-from bot.delivery import OutgoingFile
+from bot.delivery import OutgoingFile, Place
 from bot.errors import UserError
 from bot.no_date_summary import for_viewer
 from bot.people import Actor, PersonRef, person_ref, refs
@@ -55,6 +55,7 @@ USAGE = {
     ),
     "chart": (f"{COMMAND}summary chart", f"{COMMAND}summary chart"),
     "board-pack": board_pack.USAGE,
+    "family-update": family_requests.USAGE,
     "here": ("add here to any of them (admins): post it to the channel", f"{COMMAND}summary here"),
 }
 
@@ -195,6 +196,7 @@ class SummaryRequest:
     area: int | None = None
     file_format: str = "xlsx"
     words: tuple[str, ...] = ()  # what followed the kind: board-pack's meeting date
+    draft: int | None = None  # family-update approve N
 
 
 def parse(text: str, is_admin: bool, admins: str = ADMIN_WORDS) -> SummaryRequest:
@@ -230,6 +232,8 @@ def parse(text: str, is_admin: bool, admins: str = ADMIN_WORDS) -> SummaryReques
         if fmt not in ("xlsx", "csv") or len(rest) > 1:
             raise UserError("Export as xlsx or csv.", USAGE["export"][0])
         return SummaryRequest("export", here, file_format=fmt)
+    if kind == family_requests.WORD:
+        return SummaryRequest(kind, draft=family_requests.parse(rest))
     if kind == "evidence":
         return SummaryRequest("evidence", here, area=visit_evidence.parse_area(rest))
     if kind == "board-pack":
@@ -239,7 +243,7 @@ def parse(text: str, is_admin: bool, admins: str = ADMIN_WORDS) -> SummaryReques
     raise UserError(
         f"I don't know “{quoted(' '.join(words), 30)}”. Try {COMMAND}summary help.",
         f"{COMMAND}summary [wg N | area N | risks | visit | evidence | export | chart | "
-        "board-pack] [here]",
+        "board-pack | family-update] [here]",
     )
 
 
@@ -264,8 +268,15 @@ class FileReply:
 
 
 class SummaryService:
-    def __init__(self, db: Database, board: BoardConfig, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        board: BoardConfig,
+        clock: Clock | None = None,
+        board_place: Place | None = None,
+    ) -> None:
         self.db = db
+        self.board_place = board_place  # where an approved family-friendly update is shared
         self.board = board
         self.clock = clock or Clock()
 
@@ -279,6 +290,12 @@ class SummaryService:
             return Outcome(self.export(actor, request))
         if request.kind == "board-pack":
             return Outcome(self.board_pack(actor, request))
+        if request.kind == family_requests.WORD:
+            return Outcome(
+                family_requests.handle(
+                    self.db, self.board, self.clock, self.board_place, actor, request.draft
+                )
+            )
         result = self._answer(request)
         if isinstance(result, Overview) and actor.is_admin and not request.here:
             result = replace(result, awaiting=self._awaiting(result))

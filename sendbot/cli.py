@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from sendbot.draft_actions_cli import add_draft_actions_parser, draft_actions_command
+from sendbot.family_cli import add_family_parser, family_command
 from sendbot.log_setup import configure_logging
 from sendbot.people_cli import add_people_parser, people_command
 from sendbot.settings import Settings, load_settings
@@ -79,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--version", default="1.0.0", type=_semver, help="the app's version")
     add_people_parser(commands)
     add_draft_actions_parser(commands)
+    add_family_parser(commands)
     demo = commands.add_parser(
         "demo", help="play the bot end to end with no Slack (or Teams) account"
     )
@@ -433,4 +435,5 @@ _COMMANDS = {
     "teams-package": _teams_package,
     "people": people_command,
     "draft-actions": draft_actions_command,
+    "family-update": family_command,
 }

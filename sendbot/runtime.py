@@ -12,6 +12,7 @@ from bot.board_config import BoardConfig, load_board
 from bot.board_sync import sync_board
 from bot.clock import Clock
 from bot.deadline_service import DeadlineService
+from bot.delivery import Place
 from bot.errors import ConfigError
 from bot.people import People
 from bot.reminder_sweep import ReminderSweep
@@ -54,7 +55,9 @@ def start(settings: Settings, now: Callable[[], datetime] | None = None) -> Runt
         ActionService(db, clock, board.plan),
         DeadlineService(db, board.evidence_lead_working_days, clock, board.plan),
         RiskService(db, board.risk_bands, clock),
-        SummaryService(db, board, clock),
+        SummaryService(
+            db, board, clock, Place(settings.board_channel) if settings.board_channel else None
+        ),
     )
 
 

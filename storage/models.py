@@ -6,9 +6,11 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -399,3 +401,23 @@ class SeenRequest(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     # When the sender says it sent the request (seconds since 1970), to forget it after the window.
     sent_at: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class FamilyUpdate(Base):
+    """A draft of the family-friendly update ("You said, we did"). It is shared only once an
+    admin has approved it; the approved copy is the one the CLI writes."""
+
+    __tablename__ = "family_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(person_fk("family_updates", "created_by"))
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    chart: Mapped[bytes | None] = mapped_column(LargeBinary)
+    reading_ease: Mapped[float] = mapped_column(Float)
+    to_check: Mapped[str | None] = mapped_column(Text)  # acronyms to spell out, comma-separated
+    approved_by: Mapped[int | None] = mapped_column(person_fk("family_updates", "approved_by"))
+    approved_at: Mapped[datetime | None]
+
+    approver: Mapped[Person | None] = relationship(foreign_keys=[approved_by], lazy="joined")

@@ -12,6 +12,7 @@ from handlers.slack import (
     action_command,
     date_request_buttons,
     deadline_command,
+    family_update,
     highlight_form,
     home,
     minutes_form,
@@ -79,6 +80,7 @@ def build_app(ctx: BotContext, client: WebClient | None = None) -> App:
     minutes_form.register(app, ctx)
     date_request_buttons.register(app, ctx)
     redate_buttons.register(app, ctx)
+    family_update.register(app, ctx)
     deadline_command.register(app, ctx)
     highlight_form.register(app, ctx)
     risk_command.register(app, ctx)

@@ -37,6 +37,7 @@ from handlers.teams.cards import render
 from handlers.teams.cards_actions import action_block, notice_card
 from handlers.teams.cards_kit import CARD_CONTENT_TYPE, block, inert_lines, teams_words, words
 from handlers.teams.connector import Connector
+from handlers.teams.family_update import family_card, pressed_draft
 from handlers.teams.messages import UNREACHABLE_WORDS, TeamsMessages, apology_words
 from handlers.teams.minutes_cards import drafts_card, minutes_dialog
 
@@ -89,6 +90,9 @@ class TeamsInvokes:
         try:
             action = _value(activity).get("action")
             action = action if isinstance(action, dict) else {}
+            draft = pressed_draft(action)
+            if draft is not None:
+                return self._family_approved(activity, draft)
             press = buttons.pressed(action.get("data"))
             if press.do == buttons.DFE_APPROVED == action.get("verb"):
                 return self._dfe_approved(activity, press)
@@ -116,6 +120,13 @@ class TeamsInvokes:
             except Exception:
                 log.exception("could not tell the owner of a new date approved on Teams")
         shown = render(outcome.result, self.actions.today())
+        return {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": shown}
+
+    def _family_approved(self, activity: Activity, draft: int) -> dict:
+        """Approve a draft of the family-friendly update; the card says what was done."""
+        actor = self.people.actor(activity)
+        result = self.messages.services["summary"].handle(actor, f"family-update approve {draft}")
+        shown = family_card(result.result)
         return {"statusCode": 200, "type": CARD_CONTENT_TYPE, "value": shown}
 
     # --- dialogs ----------------------------------------------------------------------------

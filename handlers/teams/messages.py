@@ -12,12 +12,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot import action_commands as cmd
 from bot.errors import UserError
+from bot.family_requests import FamilyApproved, FamilyDraftReply
 from bot.people import Actor
 from bot.results import DirectMessage, Outcome
 from bot.summary_service import FileReply, ToChannel
 from handlers.teams.buttons import ON_HOME, shown_on
 from handlers.teams.cards import block, card, inert, render, words
 from handlers.teams.cards_chart import is_picture
+from handlers.teams.family_update import family_card
 from handlers.teams.files import on_teams
 from handlers.teams.people import TeamsPeople
 
@@ -120,6 +122,8 @@ class TeamsMessages:
         shared = isinstance(result, ToChannel)
         if shared:
             result = result.result
+        if isinstance(result, FamilyDraftReply | FamilyApproved):
+            return Answer(family_card(result))
         if isinstance(result, FileReply):
             # A picture may be posted for everyone (`summary chart here`); any other file goes
             # only to its asker, in their personal chat.
