@@ -252,6 +252,12 @@ def _the_chair_asks(chat: Conversation, standin: SlackStandIn, output: Path) -> 
     chat.say(CHAIR, "/summary risks")
     chat.say(CHAIR, "/summary export")
     chat.say(CHAIR, "/summary chart")
+    print("\nAnd the board papers: the highlight report, and the update for families to approve.")
+    chat.say(CHAIR, "/summary board-pack")
+    uploads = len(standin.calls_to("files.completeUploadExternal"))
+    chat.say(CHAIR, "/summary family-update")
+    # The draft's page, its Markdown and its chart follow the answer: wait for all three.
+    standin.wait_for("files.completeUploadExternal", count=uploads + 3, timeout=60)
     written = []
     for upload in standin.uploaded_files():
         if upload.channel_id != f"D{CHAIR}":

@@ -250,4 +250,9 @@ def test_demo_plays_the_conversation_and_exits_0(tmp_path):
     output = tmp_path / "sendbot-demo-output"
     assert (output / "send-plan-2020-02-05.xlsx").stat().st_size > 1000
     assert (output / "brag-2020-02-05.png").read_bytes().startswith(b"\x89PNG")
+    # Issue 14: the demo ends with the board pack and the family-friendly draft in its folder.
+    assert (output / "board-pack-2020-02-05.docx").read_bytes().startswith(b"PK")
+    assert "<h2>" in (output / "family-update.html").read_text(encoding="utf-8")
+    assert (output / "family-update.md").read_text(encoding="utf-8").startswith("# ")
+    assert "Draft 1 of the family-friendly update is ready" in out
     assert "Traceback" not in out + done.stderr
