@@ -3,14 +3,13 @@ imported from a tracker through `sendbot import`, shown by `/action show` on Sla
 action goes blue in chat, and exported so that importing the export changes nothing."""
 
 import csv
-import signal
 from datetime import date
 
 import pytest
 
 from tests.conftest import ADMIN, BOT_TOKEN, OWNER
 from tests.support import plan_state
-from tests.support.cli import SETTINGS
+from tests.support.cli import SETTINGS, sendbot_in_process
 
 TRACKER = """\
 Ref,Action,Working group,Lead officer,Due date,RAG,Intended outcome,Progress update
@@ -32,16 +31,7 @@ def cli(monkeypatch, database_url, board_file, standin, tmp_path):
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("SLACK_API_URL", standin.url)
 
-    def sendbot(*args: str) -> int:
-        from sendbot.cli import main
-
-        ctrl_c = signal.getsignal(signal.SIGINT)
-        try:
-            return main(list(args))
-        finally:
-            signal.signal(signal.SIGINT, ctrl_c)
-
-    return sendbot
+    return sendbot_in_process
 
 
 def test_outcome_and_progress_come_in_show_and_go_out_with_the_date_achieved(

@@ -5,7 +5,6 @@ the document read back with python-docx and its figures checked against `/summar
 
 import io
 import re
-import signal
 from datetime import UTC, datetime
 
 import pytest
@@ -18,7 +17,7 @@ import bot.brag_chart  # noqa: F401 (matplotlib takes seconds to load: not withi
 from bot.date_requests import DateRequests
 from bot.highlight_updates import HighlightService
 from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OTHER, OWNER
-from tests.support.cli import SETTINGS
+from tests.support.cli import SETTINGS, sendbot_in_process
 from tests.support.speak import SlackVoice
 from tests.test_export_permissions import _summary_figures
 
@@ -290,16 +289,7 @@ def cli(monkeypatch, database_url, board_file, standin, tmp_path):
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
     monkeypatch.setenv("SLACK_API_URL", standin.url)
 
-    def sendbot(*args: str) -> int:
-        from sendbot.cli import main
-
-        ctrl_c = signal.getsignal(signal.SIGINT)
-        try:
-            return main(list(args))
-        finally:
-            signal.signal(signal.SIGINT, ctrl_c)
-
-    return sendbot
+    return sendbot_in_process
 
 
 def test_sendbot_board_pack_writes_the_document(cli, board, chat, tmp_path, capsys):

@@ -4,7 +4,6 @@ no token; and `--skip-invalid` that leaves every row out is not taken for succes
 Run in-process through `sendbot.cli.main`, the entry point `python -m sendbot` calls, with the
 settings in the environment as an operator gives them."""
 
-import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from sqlalchemy import create_engine, inspect, text
 from bot.plan_import import ImportNote, ImportReport, RejectedRow
 from storage.database import normalize_url
 from tests.conftest import BOARD_TOML, BOT_TOKEN
-from tests.support.cli import SETTINGS
+from tests.support.cli import SETTINGS, sendbot_in_process
 
 HEADER = "ref,title,working_group,owner,due,area,status,Comments\n"
 FIRST = HEADER + (
@@ -49,14 +48,7 @@ def operator(database_url, tmp_path, monkeypatch, standin):
         yield board
 
 
-def sendbot(*args: str) -> int:
-    from sendbot.cli import main
-
-    ctrl_c = signal.getsignal(signal.SIGINT)
-    try:
-        return main(list(args))
-    finally:
-        signal.signal(signal.SIGINT, ctrl_c)  # main keeps its own; the test runner wants its own
+sendbot = sendbot_in_process
 
 
 def with_token(monkeypatch, standin) -> None:

@@ -1,6 +1,7 @@
 """Run `sendbot` as a newcomer would: a separate process, settings from the environment."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,15 @@ def sendbot(*args: str, cwd: Path, timeout: float = 60, **settings: str):
         text=True,
         timeout=timeout,
     )
+
+
+def sendbot_in_process(*args: str) -> int:
+    """`sendbot ARGS` through the entry point `python -m sendbot` calls, in this process, with the
+    settings in the environment; returns its exit status."""
+    from sendbot.cli import main
+
+    ctrl_c = signal.getsignal(signal.SIGINT)
+    try:
+        return main(list(args))
+    finally:
+        signal.signal(signal.SIGINT, ctrl_c)  # main keeps its own; the test runner wants its own
