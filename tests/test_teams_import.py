@@ -174,10 +174,12 @@ def test_a_board_on_slack_and_teams_keeps_each_owner_on_the_platform_that_knows_
     teams, board_team, installed, standin, database_url, tmp_path
 ):
     standin.add_user("U0PRIYA01", "priya", email="priya.shah@council.example", real_name="Priya")
-    tom = teams.add_member("Tom Reid", "tom.reid@nhs.example", teams=(board_team,))
+    # An address no other test gives the Slack stand-in (it keeps its users for the session):
+    # Tom is known on Teams only.
+    tom = teams.add_member("Tom Reid", "tom.reid@teams-only.example", teams=(board_team,))
     rows = (
         "1.1,Joint strategic needs assessment,1,priya.shah@council.example,31/01/2020\n"
-        "2.1,Speech and language therapy review,2,tom.reid@nhs.example,28/02/2020\n"
+        "2.1,Speech and language therapy review,2,tom.reid@teams-only.example,28/02/2020\n"
         "3.1,Nobody knows them,3,nobody@nowhere.example,28/02/2020\n"
     )
     settings = teams_settings(teams, database_url, board_team)
@@ -190,7 +192,7 @@ def test_a_board_on_slack_and_teams_keeps_each_owner_on_the_platform_that_knows_
     found = people(database_url)
     assert found["nobody@nowhere.example"] == (None, [])  # on neither: kept without an account
     assert found["priya.shah@council.example"][1] == [("slack", "U0PRIYA01")]
-    assert found["tom.reid@nhs.example"] == ("Tom Reid", [("teams", tom.aad_object_id)])
+    assert found["tom.reid@teams-only.example"] == ("Tom Reid", [("teams", tom.aad_object_id)])
     db = Database(database_url)
     with db.session() as session:
         reach = session.scalar(
