@@ -16,9 +16,9 @@ from docx.text.paragraph import Paragraph
 import bot.brag_chart  # noqa: F401 (matplotlib takes seconds to load: not within a request's wait)
 from bot.date_requests import DateRequests
 from bot.highlight_updates import HighlightService
-from tests.conftest import ADMIN, BOT_TOKEN, LEAD, OTHER, OWNER
-from tests.support.cli import SETTINGS, sendbot_in_process
+from tests.conftest import ADMIN, LEAD, OTHER, OWNER
 from tests.support.speak import SlackVoice
+from tests.test_action_outcome import cli  # noqa: F401 (a fixture)
 from tests.test_export_permissions import _summary_figures
 
 pytestmark = pytest.mark.usefixtures("named")
@@ -279,20 +279,7 @@ def test_summary_help_lists_the_board_pack(chat, plan):
 # --- the CLI ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli(monkeypatch, database_url, board_file, standin, tmp_path):
-    for name in SETTINGS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("BOARD_CONFIG", str(board_file))
-    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    monkeypatch.setenv("SLACK_API_URL", standin.url)
-
-    return sendbot_in_process
-
-
-def test_sendbot_board_pack_writes_the_document(cli, board, chat, tmp_path, capsys):
+def test_sendbot_board_pack_writes_the_document(cli, board, chat, tmp_path, capsys):  # noqa: F811
     out = tmp_path / "pack.docx"
     assert cli("board-pack", "--meeting", "29/01/2020", str(out)) == 0
     assert capsys.readouterr().out.strip() == (
